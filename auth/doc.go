@@ -1,0 +1,2 @@
+// Package auth models who acts on sportello and what they may do.
+package auth

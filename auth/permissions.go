@@ -1,0 +1,4 @@
+package auth
+
+// Action names a command subject to a permission check.
+type Action string
