@@ -1,0 +1,191 @@
+package auth
+
+import (
+	"crypto/rand"
+	"errors"
+	"io"
+	"time"
+	"unicode"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/google/uuid"
+	"github.com/rs/zerolog"
+)
+
+// Config configures a Desk. Zero fields get the documented defaults.
+type Config struct {
+	// Store keeps accounts, tokens, attempts, profiles and the outbox.
+	// Required: memstore.New() for the embedded default.
+	Store Store
+	// Notifier delivers the set-password and reset links at once and the
+	// outbox notifications when the host calls DeliverNotifications.
+	// Required.
+	Notifier Notifier
+	// Directory is the external identity provider's account directory,
+	// needed only by ProvisionProfile.
+	Directory ProviderDirectory
+	// Providers is the one-provider policy for provisioned profiles.
+	Providers ProviderPolicy
+
+	// Passwords is the password policy (default: 8..128 bytes, common
+	// passwords and passwords containing the username or e-mail refused).
+	Passwords PasswordPolicy
+	// Argon2 are the hashing parameters (default DefaultArgon2Params).
+	// Raising them upgrades each account's hash at its next login.
+	Argon2 Argon2Params
+	// Throttle limits failed logins (default: 5 failures in 15 minutes lock
+	// the login for 15 minutes).
+	Throttle ThrottlePolicy
+
+	// SetPasswordTTL is how long a new operator's set-password link works
+	// (default 72 hours).
+	SetPasswordTTL time.Duration
+	// ResetTTL is how long a password-reset link works (default 1 hour).
+	ResetTTL time.Duration
+	// ResetLimit is how many reset links an account may be sent per
+	// ResetWindow (default 3 per hour); further requests are silently
+	// dropped.
+	ResetLimit  int
+	ResetWindow time.Duration
+	// ActivationResendInterval is the least time between two activation
+	// e-mails of a provisioned profile (default 10 minutes).
+	ActivationResendInterval time.Duration
+	// NotificationLease is how long DeliverNotifications holds a claimed
+	// notification before another deliverer may take it (default 1 minute).
+	NotificationLease time.Duration
+
+	// Now returns the current time (default time.Now).
+	Now func() time.Time
+	// NewID returns a new unique ID (default: UUIDv7 strings).
+	NewID func() string
+	// Rand is the source of token bytes (default crypto/rand.Reader).
+	Rand io.Reader
+	// Logger receives structured events without personal data (default:
+	// disabled).
+	Logger *zerolog.Logger
+}
+
+// ThrottlePolicy limits failed logins per account (or per unknown login
+// name, so that throttling does not reveal which accounts exist).
+type ThrottlePolicy struct {
+	// MaxFailures within Window lock the login (default 5).
+	MaxFailures int
+	// Window over which failures are counted (default 15 minutes).
+	Window time.Duration
+	// Lockout is how long after the last failure the login stays locked
+	// (default 15 minutes).
+	Lockout time.Duration
+}
+
+func (p ThrottlePolicy) withDefaults() ThrottlePolicy {
+	if p.MaxFailures <= 0 {
+		p.MaxFailures = 5
+	}
+	if p.Window <= 0 {
+		p.Window = 15 * time.Minute
+	}
+	if p.Lockout <= 0 {
+		p.Lockout = 15 * time.Minute
+	}
+	return p
+}
+
+// LockedFor returns how long logins stay locked at now given the recorded
+// attempts, and whether they are locked at all. Pure.
+func (p ThrottlePolicy) LockedFor(a LoginAttempts, now time.Time) (time.Duration, bool) {
+	p = p.withDefaults()
+	if a.Failures < p.MaxFailures {
+		return 0, false
+	}
+	until := a.Last.Add(p.Lockout)
+	if !now.Before(until) {
+		return 0, false
+	}
+	return until.Sub(now), true
+}
+
+// Desk administers accounts, logins, password tokens and provisioned
+// profiles of one or many tenants. It is safe for concurrent use; every
+// guarantee holds across processes sharing one Store.
+type Desk struct {
+	cfg      Config
+	store    Store
+	notifier Notifier
+	hasher   *PasswordHasher
+	validate *validator.Validate
+	log      zerolog.Logger
+}
+
+// New validates cfg, fills the defaults and returns a Desk.
+func New(cfg Config) (*Desk, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("auth: Config.Store is required")
+	}
+	if cfg.Notifier == nil {
+		return nil, errors.New("auth: Config.Notifier is required")
+	}
+	if cfg.Argon2 == (Argon2Params{}) {
+		cfg.Argon2 = DefaultArgon2Params
+	}
+	hasher, err := NewPasswordHasher(cfg.Argon2)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Providers.validate(); err != nil {
+		return nil, err
+	}
+	cfg.Passwords = cfg.Passwords.withDefaults()
+	cfg.Throttle = cfg.Throttle.withDefaults()
+	setDefault(&cfg.SetPasswordTTL, 72*time.Hour)
+	setDefault(&cfg.ResetTTL, time.Hour)
+	setDefault(&cfg.ResetWindow, time.Hour)
+	setDefault(&cfg.ActivationResendInterval, 10*time.Minute)
+	setDefault(&cfg.NotificationLease, time.Minute)
+	if cfg.ResetLimit <= 0 {
+		cfg.ResetLimit = 3
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if cfg.NewID == nil {
+		cfg.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
+	}
+	v := NewValidator()
+	if err := v.RegisterValidation("username", validUsername); err != nil {
+		return nil, err
+	}
+	log := zerolog.Nop()
+	if cfg.Logger != nil {
+		log = *cfg.Logger
+	}
+	return &Desk{
+		cfg:      cfg,
+		store:    cfg.Store,
+		notifier: cfg.Notifier,
+		hasher:   hasher,
+		validate: v,
+		log:      log,
+	}, nil
+}
+
+// validUsername refuses control characters and '@', so that a login name
+// can never be mistaken for an e-mail address.
+func validUsername(fl validator.FieldLevel) bool {
+	for _, r := range fl.Field().String() {
+		if r == '@' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+func setDefault(d *time.Duration, v time.Duration) {
+	if *d <= 0 {
+		*d = v
+	}
+}
+
+func (d *Desk) now() time.Time { return d.cfg.Now().UTC() }
