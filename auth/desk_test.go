@@ -162,7 +162,9 @@ func TestLoginSameErrorForUnknownAndWrong(t *testing.T) {
 }
 
 func TestLoginThrottledAfterFailures(t *testing.T) {
-	e := newEnv(t, func(c *auth.Config) { c.Throttle = auth.ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, Lockout: 5 * time.Minute} })
+	e := newEnv(t, func(c *auth.Config) {
+		c.Throttle = auth.ThrottlePolicy{MaxFailures: 3, Window: 10 * time.Minute, Lockout: 5 * time.Minute}
+	})
 	for range 3 {
 		_, err := e.desk.Login(e.ctx, tenant, "root.admin", "wrong password 1")
 		assert.ErrorIs(t, err, auth.ErrInvalidCredentials)

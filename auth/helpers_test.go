@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -93,15 +94,14 @@ const tenant = "comune-demo"
 func newEnv(t *testing.T, mutate ...func(*auth.Config)) *env {
 	t.Helper()
 	e := &env{store: memstore.New(), clock: &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, inbox: &inbox{}, ctx: context.Background()}
-	n := 0
+	var n atomic.Int64
 	cfg := auth.Config{
 		Store:    e.store,
 		Notifier: e.inbox,
 		Argon2:   cheap,
 		Now:      e.clock.Now,
 		NewID: func() string {
-			n++
-			return fmt.Sprintf("id-%04d", n)
+			return fmt.Sprintf("id-%04d", n.Add(1))
 		},
 	}
 	for _, m := range mutate {
