@@ -124,9 +124,10 @@ func newEnv(t *testing.T, mutate ...func(*auth.Config)) *env {
 // password; it returns the stored account.
 func (e *env) operator(t *testing.T, who auth.Principal, in auth.NewOperator, password string) *auth.Account {
 	t.Helper()
-	a, err := e.desk.CreateOperator(e.ctx, who, in)
+	created, err := e.desk.CreateOperator(e.ctx, who, in)
 	require.NoError(t, err)
-	a, err = e.desk.SetPassword(e.ctx, tenant, e.inbox.last(t, auth.NotifySetPassword).Token, password)
+	a, err := e.desk.SetPassword(e.ctx, tenant, e.inbox.last(t, auth.NotifySetPassword).Token, password)
 	require.NoError(t, err)
+	require.Equal(t, created.ID, a.ID)
 	return a
 }
