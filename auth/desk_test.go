@@ -3,6 +3,7 @@ package auth_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -326,4 +327,50 @@ func TestLoginRehashesWhenParametersRise(t *testing.T) {
 	assert.Equal(t, a.CredentialsVersion, got.CredentialsVersion, "a rehash is not a password change")
 	_, err = strong.Login(context.Background(), tenant, "root.admin", "a passphrase to upgrade")
 	assert.NoError(t, err)
+}
+
+func TestListOperatorsPagesWithOpaqueCursor(t *testing.T) {
+	e := newEnv(t)
+	for i := range 4 {
+		_, err := e.desk.CreateOperator(e.ctx, e.admin, auth.NewOperator{Username: fmt.Sprintf("op-%d", i), Email: fmt.Sprintf("op%d@comune.example", i)})
+		require.NoError(t, err)
+	}
+	var seen []string
+	cursor := ""
+	for {
+		page, next, err := e.desk.ListOperators(e.ctx, e.admin, cursor, 2)
+		require.NoError(t, err)
+		for _, a := range page {
+			seen = append(seen, a.Username)
+		}
+		if next == "" {
+			break
+		}
+		assert.NotContains(t, next, page[len(page)-1].ID, "the cursor is opaque")
+		cursor = next
+	}
+	assert.Len(t, seen, 5, "the admin and four operators, each once")
+	_, _, err := e.desk.ListOperators(e.ctx, e.admin, "not-a-cursor!", 2)
+	assert.ErrorIs(t, err, auth.ErrValidation)
+}
+
+func TestPrincipalWithoutTenantCannotAdminister(t *testing.T) {
+	e := newEnv(t)
+	who := e.admin
+	who.Tenant = ""
+	_, err := e.desk.CreateOperator(e.ctx, who, auth.NewOperator{Username: "nobody.s", Email: "n@comune.example"})
+	assert.ErrorIs(t, err, auth.ErrForbidden)
+}
+
+func TestPruneForgetsWhatNoRuleNeeds(t *testing.T) {
+	e := newEnv(t)
+	require.NoError(t, e.desk.RequestPasswordReset(e.ctx, tenant, "root.admin"))
+	_, _ = e.desk.Login(e.ctx, tenant, "ghost", "wrong password 1")
+	p, err := e.desk.Prune(e.ctx, tenant)
+	require.NoError(t, err)
+	assert.Equal(t, auth.Pruned{}, p, "everything is still in use")
+	e.clock.Advance(5 * 24 * time.Hour)
+	p, err = e.desk.Prune(e.ctx, tenant)
+	require.NoError(t, err)
+	assert.Equal(t, auth.Pruned{Tokens: 2, Attempts: 1}, p, "the bootstrap's and the reset's tokens, the ghost's counter")
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strings"
+	"time"
 )
 
 // maxLoginPasswordBytes bounds the work an anonymous caller can cause: a
@@ -103,4 +104,25 @@ func attemptKey(login string, a *Account) string {
 	}
 	sum := sha256.Sum256([]byte(strings.ToLower(login)))
 	return "login:" + hex.EncodeToString(sum[:16])
+}
+
+// Pruned counts what Prune deleted.
+type Pruned struct {
+	Tokens, Attempts int
+}
+
+// Prune deletes what no rule needs any more: tokens expired for more than a
+// day (well past any rate-limit window) and failure counters whose last
+// failure is older than the throttle window plus the lockout. Hosts run it
+// from time to time (daily is plenty); nothing else depends on it.
+func (d *Desk) Prune(ctx context.Context, tenant string) (Pruned, error) {
+	now := d.now()
+	var p Pruned
+	var err error
+	horizon := max(24*time.Hour, d.cfg.ResetWindow)
+	if p.Tokens, err = d.store.PruneTokens(ctx, tenant, now.Add(-horizon)); err != nil {
+		return p, err
+	}
+	p.Attempts, err = d.store.PruneLoginAttempts(ctx, tenant, now.Add(-d.cfg.Throttle.Window-d.cfg.Throttle.Lockout))
+	return p, err
 }

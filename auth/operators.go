@@ -174,33 +174,37 @@ func (d *Desk) GetOperator(ctx context.Context, who Principal, id string) (*Acco
 		return nil, err
 	}
 	if err := CanAdminister(who, ActionViewOperator, a); err != nil {
-		// A manager may look at administrators; only changing them is
-		// reserved.
-		if !(who.IsManager() && who.Tenant == a.Tenant) {
-			return nil, err
-		}
+		return nil, err
 	}
 	return a, nil
 }
 
-// ListOperators returns up to limit accounts after the cursor (an account
-// ID; "" for the first page) and the cursor of the next page ("" at the
-// end).
+// ListOperators returns up to limit accounts of the principal's tenant
+// ordered by ID, starting after
+// cursor ("" for the first page), and the opaque cursor of the next page
+// ("" at the end). limit <= 0 means 100; more than 500 is cut to 500.
 func (d *Desk) ListOperators(ctx context.Context, who Principal, cursor string, limit int) ([]*Account, string, error) {
 	if err := CanAdminister(who, ActionListOperators, nil); err != nil {
 		return nil, "", err
 	}
-	if limit <= 0 || limit > 500 {
-		limit = 100
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return nil, "", err
 	}
-	page, err := d.store.ListAccounts(ctx, who.Tenant, cursor, limit+1)
+	switch {
+	case limit <= 0:
+		limit = 100
+	case limit > 500:
+		limit = 500
+	}
+	page, err := d.store.ListAccounts(ctx, who.Tenant, after, limit+1)
 	if err != nil {
 		return nil, "", err
 	}
 	next := ""
 	if len(page) > limit {
 		page = page[:limit]
-		next = page[limit-1].ID
+		next = encodeCursor(page[limit-1].ID)
 	}
 	return page, next, nil
 }

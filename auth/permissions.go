@@ -55,8 +55,8 @@ func forbidden(a Action, missing string) error { return &PermissionError{Action:
 //     citizens and the system never may;
 //   - administrators may do everything;
 //   - managers may do everything but grant or revoke the admin role and the
-//     provider-policy corrections, and may not act on an administrator's
-//     account;
+//     provider-policy corrections, and may look at an administrator's
+//     account but not change it;
 //   - plain operators may do nothing.
 //
 // What a manager may hand out (services, calendars, offices) is checked
@@ -65,7 +65,7 @@ func CanAdminister(who Principal, action Action, target *Account) error {
 	if who.Kind != KindOperator {
 		return forbidden(action, "kind:operator")
 	}
-	if target != nil && target.Tenant != who.Tenant {
+	if who.Tenant == "" || (target != nil && target.Tenant != who.Tenant) {
 		return forbidden(action, "tenant")
 	}
 	if who.IsAdmin() {
@@ -77,7 +77,7 @@ func CanAdminister(who Principal, action Action, target *Account) error {
 	if adminOnly[action] {
 		return forbidden(action, "role:admin")
 	}
-	if target != nil && target.HasRole(RoleAdmin) {
+	if target != nil && target.HasRole(RoleAdmin) && action != ActionViewOperator {
 		return forbidden(action, "role:admin")
 	}
 	return nil

@@ -226,14 +226,12 @@ func normalizeProfileInput(in ProfileInput) ProfileInput {
 	return in
 }
 
-// directoryError keeps ErrProviderUnauthorized recognisable and wraps
-// anything else without its text (a directory error may quote personal data).
+// directoryError wraps the host's directory error, keeping
+// ErrProviderUnauthorized recognisable. The wrapped text is the host's own;
+// it is not logged here, since it may quote the data that were looked up.
 func (d *Desk) directoryError(err error) error {
-	if errors.Is(err, ErrProviderUnauthorized) {
-		return ErrProviderUnauthorized
-	}
-	d.log.Error().Err(err).Msg("provider directory failed")
-	return errors.New("auth: provider directory failed")
+	d.log.Warn().Bool("unauthorized", errors.Is(err, ErrProviderUnauthorized)).Msg("provider directory refused or failed")
+	return fmt.Errorf("auth: provider directory: %w", err)
 }
 
 func (d *Desk) profileNote(p *Profile, kind NotificationKind, now time.Time) Notification {

@@ -126,6 +126,9 @@ type TokenStore interface {
 	// account being disabled, gives ErrInvalidToken and changes nothing. Of
 	// many concurrent redemptions of one token exactly one succeeds.
 	RedeemToken(ctx context.Context, r Redemption) (*Account, error)
+	// PruneTokens deletes the tenant's tokens that expired before before,
+	// used or not, and returns how many.
+	PruneTokens(ctx context.Context, tenant string, before time.Time) (int, error)
 }
 
 // LoginAttempts counts the recent failed logins for one key (an account, or
@@ -147,6 +150,9 @@ type AttemptStore interface {
 	RecordLoginFailure(ctx context.Context, tenant, key string, at time.Time, window time.Duration) (LoginAttempts, error)
 	// ClearLoginAttempts forgets the failures of key.
 	ClearLoginAttempts(ctx context.Context, tenant, key string) error
+	// PruneLoginAttempts deletes the tenant's counters whose last failure is
+	// before before, and returns how many.
+	PruneLoginAttempts(ctx context.Context, tenant string, before time.Time) (int, error)
 }
 
 // Outbox keeps notifications saved with the state change that caused them

@@ -48,6 +48,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"TokenConsumedConcurrentlyOnce", testTokenConcurrent},
 		{"TokenRedeemRefusals", testTokenRefusals},
 		{"TokenRateLimitAtomic", testTokenRateLimit},
+		{"PruneTokensAndAttempts", testPrune},
 		{"LoginAttempts", testAttempts},
 		{"OutboxSavedWithWrites", testOutbox},
 		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
@@ -189,36 +190,51 @@ func testUnique(t *testing.T, k *kit) {
 func testConcurrentUnique(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 20
-	var ok, conflicts atomic.Int32
+	ok, conflicts := concurrently(t, n, auth.ErrConflict, func(i int) error {
+		// Odd ones collide on the username, even ones on the e-mail,
+		// differing only in case.
+		a := &auth.Account{Tenant: "t1", ID: fmt.Sprintf("c-%02d", i), Username: "same.name",
+			Email: fmt.Sprintf("c%02d@example.org", i), Roles: []auth.Role{auth.RoleOperator}, CreatedAt: base, UpdatedAt: base}
+		if i%2 == 0 {
+			a.Username = fmt.Sprintf("name-%02d", i)
+			a.Email = "SAME@example.org"
+			if i%4 == 0 {
+				a.Email = "same@EXAMPLE.org"
+			}
+		}
+		return ss[i%2].CreateAccount(k.ctx, a, nil)
+	})
+	assert.Equal(t, 2, ok, "one account per username and one per e-mail")
+	assert.Equal(t, n-2, conflicts)
+}
+
+// concurrently runs fn(0..n-1) at once and counts the calls that succeeded
+// and those refused with an error matching refusal; any other error fails
+// the test.
+func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
+	t.Helper()
+	var oks, refusals atomic.Int32
 	var wg sync.WaitGroup
+	start := make(chan struct{})
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			a := &auth.Account{Tenant: "t1", ID: fmt.Sprintf("c-%02d", i), Username: "same.name",
-				Email: fmt.Sprintf("c%02d@example.org", i), Roles: []auth.Role{auth.RoleOperator}, CreatedAt: base, UpdatedAt: base}
-			if i%2 == 0 {
-				// Half of them collide on the e-mail instead, differing only in case.
-				a.Username = fmt.Sprintf("name-%02d", i)
-				a.Email = "SAME@example.org"
-				if i%4 == 0 {
-					a.Email = "same@EXAMPLE.org"
-				}
-			}
-			err := ss[i%2].CreateAccount(k.ctx, a, nil)
+			<-start
+			err := fn(i)
 			switch {
 			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, auth.ErrConflict):
-				conflicts.Add(1)
+				oks.Add(1)
+			case errors.Is(err, refusal):
+				refusals.Add(1)
 			default:
-				t.Errorf("unexpected error: %v", err)
+				t.Errorf("call %d: unexpected error: %v", i, err)
 			}
 		}()
 	}
+	close(start)
 	wg.Wait()
-	assert.Equal(t, int32(2), ok.Load(), "one account per username and one per e-mail")
-	assert.Equal(t, int32(n-2), conflicts.Load())
+	return int(oks.Load()), int(refusals.Load())
 }
 
 func testFind(t *testing.T, k *kit) {
@@ -274,25 +290,12 @@ func testStaleUpdate(t *testing.T, k *kit) {
 func testConcurrentUpdates(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	a := k.create(t, ss[0], k.account("t1"))
-	const n = 16
-	var ok atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			c := a.Clone()
-			c.Services = []string{fmt.Sprintf("svc-%d", i)}
-			err := ss[i%2].UpdateAccount(k.ctx, c, nil)
-			if err == nil {
-				ok.Add(1)
-			} else if !errors.Is(err, auth.ErrConflict) {
-				t.Errorf("unexpected error: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Equal(t, int32(1), ok.Load(), "exactly one writer of a version wins")
+	ok, _ := concurrently(t, 16, auth.ErrConflict, func(i int) error {
+		c := a.Clone()
+		c.Services = []string{fmt.Sprintf("svc-%d", i)}
+		return ss[i%2].UpdateAccount(k.ctx, c, nil)
+	})
+	assert.Equal(t, 1, ok, "exactly one writer of a version wins")
 	got, _ := ss[0].GetAccount(k.ctx, "t1", a.ID)
 	assert.Equal(t, int64(2), got.Version)
 }
@@ -334,29 +337,15 @@ func testConcurrentLastAdmin(t *testing.T, k *kit) {
 		tenant := fmt.Sprintf("t-%d", round)
 		a := k.create(t, ss[0], k.account(tenant, auth.RoleOperator, auth.RoleAdmin))
 		b := k.create(t, ss[0], k.account(tenant, auth.RoleOperator, auth.RoleAdmin))
-		var wg sync.WaitGroup
-		var ok atomic.Int32
-		for i, acc := range []*auth.Account{a, b} {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				var err error
-				if i == 0 {
-					c := acc.Clone()
-					c.Disabled = true
-					err = ss[0].UpdateAccount(k.ctx, c, nil)
-				} else {
-					err = ss[1].DeleteAccount(k.ctx, tenant, acc.ID, acc.Version, nil)
-				}
-				if err == nil {
-					ok.Add(1)
-				} else if !errors.Is(err, auth.ErrLastAdmin) {
-					t.Errorf("unexpected error: %v", err)
-				}
-			}()
-		}
-		wg.Wait()
-		assert.Equal(t, int32(1), ok.Load(), "only one of two concurrent removals may succeed")
+		ok, _ := concurrently(t, 2, auth.ErrLastAdmin, func(i int) error {
+			if i == 0 {
+				c := a.Clone()
+				c.Disabled = true
+				return ss[0].UpdateAccount(k.ctx, c, nil)
+			}
+			return ss[1].DeleteAccount(k.ctx, tenant, b.ID, b.Version, nil)
+		})
+		assert.Equal(t, 1, ok, "only one of two concurrent removals may succeed")
 		n, err := ss[0].CountAdmins(k.ctx, tenant)
 		require.NoError(t, err)
 		assert.Equal(t, 1, n)
@@ -446,26 +435,12 @@ func testTokenConcurrent(t *testing.T, k *kit) {
 	a := k.create(t, ss[0], k.account("t1"))
 	require.NoError(t, ss[0].CreateToken(k.ctx, token(a, "race", auth.PurposeReset, base), 0, time.Time{}))
 	const n = 50
-	var ok, invalid atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, err := ss[i%2].RedeemToken(k.ctx, redemption(a, "race", auth.PurposeReset, base.Add(time.Second)))
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, auth.ErrInvalidToken):
-				invalid.Add(1)
-			default:
-				t.Errorf("unexpected error: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Equal(t, int32(1), ok.Load(), "a token is consumed exactly once")
-	assert.Equal(t, int32(n-1), invalid.Load())
+	ok, invalid := concurrently(t, n, auth.ErrInvalidToken, func(i int) error {
+		_, err := ss[i%2].RedeemToken(k.ctx, redemption(a, "race", auth.PurposeReset, base.Add(time.Second)))
+		return err
+	})
+	assert.Equal(t, 1, ok, "a token is consumed exactly once")
+	assert.Equal(t, n-1, invalid)
 	got, _ := ss[1].GetAccount(k.ctx, "t1", a.ID)
 	assert.Equal(t, int64(1), got.CredentialsVersion)
 	claimed, err := ss[0].ClaimNotifications(k.ctx, "t1", base.Add(time.Hour), time.Minute, 100)
@@ -510,28 +485,51 @@ func testTokenRateLimit(t *testing.T, k *kit) {
 	// An old token outside the window does not count.
 	require.NoError(t, ss[0].CreateToken(k.ctx, token(a, "old", auth.PurposeReset, base.Add(-2*time.Hour)), 3, base.Add(-3*time.Hour)))
 	const n = 10
-	var ok, throttled atomic.Int32
-	var wg sync.WaitGroup
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			err := ss[i%2].CreateToken(k.ctx, token(a, fmt.Sprintf("r%d", i), auth.PurposeReset, base), 3, base.Add(-time.Hour))
-			switch {
-			case err == nil:
-				ok.Add(1)
-			case errors.Is(err, auth.ErrThrottled):
-				throttled.Add(1)
-			default:
-				t.Errorf("unexpected error: %v", err)
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Equal(t, int32(3), ok.Load(), "the limit holds under concurrency")
-	assert.Equal(t, int32(n-3), throttled.Load())
+	ok, throttled := concurrently(t, n, auth.ErrThrottled, func(i int) error {
+		return ss[i%2].CreateToken(k.ctx, token(a, fmt.Sprintf("r%d", i), auth.PurposeReset, base), 3, base.Add(-time.Hour))
+	})
+	assert.Equal(t, 3, ok, "the limit holds under concurrency")
+	assert.Equal(t, n-3, throttled)
 	// Other purposes have their own count.
 	require.NoError(t, ss[0].CreateToken(k.ctx, token(a, "set", auth.PurposeSetPassword, base), 3, base.Add(-time.Hour)))
+}
+
+func testPrune(t *testing.T, k *kit) {
+	s := k.store(t)
+	a := k.create(t, s, k.account("t1"))
+	b := k.create(t, s, k.account("t2"))
+	require.NoError(t, s.CreateToken(k.ctx, token(a, "old", auth.PurposeReset, base.Add(-3*time.Hour)), 0, time.Time{}))
+	require.NoError(t, s.CreateToken(k.ctx, token(a, "new", auth.PurposeReset, base), 0, time.Time{}))
+	require.NoError(t, s.CreateToken(k.ctx, token(b, "old", auth.PurposeReset, base.Add(-3*time.Hour)), 0, time.Time{}))
+	n, err := s.PruneTokens(k.ctx, "t1", base.Add(-time.Hour))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	_, err = s.GetToken(k.ctx, "t1", hashOf("old"))
+	assert.ErrorIs(t, err, auth.ErrNotFound)
+	_, err = s.GetToken(k.ctx, "t1", hashOf("new"))
+	assert.NoError(t, err)
+	_, err = s.GetToken(k.ctx, "t2", hashOf("old"))
+	assert.NoError(t, err, "another tenant's tokens are untouched")
+
+	for _, key := range []string{"stale", "fresh"} {
+		at := base
+		if key == "stale" {
+			at = base.Add(-time.Hour)
+		}
+		_, err := s.RecordLoginFailure(k.ctx, "t1", key, at, time.Minute)
+		require.NoError(t, err)
+		_, err = s.RecordLoginFailure(k.ctx, "t2", key, at, time.Minute)
+		require.NoError(t, err)
+	}
+	n, err = s.PruneLoginAttempts(k.ctx, "t1", base.Add(-time.Minute))
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	stale, _ := s.LoginAttempts(k.ctx, "t1", "stale")
+	assert.Zero(t, stale)
+	fresh, _ := s.LoginAttempts(k.ctx, "t1", "fresh")
+	assert.Equal(t, 1, fresh.Failures)
+	other, _ := s.LoginAttempts(k.ctx, "t2", "stale")
+	assert.Equal(t, 1, other.Failures, "another tenant's counters are untouched")
 }
 
 func testAttempts(t *testing.T, k *kit) {

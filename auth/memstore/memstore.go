@@ -284,6 +284,34 @@ func (s *Store) RedeemToken(_ context.Context, r auth.Redemption) (*auth.Account
 	return a.Clone(), nil
 }
 
+// PruneTokens implements auth.TokenStore.
+func (s *Store) PruneTokens(_ context.Context, tenant string, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, t := range s.tokens {
+		if k.tenant == tenant && t.ExpiresAt.Before(before) {
+			delete(s.tokens, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
+// PruneLoginAttempts implements auth.AttemptStore.
+func (s *Store) PruneLoginAttempts(_ context.Context, tenant string, before time.Time) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for k, a := range s.attempts {
+		if k.tenant == tenant && a.Last.Before(before) {
+			delete(s.attempts, k)
+			n++
+		}
+	}
+	return n, nil
+}
+
 // LoginAttempts implements auth.AttemptStore.
 func (s *Store) LoginAttempts(_ context.Context, tenant, k string) (auth.LoginAttempts, error) {
 	s.mu.Lock()

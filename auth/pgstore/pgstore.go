@@ -461,6 +461,18 @@ func (s *Store) RedeemToken(ctx context.Context, r auth.Redemption) (*auth.Accou
 	return out, nil
 }
 
+// PruneTokens implements auth.TokenStore.
+func (s *Store) PruneTokens(ctx context.Context, tenant string, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM auth_tokens WHERE tenant = $1 AND expires_at < $2`, tenant, before.UTC())
+	return int(tag.RowsAffected()), translate(err)
+}
+
+// PruneLoginAttempts implements auth.AttemptStore.
+func (s *Store) PruneLoginAttempts(ctx context.Context, tenant string, before time.Time) (int, error) {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM auth_login_attempts WHERE tenant = $1 AND last_at < $2`, tenant, before.UTC())
+	return int(tag.RowsAffected()), translate(err)
+}
+
 // LoginAttempts implements auth.AttemptStore.
 func (s *Store) LoginAttempts(ctx context.Context, tenant, key string) (auth.LoginAttempts, error) {
 	var a auth.LoginAttempts
