@@ -62,6 +62,7 @@ type ValidationError struct {
 	Fields []FieldError
 }
 
+// Error lists every field with its message.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("auth: invalid input: ")
@@ -113,6 +114,7 @@ type PermissionError struct {
 	Missing string
 }
 
+// Error names the action and the missing permission.
 func (e *PermissionError) Error() string {
 	return fmt.Sprintf("auth: forbidden: %s requires %s", e.Action, e.Missing)
 }
@@ -128,6 +130,7 @@ type ConflictError struct {
 	Field string
 }
 
+// Error names the field in conflict, never its value.
 func (e *ConflictError) Error() string {
 	if e.Field == "version" {
 		return "auth: conflict: the record changed since it was read"
@@ -144,6 +147,7 @@ type ThrottledError struct {
 	RetryAfter time.Duration
 }
 
+// Error says how long to wait.
 func (e *ThrottledError) Error() string {
 	return fmt.Sprintf("auth: too many attempts, retry after %s", e.RetryAfter)
 }

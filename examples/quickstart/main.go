@@ -32,6 +32,7 @@ type mailbox struct {
 	links map[string]string
 }
 
+// Notify prints the message and keeps its link.
 func (m *mailbox) Notify(_ context.Context, n auth.Notification) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -54,10 +55,12 @@ func (m *mailbox) link(to string) string {
 // policy: it knows no one yet, so it creates accounts.
 type directory struct{ n int }
 
+// FindAccount finds nobody.
 func (d *directory) FindAccount(context.Context, auth.DirectoryQuery) (string, bool, error) {
 	return "", false, nil
 }
 
+// CreateAccount numbers new accounts per provider.
 func (d *directory) CreateAccount(_ context.Context, q auth.DirectoryQuery) (string, error) {
 	d.n++
 	return fmt.Sprintf("%s-%03d", q.Provider, d.n), nil
