@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sportello/sportello/internal/pgmigrate"
@@ -38,44 +39,26 @@ func files(extra map[string]string) fstest.MapFS {
 
 func logged(t *testing.T, pool *pgxpool.Pool) []string {
 	t.Helper()
-	rows, err := pool.Query(t.Context(), "SELECT name FROM migration_log ORDER BY id")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return names
+	return names(t, pool, "SELECT name FROM migration_log ORDER BY id")
 }
 
 func recorded(t *testing.T, pool *pgxpool.Pool, component string) []string {
 	t.Helper()
-	rows, err := pool.Query(t.Context(), "SELECT name FROM sportello_migrations WHERE component = $1 ORDER BY name", component)
+	return names(t, pool, "SELECT name FROM sportello_migrations WHERE component = $1 ORDER BY name", component)
+}
+
+// names runs a query returning one text column and collects it.
+func names(t *testing.T, pool *pgxpool.Pool, query string, args ...any) []string {
+	t.Helper()
+	rows, err := pool.Query(t.Context(), query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			t.Fatal(err)
-		}
-		names = append(names, n)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
 		t.Fatal(err)
 	}
-	return names
+	return out
 }
 
 func equal(a, b []string) bool { return strings.Join(a, "\n") == strings.Join(b, "\n") }
