@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io"
 	"time"
-	"unicode"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
@@ -124,9 +123,6 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.Notifier == nil {
 		return nil, errors.New("auth: Config.Notifier is required")
 	}
-	if cfg.Argon2 == (Argon2Params{}) {
-		cfg.Argon2 = DefaultArgon2Params
-	}
 	hasher, err := NewPasswordHasher(cfg.Argon2)
 	if err != nil {
 		return nil, err
@@ -154,7 +150,7 @@ func New(cfg Config) (*Desk, error) {
 		cfg.Rand = rand.Reader
 	}
 	v := NewValidator()
-	if err := v.RegisterValidation("username", validUsername); err != nil {
+	if err := v.RegisterValidation(tagUsername, validUsername); err != nil {
 		return nil, err
 	}
 	log := zerolog.Nop()
@@ -169,17 +165,6 @@ func New(cfg Config) (*Desk, error) {
 		validate: v,
 		log:      log,
 	}, nil
-}
-
-// validUsername refuses control characters and '@', so that a login name
-// can never be mistaken for an e-mail address.
-func validUsername(fl validator.FieldLevel) bool {
-	for _, r := range fl.Field().String() {
-		if r == '@' || unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
 }
 
 func setDefault(d *time.Duration, v time.Duration) {

@@ -175,5 +175,5 @@ func CheckLevel(p Principal, required Level) error {
 	if required == LevelNone || p.MeetsLevel(required) {
 		return nil
 	}
-	return &PermissionError{Action: Action("access_service"), Missing: "level:" + required.String()}
+	return &PermissionError{Action: ActionAccessService, Missing: "level:" + required.String()}
 }

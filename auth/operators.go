@@ -50,7 +50,7 @@ func (d *Desk) CreateOperator(ctx context.Context, who Principal, in NewOperator
 	if err := validateStruct(d.validate, in); err != nil {
 		return nil, err
 	}
-	if err := d.canGrantAll(who, ActionCreateOperator, in); err != nil {
+	if err := canGrantAll(who, ActionCreateOperator, in); err != nil {
 		return nil, err
 	}
 	return d.createAccount(ctx, who.Tenant, in)
@@ -95,7 +95,8 @@ func normalizeNewOperator(in NewOperator) NewOperator {
 	return in
 }
 
-func (d *Desk) canGrantAll(who Principal, action Action, in NewOperator) error {
+// canGrantAll checks every right a new account is created with.
+func canGrantAll(who Principal, action Action, in NewOperator) error {
 	if err := canGrantRoles(who, action, in.roles()); err != nil {
 		return err
 	}

@@ -25,6 +25,9 @@ const (
 	ActionCancelAssociation Action = "cancel_association"
 	ActionSwitchProvider    Action = "switch_provider"
 	ActionResendActivation  Action = "resend_activation"
+	// ActionAccessService is a citizen using a service that requires an
+	// authentication level (see CheckLevel).
+	ActionAccessService Action = "access_service"
 )
 
 // OperatorActions lists every account-administration action, in the order

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+	"unicode"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -35,6 +36,20 @@ func RegisterValidations(v *validator.Validate) error {
 		return fmt.Errorf("auth: register %s: %w", TagPartitaIVA, err)
 	}
 	return nil
+}
+
+// tagUsername is the Desk's own tag for operator usernames.
+const tagUsername = "username"
+
+// validUsername implements tagUsername: no control characters and no '@',
+// so that a login name can never be mistaken for an e-mail address.
+func validUsername(fl validator.FieldLevel) bool {
+	for _, r := range fl.Field().String() {
+		if r == '@' || unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
 }
 
 // validateCodiceFiscaleField implements the codicefiscale tag.
@@ -143,6 +158,8 @@ func validatorMessage(fe validator.FieldError) string {
 		return "must be a valid codice fiscale"
 	case TagPartitaIVA:
 		return "must be a valid partita IVA (11 digits)"
+	case tagUsername:
+		return "must not contain '@' or control characters"
 	case "uuid", "uuid4", "uuid7", "uuid_rfc4122", "uuid4_rfc4122":
 		return "must be a valid UUID"
 	case "url", "http_url":

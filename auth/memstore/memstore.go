@@ -52,8 +52,8 @@ func (s *Store) enqueue(notes []auth.Notification) {
 	}
 }
 
-// uniqueness reports the first unique field of a that another account of
-// its tenant already uses.
+// taken reports the first unique field of a that another account of its
+// tenant already uses, or "".
 func (s *Store) taken(a *auth.Account) string {
 	email := auth.NormalizeEmail(a.Email)
 	for k, b := range s.accounts {
