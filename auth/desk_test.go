@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -373,4 +374,16 @@ func TestPruneForgetsWhatNoRuleNeeds(t *testing.T) {
 	p, err = e.desk.Prune(e.ctx, tenant)
 	require.NoError(t, err)
 	assert.Equal(t, auth.Pruned{Tokens: 2, Attempts: 1}, p, "the bootstrap's and the reset's tokens, the ghost's counter")
+}
+
+func TestResetRequestNamesTheBadField(t *testing.T) {
+	e := newEnv(t)
+	err := e.desk.RequestPasswordReset(e.ctx, "", "")
+	var ve *auth.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("tenant", "required"))
+	assert.True(t, ve.Has("login", "required"))
+	err = e.desk.RequestPasswordReset(e.ctx, tenant, strings.Repeat("a", 255))
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("login", "max"))
 }

@@ -144,10 +144,9 @@ func (d *Desk) createAccount(ctx context.Context, tenant string, in NewOperator)
 		return nil, err
 	}
 	d.log.Info().Str("tenant", tenant).Str("account", a.ID).Msg("operator created")
-	if err := d.sendSetPassword(ctx, a); err != nil {
-		return a, err
-	}
-	return a, nil
+	// A failed delivery still returns the account: repeating the call with
+	// the same idempotency key sends a fresh link.
+	return a, d.sendSetPassword(ctx, a)
 }
 
 // resumeCreation completes a repeated creation: the same key with other data

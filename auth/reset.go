@@ -40,8 +40,18 @@ func (d *Desk) issueToken(ctx context.Context, a *Account, purpose TokenPurpose,
 // malformed login or a storage or delivery failure is reported.
 func (d *Desk) RequestPasswordReset(ctx context.Context, tenant, login string) error {
 	login = strings.TrimSpace(login)
-	if tenant == "" || login == "" || len(login) > 254 {
-		return &ValidationError{Fields: []FieldError{{Field: "login", Rule: "required", Message: "a username or e-mail address is required"}}}
+	var v validationErrors
+	if tenant == "" {
+		v.add("tenant", "required", "is required")
+	}
+	switch {
+	case login == "":
+		v.add("login", "required", "a username or e-mail address is required")
+	case len(login) > 254:
+		v.add("login", "max", "must be at most 254 characters long")
+	}
+	if err := v.err(); err != nil {
+		return err
 	}
 	a, err := d.store.FindAccount(ctx, tenant, login)
 	if errors.Is(err, ErrNotFound) {
