@@ -3,6 +3,7 @@ package payment
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Category sentinels. Every error the package returns matches one of them
@@ -37,3 +38,111 @@ func (e *ConflictError) Error() string {
 
 // Is reports whether target is ErrConflict.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// ErrGatewayRejected is what a Gateway returns (wrapped or matched through
+// Is) when it refuses to create a debt position for good, for example
+// because the creditor body is not enabled: the Desk then moves the record
+// to creation_failed. Any other gateway error is taken as transient: the
+// record stays creation_pending and repeating the call completes it.
+var ErrGatewayRejected = errors.New("payment: gateway rejected the debt position")
+
+// FieldError is one invalid field of an input.
+type FieldError struct {
+	// Field is the input field's name, e.g. "amount" or "split[1].amount".
+	Field string
+	// Rule names the rule that failed, e.g. "required", "decimals",
+	// "split_sum". Stable: hosts may map it to their own messages.
+	Rule string
+	// Message is a human explanation in English, free of personal data.
+	Message string
+}
+
+// ValidationError lists every invalid field of one input. It matches
+// ErrValidation.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error lists every field with its message.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("payment: invalid input: ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field)
+		b.WriteString(": ")
+		b.WriteString(f.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+// Has reports whether field failed the given rule ("" matches any rule).
+func (e *ValidationError) Has(field, rule string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field && (rule == "" || f.Rule == rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// validationErrors accumulates field errors; err returns nil when empty.
+type validationErrors []FieldError
+
+func (v *validationErrors) add(field, rule, msg string) {
+	*v = append(*v, FieldError{Field: field, Rule: rule, Message: msg})
+}
+
+func (v validationErrors) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v}
+}
+
+// TransitionError says that a record's lifecycle does not allow a step
+// from its current status. It matches ErrInvalidTransition.
+type TransitionError struct {
+	ID   ID
+	From Status
+	Step Step
+}
+
+// Error names the record, the step and the status.
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("payment %s: cannot %s from %s", e.ID, e.Step, e.From)
+}
+
+// Is reports whether target is ErrInvalidTransition.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// NoticeCodeError says why a notice code was refused. It matches
+// ErrValidation. It never carries the code itself.
+type NoticeCodeError struct {
+	// Rule is "length" (not 18 digits), "digits" (a character other than a
+	// digit or a space), "aux_digit" (not 0, 1 or 3) or "check_digits".
+	Rule string
+}
+
+// Error names the rule.
+func (e *NoticeCodeError) Error() string {
+	switch e.Rule {
+	case "length":
+		return "payment: notice code must have 18 digits"
+	case "digits":
+		return "payment: notice code must contain only digits and spaces"
+	case "aux_digit":
+		return "payment: notice code aux digit must be 0, 1 or 3"
+	case "check_digits":
+		return "payment: notice code check digits do not match"
+	}
+	return "payment: invalid notice code (" + e.Rule + ")"
+}
+
+// Is reports whether target is ErrValidation.
+func (e *NoticeCodeError) Is(target error) bool { return target == ErrValidation }

@@ -1,0 +1,87 @@
+// Package payment records what citizens pay a public body: pagoPA
+// payments (up front, or deferred with the amount set by an operator),
+// stamp duty paid digitally or with a physical stamp, and payments
+// registered by hand at the counter. It holds the rules (amounts, notice
+// codes, the lifecycle, permissions), the Store interface, and the Desk
+// that applies them.
+//
+// # Records
+//
+// A Payment has an amount in euros (shopspring/decimal, more than 0, at
+// most 2 decimals, converted exactly to and from integer cents by Cents and
+// FromCents; ParseAmount reads user input), a reason, a payer (codice
+// fiscale or partita IVA, checked with auth's validators and stored
+// normalized), a subject (e.g. a pratica) and the service it belongs to, a
+// due date (DefaultDue, 90 days, unless given), the notice code and IUV,
+// the receipt once paid, the links to show, and optionally a split among
+// beneficiaries whose shares sum exactly to the amount (ValidateSplit).
+// Bad input gets one *ValidationError listing every field, and nothing is
+// stored.
+//
+// # Notice codes
+//
+// ParseNoticeCode reads an 18-digit pagoPA notice code with aux digit 0, 1
+// or 3, checking the mod-93 check digits where the layout has them; it does
+// not allocate. A Generator issues aux-3 codes for a segregation code from
+// a Sequence the host provides (StoreSequence uses Store.NextSequence), so
+// no code is issued twice, across goroutines or processes. RegisterValidations
+// adds the `noticecode` tag (and auth's `codicefiscale` and `partitaiva`)
+// to a validator.
+//
+// # Lifecycle
+//
+// The statuses and moves are data (Transitions, Next):
+//
+//	creation_pending → payment_pending | creation_failed | canceled | expired
+//	payment_pending  → payment_started | complete | canceled | expired | payment_failed
+//	payment_started  → complete | expired | payment_failed
+//	any but complete → complete (a late receipt is never lost)
+//
+// Complete, canceled, expired, creation_failed and payment_failed are final;
+// only a receipt moves a final record, and nothing leaves complete. Every
+// status change appends a Change to the record's History and an Event to
+// the outbox in the same Store write.
+//
+// # Creating, registering, canceling
+//
+// Desk.Create stores the record in creation_pending, asks the Gateway for
+// the debt position, and moves it to payment_pending (notice code, IUV,
+// links) or, on a final refusal (ErrGatewayRejected), to creation_failed.
+// It is idempotent by IdempotencyKey, and safe to repeat after a failure
+// at any step: the repeated call finds the same record and completes it.
+// Desk.RegisterManual records a payment taken at the counter, complete at
+// once and irreversibly, with an optional note; Desk.RegisterStamp records
+// a physical stamp, whose 14-digit identifier can never be registered
+// twice. Desk.Cancel withdraws an open payment at the gateway and then in
+// the record.
+//
+// # Notifications and reconciliation
+//
+// The gateway reports what the payer does through notifications, which may
+// arrive twice, late or out of order. Desk.ApplyNotification applies one
+// through the pure rule Decide: a duplicate, a move backwards (a "pending"
+// after "complete") or a move the record no longer allows is Ignored and
+// logged, never an error; anything else is Applied, and a "complete" always
+// is, with its receipt, from any status but complete. Desk.Refresh asks the
+// gateway for a record's status and applies it the same way, recovering a
+// lost notification, and finishes a Create that was interrupted.
+// Desk.Sweep moves open records past their due date to expired; run twice,
+// it changes nothing the second time.
+//
+// # Permissions
+//
+// Can is the whole rule: the system may do everything; staff enabled for
+// the payment's service (administrators for every service) may create,
+// view, refresh, cancel and register payments; a citizen may create, view
+// and refresh the payments they are the payer of, and register a physical
+// stamp. Refusals are *auth.PermissionError (auth.ErrForbidden).
+//
+// # Storage and events
+//
+// A Desk keeps records in a Store: memstore is the in-memory default,
+// pgstore keeps them in PostgreSQL, and paymenttest.Run checks any other
+// implementation. Every update is version-checked. Hosts drain the event
+// outbox with Desk.DeliverEvents, for example to move the pratica a
+// payment belongs to; delivery is at least once, and consumers drop
+// repeats by Event.ID.
+package payment

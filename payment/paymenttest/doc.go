@@ -1,0 +1,12 @@
+// Package paymenttest is the conformance kit for payment.Store
+// implementations: Run checks every behaviour that payment.Store documents
+// and the payment Desk relies on — exact round-trips of every field,
+// idempotent creation under a race, optimistic versions, unique stamp
+// identifiers and notice codes, tenant isolation, filtered keyset listings,
+// the expiry listing, per-tenant sequences and the event outbox — with
+// concurrent calls spread over several stores that share one backing data
+// set, as several application instances share one database. Every adapter's
+// tests call it:
+//
+//	func TestConformance(t *testing.T) { paymenttest.Run(t, newHarness) }
+package paymenttest

@@ -1,0 +1,1153 @@
+package paymenttest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sportello/sportello/payment"
+)
+
+// Harness makes the stores under test.
+type Harness interface {
+	// MakeStores returns n stores over one fresh, empty data set, standing
+	// for n application instances that share a database. An in-memory
+	// adapter returns the same store n times.
+	MakeStores(ctx context.Context, n int) ([]payment.Store, error)
+	// Close releases what the harness holds.
+	Close()
+}
+
+// Run runs the whole kit. newHarness is called once per subtest.
+func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, *kit)
+	}{
+		{"CreateGetRoundTripsEveryField", testRoundTrip},
+		{"CreateKeepsOptionalPartsAbsent", testRoundTripMinimal},
+		{"CreateSetsVersionAndStoresCopies", testCreateCopies},
+		{"CreateSameIDTwiceConflicts", testCreateSameID},
+		{"CreateWithVersionRefused", testCreateWithVersion},
+		{"MissingIsNotFound", testMissing},
+		{"FindByIUV", testFindByIUV},
+		{"IdempotentCreateReturnsFirstRecord", testIdempotent},
+		{"IdempotencyRaceCreatesOnce", testIdempotencyRace},
+		{"IdempotentStampRaceCreatesOnce", testIdempotentStampRace},
+		{"StaleUpdateConflicts", testStaleUpdate},
+		{"UpdateReplacesEveryField", testUpdateRoundTrip},
+		{"ConcurrentUpdatesOneWins", testConcurrentUpdates},
+		{"ConcurrentUpdatesLoseNothing", testConcurrentRetries},
+		{"StampIdentifierUniqueAcrossTenants", testStampUnique},
+		{"ConcurrentStampRegistrationOnce", testStampRace},
+		{"NoticeCodeUniquePerTenant", testNoticeCodeUnique},
+		{"ConcurrentNoticeCodeOnce", testNoticeCodeRace},
+		{"UpdateCannotTakeUsedIdempotencyKey", testUpdateIdempotencyKey},
+		{"ListFiltersAndPages", testList},
+		{"ListDueOnlyOpenPastDue", testListDue},
+		{"NextSequenceCountsPerTenantAndName", testSequence},
+		{"NextSequenceConcurrentDistinct", testSequenceConcurrent},
+		{"OutboxSavedWithWrites", testOutbox},
+		{"OutboxUntouchedByFailedWrites", testOutboxFailedWrites},
+		{"TenantsAreIsolated", testTenants},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			t.Cleanup(h.Close)
+			tc.fn(t, &kit{h: h, ctx: context.Background()})
+		})
+	}
+}
+
+// kit holds one subtest's harness and counters for fresh IDs.
+type kit struct {
+	h      Harness
+	ctx    context.Context
+	n, evt int
+}
+
+// stores returns n instances over one fresh data set.
+func (k *kit) stores(t *testing.T, n int) []payment.Store {
+	t.Helper()
+	ss, err := k.h.MakeStores(k.ctx, n)
+	require.NoError(t, err)
+	require.Len(t, ss, n)
+	return ss
+}
+
+func (k *kit) store(t *testing.T) payment.Store { return k.stores(t, 1)[0] }
+
+// base is a fixed instant with microsecond precision (what SQL keeps).
+var base = time.Date(2026, 3, 2, 8, 30, 0, 123000, time.UTC)
+
+func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// record returns a fresh pending pagoPA record of tenant with the parts
+// every record has; optional parts are left out.
+func (k *kit) record(tenant string) *payment.Payment {
+	k.n++
+	notice := fmt.Sprintf("3%02d%015d", 1, k.n)
+	return &payment.Payment{
+		ID:         payment.ID(fmt.Sprintf("pay-%04d", k.n)),
+		Tenant:     tenant,
+		Kind:       payment.KindPagoPA,
+		Status:     payment.StatusPending,
+		Amount:     dec("16.00"),
+		Reason:     fmt.Sprintf("fee %d", k.n),
+		Payer:      "RSSMRA80A01H501U",
+		Subject:    "pratica-1",
+		Service:    "svc-a",
+		DueAt:      base.Add(90 * 24 * time.Hour),
+		NoticeCode: notice,
+		IUV:        notice[1:],
+		CreatedBy:  "op-1",
+		CreatedAt:  base,
+		UpdatedAt:  base,
+		History: []payment.Change{
+			{At: base, To: payment.StatusPending, Source: "create", Actor: "op-1"},
+		},
+	}
+}
+
+// stamp returns a fresh physical stamp record of tenant.
+func (k *kit) stamp(tenant, identifier string) *payment.Payment {
+	p := k.record(tenant)
+	p.Kind = payment.KindStampPhysical
+	p.Status = payment.StatusComplete
+	p.NoticeCode, p.IUV = "", ""
+	p.Stamp = &payment.Stamp{Identifier: identifier, IssuedAt: base.Add(-time.Hour)}
+	return p
+}
+
+// event returns a fresh event about p; every new event is later than the
+// previous one.
+func (k *kit) event(p *payment.Payment, from, to payment.Status) payment.Event {
+	k.evt++
+	return payment.Event{
+		ID:        fmt.Sprintf("evt-%04d", k.evt),
+		Tenant:    p.Tenant,
+		PaymentID: p.ID,
+		Subject:   p.Subject,
+		From:      from,
+		To:        to,
+		At:        base.Add(time.Duration(k.evt) * time.Second),
+	}
+}
+
+func (k *kit) create(t *testing.T, s payment.Store, p *payment.Payment, events ...payment.Event) *payment.Payment {
+	t.Helper()
+	got, created, err := s.Create(k.ctx, p, events)
+	require.NoError(t, err)
+	require.True(t, created)
+	return got
+}
+
+func (k *kit) get(t *testing.T, s payment.Store, tenant string, id payment.ID) *payment.Payment {
+	t.Helper()
+	got, err := s.Get(k.ctx, tenant, id)
+	require.NoError(t, err)
+	return got
+}
+
+func (k *kit) all(t *testing.T, s payment.Store, tenant string) []*payment.Payment {
+	t.Helper()
+	list, err := s.List(k.ctx, tenant, payment.Filter{}, "", 1000)
+	require.NoError(t, err)
+	return list
+}
+
+func (k *kit) pending(t *testing.T, s payment.Store, tenant string) []payment.Event {
+	t.Helper()
+	evs, err := s.PendingEvents(k.ctx, tenant, 1000)
+	require.NoError(t, err)
+	return evs
+}
+
+func conflictField(err error) string {
+	var ce *payment.ConflictError
+	if errors.As(err, &ce) {
+		return ce.Field
+	}
+	return ""
+}
+
+// samePayment checks that got holds exactly want: decimals by value (so
+// that 16.0 and 16.00 are the same amount), everything else, times with
+// their location included, by deep equality.
+func samePayment(t *testing.T, want, got *payment.Payment, msgAndArgs ...any) {
+	t.Helper()
+	require.NotNil(t, got, msgAndArgs...)
+	w, g := want.Clone(), got.Clone()
+	if assert.True(t, w.Amount.Equal(g.Amount), "amount: want %s, got %s", w.Amount, g.Amount) {
+		g.Amount = w.Amount
+	}
+	if len(w.Split) == len(g.Split) {
+		for i := range w.Split {
+			if assert.True(t, w.Split[i].Amount.Equal(g.Split[i].Amount), "split %d amount: want %s, got %s", i, w.Split[i].Amount, g.Split[i].Amount) {
+				g.Split[i].Amount = w.Split[i].Amount
+			}
+		}
+	}
+	assert.Equal(t, w, g, msgAndArgs...)
+}
+
+func ids(list []*payment.Payment) []payment.ID {
+	out := make([]payment.ID, len(list))
+	for i, p := range list {
+		out[i] = p.ID
+	}
+	return out
+}
+
+func eventIDs(list []payment.Event) []string {
+	out := make([]string, len(list))
+	for i, e := range list {
+		out[i] = e.ID
+	}
+	return out
+}
+
+// concurrently runs fn(0..n-1) in n goroutines released together and
+// counts the successes and the errors matching refusal; any other error
+// fails the test.
+func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
+	t.Helper()
+	var oks, refusals atomic.Int32
+	var wg sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			err := fn(i)
+			switch {
+			case err == nil:
+				oks.Add(1)
+			case refusal != nil && errors.Is(err, refusal):
+				refusals.Add(1)
+			default:
+				t.Errorf("call %d: unexpected error: %v", i, err)
+			}
+		}()
+	}
+	close(start)
+	wg.Wait()
+	return int(oks.Load()), int(refusals.Load())
+}
+
+func testRoundTrip(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.Kind = payment.KindManual
+	p.Status = payment.StatusComplete
+	// Large and small amounts must come back exact, to the cent.
+	p.Amount = dec("9876543210.98")
+	p.Split = []payment.Split{
+		{Beneficiary: "00000000001", Amount: dec("9876543210.97"), Reason: "main share"},
+		{Beneficiary: "00000000002", Amount: dec("0.01"), Reason: "province share"},
+	}
+	p.Receipt = &payment.Receipt{PaidAt: base.Add(time.Hour + 456*time.Microsecond), PSP: "Bank of Tests", ReceiptID: "R-000042"}
+	p.Links = payment.Links{Online: "https://pay.example.org/1", Notice: "https://pay.example.org/1.pdf", Receipt: "https://pay.example.org/1/r"}
+	p.Note = &payment.Note{Text: "paid in cash at the counter", Internal: true}
+	p.IdempotencyKey = "idem-round-trip"
+	p.UpdatedAt = base.Add(time.Hour + time.Minute)
+	p.History = []payment.Change{
+		{At: base, To: payment.StatusCreationPending, Source: "create", Actor: "op-1"},
+		{At: base.Add(time.Minute), From: payment.StatusCreationPending, To: payment.StatusPending, Source: "gateway"},
+		{At: base.Add(time.Hour + time.Minute), From: payment.StatusPending, To: payment.StatusComplete, Source: "manual", Actor: "op-2"},
+	}
+	want := p.Clone()
+	want.Version = 1
+
+	got, created, err := s.Create(k.ctx, p, nil)
+	require.NoError(t, err)
+	assert.True(t, created)
+	assert.Equal(t, int64(1), p.Version, "Create sets the version to 1")
+	samePayment(t, want, got, "Create returns the record")
+
+	stored := k.get(t, s, "t1", p.ID)
+	samePayment(t, want, stored, "Get returns every field as created")
+	require.NotNil(t, stored.Receipt)
+	require.Len(t, stored.History, 3)
+	for _, tm := range []time.Time{stored.DueAt, stored.CreatedAt, stored.UpdatedAt, stored.Receipt.PaidAt, stored.History[2].At} {
+		assert.Equal(t, time.UTC, tm.Location(), "times come back in UTC")
+	}
+
+	// A physical stamp record round-trips its stamp; a note for the citizen
+	// keeps Internal false.
+	st := k.stamp("t1", "01234567890123")
+	st.Amount = dec("0.01")
+	st.Note = &payment.Note{Text: "for the citizen"}
+	wantStamp := st.Clone()
+	wantStamp.Version = 1
+	k.create(t, s, st)
+	samePayment(t, wantStamp, k.get(t, s, "t1", st.ID))
+
+	// Instants given in another zone are kept as the same instants.
+	rome := time.FixedZone("CET", 3600)
+	z := k.record("t1")
+	z.DueAt = time.Date(2026, 6, 1, 23, 59, 59, 999000, rome)
+	z.CreatedAt = base.In(rome)
+	z.UpdatedAt = base.In(rome)
+	k.create(t, s, z)
+	gz := k.get(t, s, "t1", z.ID)
+	assert.True(t, gz.DueAt.Equal(z.DueAt), "due: want %s, got %s", z.DueAt, gz.DueAt)
+	assert.True(t, gz.CreatedAt.Equal(base), "created: got %s", gz.CreatedAt)
+}
+
+func testRoundTripMinimal(t *testing.T, k *kit) {
+	s := k.store(t)
+	// No receipt, stamp, note, split, links, idempotency key or history.
+	p := k.record("t1")
+	p.History = nil
+	p.Amount = dec("0.01")
+	want := p.Clone()
+	want.Version = 1
+	k.create(t, s, p)
+	got := k.get(t, s, "t1", p.ID)
+	samePayment(t, want, got)
+	assert.Nil(t, got.Receipt, "no receipt stays nil")
+	assert.Nil(t, got.Stamp, "no stamp stays nil")
+	assert.Nil(t, got.Note, "no note stays nil")
+	assert.Empty(t, got.Split)
+	assert.Empty(t, got.History)
+
+	// Set but empty parts stay set.
+	q := k.record("t1")
+	q.Receipt = &payment.Receipt{PaidAt: base, ReceiptID: "counter-7"}
+	q.Note = &payment.Note{}
+	wantQ := q.Clone()
+	wantQ.Version = 1
+	k.create(t, s, q)
+	gotQ := k.get(t, s, "t1", q.ID)
+	samePayment(t, wantQ, gotQ)
+	if assert.NotNil(t, gotQ.Receipt) {
+		assert.Empty(t, gotQ.Receipt.PSP)
+	}
+	assert.NotNil(t, gotQ.Note, "an empty note is still a note")
+}
+
+func testCreateCopies(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.Split = []payment.Split{{Beneficiary: "00000000001", Amount: dec("16.00"), Reason: "all"}}
+	p.Receipt = &payment.Receipt{PaidAt: base, PSP: "psp", ReceiptID: "r"}
+	k.create(t, s, p)
+	want := p.Clone()
+
+	// Changing the caller's value after Create changes nothing stored.
+	p.Split[0].Reason = "changed"
+	p.Receipt.PSP = "changed"
+	p.History[0].Source = "changed"
+	samePayment(t, want, k.get(t, s, "t1", p.ID))
+
+	// Changing a returned value changes nothing stored either.
+	got := k.get(t, s, "t1", p.ID)
+	got.Split[0].Reason = "changed"
+	got.Receipt.PSP = "changed"
+	got.History[0].Source = "changed"
+	got.Reason = "changed"
+	samePayment(t, want, k.get(t, s, "t1", p.ID), "a returned record must be a copy")
+}
+
+func testCreateSameID(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.create(t, s, k.record("t1"))
+	dup := k.record("t1")
+	dup.ID = p.ID
+	_, _, err := s.Create(k.ctx, dup, nil)
+	assert.ErrorIs(t, err, payment.ErrConflict, "same ID twice in a tenant")
+	samePayment(t, p, k.get(t, s, "t1", p.ID), "the first record is kept")
+}
+
+func testCreateWithVersion(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.Version = 3
+	_, created, err := s.Create(k.ctx, p, []payment.Event{k.event(p, "", payment.StatusPending)})
+	assert.Error(t, err, "Create takes only version 0")
+	assert.False(t, created)
+	assert.Equal(t, int64(3), p.Version)
+	_, err = s.Get(k.ctx, "t1", p.ID)
+	assert.ErrorIs(t, err, payment.ErrNotFound, "a refused create stores nothing")
+	assert.Empty(t, k.pending(t, s, "t1"))
+}
+
+func testMissing(t *testing.T, k *kit) {
+	s := k.store(t)
+	_, err := s.Get(k.ctx, "t1", "nope")
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	_, err = s.FindByIUV(k.ctx, "t1", "01000000000000099")
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	p := k.record("t1")
+	p.Version = 1
+	assert.ErrorIs(t, s.Update(k.ctx, p, nil), payment.ErrNotFound)
+	assert.Equal(t, int64(1), p.Version, "a refused update keeps the version")
+	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", "nope"), payment.ErrNotFound)
+	list, err := s.List(k.ctx, "t1", payment.Filter{}, "", 10)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	due, err := s.ListDue(k.ctx, "t1", base.Add(1000*24*time.Hour), "", 10)
+	require.NoError(t, err)
+	assert.Empty(t, due)
+	evs, err := s.PendingEvents(k.ctx, "t1", 10)
+	require.NoError(t, err)
+	assert.Empty(t, evs)
+}
+
+func testFindByIUV(t *testing.T, k *kit) {
+	s := k.store(t)
+	a := k.create(t, s, k.record("t1"))
+	b := k.create(t, s, k.record("t1"))
+	got, err := s.FindByIUV(k.ctx, "t1", b.IUV)
+	require.NoError(t, err)
+	samePayment(t, b, got)
+	got, err = s.FindByIUV(k.ctx, "t1", a.IUV)
+	require.NoError(t, err)
+	assert.Equal(t, a.ID, got.ID)
+	_, err = s.FindByIUV(k.ctx, "t1", "")
+	assert.ErrorIs(t, err, payment.ErrNotFound, "an empty IUV matches nothing")
+	st := k.create(t, s, k.stamp("t1", "11111111111111"))
+	require.Empty(t, st.IUV)
+	_, err = s.FindByIUV(k.ctx, "t1", "")
+	assert.ErrorIs(t, err, payment.ErrNotFound, "a record without IUV is not found by an empty one")
+}
+
+func testIdempotent(t *testing.T, k *kit) {
+	s := k.store(t)
+	first := k.record("t1")
+	first.IdempotencyKey = "key-1"
+	k.create(t, s, first, k.event(first, "", payment.StatusPending))
+
+	// A repeat with the same key and other content, even another ID,
+	// notice code and event, returns the first record and stores nothing.
+	again := k.record("t1")
+	again.IdempotencyKey = "key-1"
+	again.Amount = dec("99.99")
+	got, created, err := s.Create(k.ctx, again, []payment.Event{k.event(again, "", payment.StatusPending)})
+	require.NoError(t, err)
+	assert.False(t, created)
+	samePayment(t, first, got)
+	assert.Len(t, k.all(t, s, "t1"), 1)
+	assert.Len(t, k.pending(t, s, "t1"), 1, "a repeated create saves no event")
+	_, err = s.Get(k.ctx, "t1", again.ID)
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+
+	// A repeat that carries the same unique values as the first (the same
+	// notice code, the same stamp) is a repeat, not a conflict.
+	same := first.Clone()
+	same.Version = 0
+	got, created, err = s.Create(k.ctx, same, nil)
+	require.NoError(t, err)
+	assert.False(t, created)
+	samePayment(t, first, got)
+
+	st := k.stamp("t1", "22222222222222")
+	st.IdempotencyKey = "key-stamp"
+	k.create(t, s, st)
+	stAgain := st.Clone()
+	stAgain.ID = "pay-other"
+	stAgain.Version = 0
+	got, created, err = s.Create(k.ctx, stAgain, nil)
+	require.NoError(t, err, "a repeated stamp registration is no stamp conflict")
+	assert.False(t, created)
+	assert.Equal(t, st.ID, got.ID)
+
+	// The returned record is a copy.
+	got.Reason = "changed"
+	samePayment(t, st, k.get(t, s, "t1", st.ID))
+
+	// The key is per tenant; an empty key never matches.
+	other := k.record("t2")
+	other.IdempotencyKey = "key-1"
+	k.create(t, s, other)
+	k.create(t, s, k.record("t1"))
+	k.create(t, s, k.record("t1"))
+	assert.Len(t, k.all(t, s, "t1"), 4)
+	assert.Len(t, k.all(t, s, "t2"), 1)
+}
+
+func testIdempotencyRace(t *testing.T, k *kit) {
+	ss := k.stores(t, 3)
+	const n = 50
+	var mu sync.Mutex
+	var results []*payment.Payment
+	var createdIDs []payment.ID
+	recs := make([]*payment.Payment, n)
+	evs := make([]payment.Event, n)
+	for i := range recs {
+		// Every caller builds its own record: its own ID, notice code and
+		// event, as separate processes would.
+		r := k.record("t1")
+		r.IdempotencyKey = "race-key"
+		recs[i] = r
+		evs[i] = k.event(r, "", payment.StatusPending)
+	}
+	ok, _ := concurrently(t, n, nil, func(i int) error {
+		got, created, err := ss[i%len(ss)].Create(k.ctx, recs[i], []payment.Event{evs[i]})
+		if err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		results = append(results, got)
+		if created {
+			createdIDs = append(createdIDs, got.ID)
+		}
+		return nil
+	})
+	require.Equal(t, n, ok, "every call succeeds")
+	require.Len(t, createdIDs, 1, "exactly one call creates")
+	winner := createdIDs[0]
+	for _, r := range results {
+		assert.Equal(t, winner, r.ID, "every call returns the created record")
+		assert.Equal(t, int64(1), r.Version)
+	}
+	list := k.all(t, ss[0], "t1")
+	require.Len(t, list, 1, "exactly one record")
+	assert.Equal(t, winner, list[0].ID)
+	pend := k.pending(t, ss[1], "t1")
+	require.Len(t, pend, 1, "only the creating call's event is saved")
+	assert.Equal(t, winner, pend[0].PaymentID)
+}
+
+func testIdempotentStampRace(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 20
+	recs := make([]*payment.Payment, n)
+	for i := range recs {
+		r := k.stamp("t1", "33333333333333")
+		r.IdempotencyKey = "stamp-key"
+		recs[i] = r
+	}
+	var created atomic.Int32
+	var mu sync.Mutex
+	seen := map[payment.ID]bool{}
+	ok, _ := concurrently(t, n, nil, func(i int) error {
+		got, c, err := ss[i%2].Create(k.ctx, recs[i], nil)
+		if err != nil {
+			return err
+		}
+		if c {
+			created.Add(1)
+		}
+		mu.Lock()
+		seen[got.ID] = true
+		mu.Unlock()
+		return nil
+	})
+	assert.Equal(t, n, ok, "repeats of one registration never conflict on the stamp")
+	assert.Equal(t, int32(1), created.Load())
+	assert.Len(t, seen, 1, "every call returns the same record")
+	assert.Len(t, k.all(t, ss[0], "t1"), 1)
+}
+
+func testStaleUpdate(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.create(t, s, k.record("t1"))
+	a := k.get(t, s, "t1", p.ID)
+	b := k.get(t, s, "t1", p.ID)
+
+	a.Reason = "first writer"
+	require.NoError(t, s.Update(k.ctx, a, nil))
+	assert.Equal(t, int64(2), a.Version, "Update increments the version")
+
+	b.Reason = "second writer"
+	err := s.Update(k.ctx, b, []payment.Event{k.event(b, payment.StatusPending, payment.StatusCanceled)})
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "version", conflictField(err))
+	assert.Equal(t, int64(1), b.Version, "a refused update keeps the version")
+
+	got := k.get(t, s, "t1", p.ID)
+	samePayment(t, a, got, "the stale write changed nothing")
+	assert.Empty(t, k.pending(t, s, "t1"), "the refused write saved no event")
+
+	// The same copy cannot be written twice either.
+	a2 := a.Clone()
+	require.NoError(t, s.Update(k.ctx, a2, nil))
+	assert.ErrorIs(t, s.Update(k.ctx, a, nil), payment.ErrConflict)
+	// A version from the future is stale too.
+	future := k.get(t, s, "t1", p.ID)
+	future.Version += 5
+	assert.ErrorIs(t, s.Update(k.ctx, future, nil), payment.ErrConflict)
+}
+
+func testUpdateRoundTrip(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.Note = &payment.Note{Text: "to drop"}
+	p.Split = []payment.Split{{Beneficiary: "00000000001", Amount: dec("16.00")}}
+	k.create(t, s, p)
+
+	// Every part changes: optional parts are set, dropped or replaced.
+	u := k.get(t, s, "t1", p.ID)
+	u.Status = payment.StatusComplete
+	u.Amount = dec("120.30")
+	u.Reason, u.Payer, u.Subject, u.Service = "new reason", "01234567890", "pratica-9", "svc-b"
+	u.DueAt = base.Add(24 * time.Hour)
+	u.NoticeCode = "301999999999999999"
+	u.IUV = u.NoticeCode[1:]
+	u.Receipt = &payment.Receipt{PaidAt: base.Add(2 * time.Hour), PSP: "psp-2", ReceiptID: "rc-2"}
+	u.Links = payment.Links{Online: "o", Notice: "n", Receipt: "r"}
+	u.Split = []payment.Split{
+		{Beneficiary: "00000000001", Amount: dec("100.15"), Reason: "a"},
+		{Beneficiary: "00000000002", Amount: dec("20.15"), Reason: "b"},
+	}
+	u.Note = nil
+	u.UpdatedAt = base.Add(2 * time.Hour)
+	u.History = append(u.History, payment.Change{At: base.Add(2 * time.Hour), From: payment.StatusPending, To: payment.StatusComplete, Source: "gateway"})
+	require.NoError(t, s.Update(k.ctx, u, nil))
+	assert.Equal(t, int64(2), u.Version)
+	samePayment(t, u, k.get(t, s, "t1", p.ID))
+	got, err := s.FindByIUV(k.ctx, "t1", u.IUV)
+	require.NoError(t, err, "the new IUV is found")
+	assert.Equal(t, p.ID, got.ID)
+
+	// And back: optional parts dropped.
+	v := k.get(t, s, "t1", p.ID)
+	v.Receipt, v.Split, v.Stamp = nil, nil, nil
+	v.Note = &payment.Note{Text: "internal", Internal: true}
+	require.NoError(t, s.Update(k.ctx, v, nil))
+	samePayment(t, v, k.get(t, s, "t1", p.ID))
+
+	// The caller's value is copied.
+	v.Note.Text = "changed"
+	assert.Equal(t, "internal", k.get(t, s, "t1", p.ID).Note.Text)
+}
+
+func testConcurrentUpdates(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	p := k.create(t, ss[0], k.record("t1"))
+	const n = 16
+	copies := make([]*payment.Payment, n)
+	for i := range copies {
+		copies[i] = k.get(t, ss[i%2], "t1", p.ID)
+		copies[i].Reason = fmt.Sprintf("writer %d", i)
+	}
+	var winner atomic.Int32
+	winner.Store(-1)
+	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+		err := ss[i%2].Update(k.ctx, copies[i], []payment.Event{{
+			ID: fmt.Sprintf("upd-%02d", i), Tenant: "t1", PaymentID: p.ID, Subject: p.Subject,
+			From: payment.StatusPending, To: payment.StatusStarted, At: base,
+		}})
+		if err == nil {
+			winner.Store(int32(i))
+		} else if f := conflictField(err); f != "version" {
+			return fmt.Errorf("conflict field %q, want version: %w", f, err)
+		}
+		return err
+	})
+	assert.Equal(t, 1, ok, "exactly one writer of a version wins")
+	assert.Equal(t, n-1, refused)
+	w := int(winner.Load())
+	require.GreaterOrEqual(t, w, 0)
+	got := k.get(t, ss[1], "t1", p.ID)
+	assert.Equal(t, int64(2), got.Version)
+	assert.Equal(t, fmt.Sprintf("writer %d", w), got.Reason, "the winner's write is the one stored")
+	pend := k.pending(t, ss[0], "t1")
+	require.Len(t, pend, 1, "only the winner's event is saved")
+	assert.Equal(t, fmt.Sprintf("upd-%02d", w), pend[0].ID)
+}
+
+func testConcurrentRetries(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	p := k.create(t, ss[0], k.record("t1"))
+	const n = 8
+	// Each writer appends one history entry, re-reading and retrying on a
+	// version conflict: in the end no entry is lost.
+	ok, _ := concurrently(t, n, nil, func(i int) error {
+		s := ss[i%2]
+		for {
+			cur, err := s.Get(k.ctx, "t1", p.ID)
+			if err != nil {
+				return err
+			}
+			cur.History = append(cur.History, payment.Change{At: base.Add(time.Duration(i+1) * time.Minute), Source: fmt.Sprintf("writer-%d", i)})
+			err = s.Update(k.ctx, cur, nil)
+			if errors.Is(err, payment.ErrConflict) {
+				continue
+			}
+			return err
+		}
+	})
+	require.Equal(t, n, ok)
+	got := k.get(t, ss[1], "t1", p.ID)
+	assert.Equal(t, int64(n+1), got.Version)
+	require.Len(t, got.History, n+1)
+	var sources []string
+	for _, c := range got.History[1:] {
+		sources = append(sources, c.Source)
+	}
+	slices.Sort(sources)
+	var want []string
+	for i := range n {
+		want = append(want, fmt.Sprintf("writer-%d", i))
+	}
+	assert.Equal(t, want, sources, "every writer's change is kept")
+}
+
+func testStampUnique(t *testing.T, k *kit) {
+	s := k.store(t)
+	first := k.create(t, s, k.stamp("t1", "44444444444444"))
+
+	_, _, err := s.Create(k.ctx, k.stamp("t1", "44444444444444"), nil)
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "stamp_identifier", conflictField(err))
+
+	// In another tenant too: a stamp is used once in the whole store.
+	other := k.stamp("t2", "44444444444444")
+	_, _, err = s.Create(k.ctx, other, []payment.Event{k.event(other, "", payment.StatusComplete)})
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "stamp_identifier", conflictField(err))
+	assert.Empty(t, k.all(t, s, "t2"), "a refused create stores nothing")
+	assert.Empty(t, k.pending(t, s, "t2"), "a refused create saves no event")
+	assert.Equal(t, int64(0), other.Version, "a refused create keeps the version")
+
+	// An update may not take a used identifier either.
+	b := k.create(t, s, k.stamp("t1", "55555555555555"))
+	moved := k.get(t, s, "t1", b.ID)
+	moved.Stamp.Identifier = first.Stamp.Identifier
+	err = s.Update(k.ctx, moved, nil)
+	assert.Equal(t, "stamp_identifier", conflictField(err))
+	samePayment(t, b, k.get(t, s, "t1", b.ID), "a refused update changes nothing")
+
+	// Other identifiers are free.
+	k.create(t, s, k.stamp("t2", "66666666666666"))
+}
+
+func testStampRace(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 16
+	recs := make([]*payment.Payment, n)
+	for i := range recs {
+		// Distinct registrations (no idempotency key, two tenants) of one
+		// physical stamp.
+		recs[i] = k.stamp(fmt.Sprintf("t%d", 1+i%2), "77777777777777")
+	}
+	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
+		if err != nil && conflictField(err) != "stamp_identifier" {
+			return fmt.Errorf("want a stamp_identifier conflict: %w", err)
+		}
+		return err
+	})
+	assert.Equal(t, 1, ok, "a stamp is registered once")
+	assert.Equal(t, n-1, refused)
+	assert.Len(t, append(k.all(t, ss[0], "t1"), k.all(t, ss[1], "t2")...), 1)
+}
+
+func testNoticeCodeUnique(t *testing.T, k *kit) {
+	s := k.store(t)
+	a := k.create(t, s, k.record("t1"))
+
+	dup := k.record("t1")
+	dup.NoticeCode, dup.IUV = a.NoticeCode, a.IUV
+	_, _, err := s.Create(k.ctx, dup, nil)
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "notice_code", conflictField(err))
+	_, err = s.Get(k.ctx, "t1", dup.ID)
+	assert.ErrorIs(t, err, payment.ErrNotFound, "a refused create stores nothing")
+
+	// Another tenant may use the same code.
+	other := k.record("t2")
+	other.NoticeCode, other.IUV = a.NoticeCode, a.IUV
+	k.create(t, s, other)
+
+	// Records without a notice code do not collide with each other.
+	k.create(t, s, k.stamp("t1", "88888888888888"))
+	k.create(t, s, k.stamp("t1", "88888888888889"))
+
+	// An update may not take a used code.
+	b := k.create(t, s, k.record("t1"))
+	moved := k.get(t, s, "t1", b.ID)
+	moved.NoticeCode, moved.IUV = a.NoticeCode, a.IUV
+	err = s.Update(k.ctx, moved, nil)
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "notice_code", conflictField(err))
+	samePayment(t, b, k.get(t, s, "t1", b.ID), "a refused update changes nothing")
+}
+
+func testNoticeCodeRace(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 16
+	recs := make([]*payment.Payment, n)
+	for i := range recs {
+		r := k.record("t1")
+		r.NoticeCode, r.IUV = "301000000000000777", "01000000000000777"
+		recs[i] = r
+	}
+	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
+		if err != nil && conflictField(err) != "notice_code" {
+			return fmt.Errorf("want a notice_code conflict: %w", err)
+		}
+		return err
+	})
+	assert.Equal(t, 1, ok, "a notice code is used once in a tenant")
+	assert.Equal(t, n-1, refused)
+	assert.Len(t, k.all(t, ss[1], "t1"), 1)
+}
+
+func testUpdateIdempotencyKey(t *testing.T, k *kit) {
+	s := k.store(t)
+	a := k.record("t1")
+	a.IdempotencyKey = "key-a"
+	k.create(t, s, a)
+	b := k.create(t, s, k.record("t1"))
+	moved := k.get(t, s, "t1", b.ID)
+	moved.IdempotencyKey = "key-a"
+	err := s.Update(k.ctx, moved, nil)
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	assert.Equal(t, "idempotency_key", conflictField(err))
+	samePayment(t, b, k.get(t, s, "t1", b.ID), "a refused update changes nothing")
+
+	// A record may keep its own key, and another tenant may use it.
+	same := k.get(t, s, "t1", a.ID)
+	same.Reason = "changed"
+	require.NoError(t, s.Update(k.ctx, same, nil))
+	c := k.record("t2")
+	c.IdempotencyKey = "key-a"
+	k.create(t, s, c)
+}
+
+func testList(t *testing.T, k *kit) {
+	s := k.store(t)
+	type row struct {
+		id      payment.ID
+		subject string
+		payer   string
+		status  payment.Status
+	}
+	// IDs in mixed case: the order is the byte order of the IDs.
+	rows := []row{
+		{"P-03", "pr-1", "A", payment.StatusPending},
+		{"p-01", "pr-1", "B", payment.StatusComplete},
+		{"P-10", "pr-2", "A", payment.StatusPending},
+		{"p-02", "pr-2", "A", payment.StatusExpired},
+		{"P-01", "pr-1", "A", payment.StatusStarted},
+		{"p-11", "pr-1", "B", payment.StatusPending},
+		{"Q-00", "pr-3", "C", payment.StatusCanceled},
+	}
+	for _, r := range rows {
+		p := k.record("t1")
+		p.ID, p.Subject, p.Payer, p.Status = r.id, r.subject, r.payer, r.status
+		k.create(t, s, p)
+	}
+	// Another tenant's records never show.
+	for _, r := range rows[:3] {
+		p := k.record("t2")
+		p.ID, p.Subject, p.Payer, p.Status = r.id+"x", r.subject, r.payer, r.status
+		k.create(t, s, p)
+	}
+
+	cases := []struct {
+		name string
+		f    payment.Filter
+	}{
+		{"all", payment.Filter{}},
+		{"subject", payment.Filter{Subject: "pr-1"}},
+		{"payer", payment.Filter{Payer: "A"}},
+		{"one status", payment.Filter{Statuses: []payment.Status{payment.StatusPending}}},
+		{"statuses", payment.Filter{Statuses: []payment.Status{payment.StatusPending, payment.StatusComplete, payment.StatusExpired}}},
+		{"subject and payer", payment.Filter{Subject: "pr-1", Payer: "B"}},
+		{"all three", payment.Filter{Subject: "pr-1", Payer: "A", Statuses: []payment.Status{payment.StatusStarted, payment.StatusPending}}},
+		{"no match", payment.Filter{Subject: "pr-9"}},
+		{"no match status", payment.Filter{Statuses: []payment.Status{payment.StatusFailed}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			var want []payment.ID
+			for _, r := range rows {
+				if (tc.f.Subject == "" || r.subject == tc.f.Subject) &&
+					(tc.f.Payer == "" || r.payer == tc.f.Payer) &&
+					(len(tc.f.Statuses) == 0 || slices.Contains(tc.f.Statuses, r.status)) {
+					want = append(want, r.id)
+				}
+			}
+			slices.Sort(want)
+
+			whole, err := s.List(k.ctx, "t1", tc.f, "", 100)
+			require.NoError(t, err)
+			assert.Equal(t, want, nilIfEmpty(ids(whole)))
+
+			// Pages of two, each starting after the last ID of the previous.
+			var paged []payment.ID
+			after := payment.ID("")
+			for range len(rows) + 1 {
+				page, err := s.List(k.ctx, "t1", tc.f, after, 2)
+				require.NoError(t, err)
+				require.LessOrEqual(t, len(page), 2)
+				if len(page) == 0 {
+					break
+				}
+				paged = append(paged, ids(page)...)
+				after = page[len(page)-1].ID
+			}
+			assert.Equal(t, want, nilIfEmpty(paged))
+		})
+	}
+	// A page starts strictly after the given ID, which need not exist.
+	page, err := s.List(k.ctx, "t1", payment.Filter{}, "P-02", 3)
+	require.NoError(t, err)
+	assert.Equal(t, []payment.ID{"P-03", "P-10", "Q-00"}, ids(page))
+	// The records listed are whole.
+	samePayment(t, k.get(t, s, "t1", "P-03"), page[0])
+}
+
+func nilIfEmpty[T any](s []T) []T {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func testListDue(t *testing.T, k *kit) {
+	s := k.store(t)
+	now := base.Add(30 * 24 * time.Hour)
+	type row struct {
+		id     payment.ID
+		status payment.Status
+		due    time.Time
+		want   bool
+	}
+	rows := []row{
+		{"d-01", payment.StatusPending, now.Add(-time.Hour), true},
+		{"d-02", payment.StatusStarted, now.Add(-time.Microsecond), true},
+		{"d-03", payment.StatusCreationPending, now.Add(-24 * time.Hour), true},
+		{"d-04", payment.StatusPending, now, false}, // due exactly now: not yet past
+		{"d-05", payment.StatusPending, now.Add(time.Hour), false},
+		{"d-06", payment.StatusComplete, now.Add(-time.Hour), false},
+		{"d-07", payment.StatusCanceled, now.Add(-time.Hour), false},
+		{"d-08", payment.StatusExpired, now.Add(-time.Hour), false},
+		{"d-09", payment.StatusFailed, now.Add(-time.Hour), false},
+		{"d-10", payment.StatusCreationFailed, now.Add(-time.Hour), false},
+		{"d-11", payment.StatusPending, now.Add(-48 * time.Hour), true},
+	}
+	var want []payment.ID
+	// Inserted out of ID order.
+	for _, i := range []int{10, 3, 0, 7, 1, 9, 4, 2, 6, 5, 8} {
+		r := rows[i]
+		p := k.record("t1")
+		p.ID, p.Status, p.DueAt = r.id, r.status, r.due
+		k.create(t, s, p)
+	}
+	for _, r := range rows {
+		if r.want {
+			want = append(want, r.id)
+		}
+	}
+	// Another tenant's overdue record never shows.
+	o := k.record("t2")
+	o.DueAt = now.Add(-time.Hour)
+	k.create(t, s, o)
+
+	got, err := s.ListDue(k.ctx, "t1", now, "", 100)
+	require.NoError(t, err)
+	assert.Equal(t, want, ids(got))
+
+	var paged []payment.ID
+	after := payment.ID("")
+	for range len(rows) {
+		page, err := s.ListDue(k.ctx, "t1", now, after, 2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 2)
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, ids(page)...)
+		after = page[len(page)-1].ID
+	}
+	assert.Equal(t, want, paged)
+
+	// The same instant in another zone is the same instant.
+	got, err = s.ListDue(k.ctx, "t1", now.In(time.FixedZone("CET", 3600)), "", 100)
+	require.NoError(t, err)
+	assert.Equal(t, want, ids(got))
+
+	// Once expired, a record is due no more.
+	d1 := k.get(t, s, "t1", "d-01")
+	d1.Status = payment.StatusExpired
+	require.NoError(t, s.Update(k.ctx, d1, nil))
+	got, err = s.ListDue(k.ctx, "t1", now, "", 100)
+	require.NoError(t, err)
+	assert.Equal(t, want[1:], ids(got))
+}
+
+func testSequence(t *testing.T, k *kit) {
+	s := k.store(t)
+	next := func(tenant, name string) uint64 {
+		t.Helper()
+		v, err := s.NextSequence(k.ctx, tenant, name)
+		require.NoError(t, err)
+		return v
+	}
+	assert.Equal(t, uint64(1), next("t1", "notice-01"))
+	assert.Equal(t, uint64(2), next("t1", "notice-01"))
+	assert.Equal(t, uint64(3), next("t1", "notice-01"))
+	assert.Equal(t, uint64(1), next("t1", "notice-02"), "each name counts on its own")
+	assert.Equal(t, uint64(1), next("t2", "notice-01"), "each tenant counts on its own")
+	assert.Equal(t, uint64(4), next("t1", "notice-01"))
+	assert.Equal(t, uint64(2), next("t2", "notice-01"))
+}
+
+func testSequenceConcurrent(t *testing.T, k *kit) {
+	ss := k.stores(t, 3)
+	const n = 60
+	vals := make([]uint64, n)
+	ok, _ := concurrently(t, n, nil, func(i int) error {
+		v, err := ss[i%3].NextSequence(k.ctx, "t1", "seq")
+		vals[i] = v
+		return err
+	})
+	require.Equal(t, n, ok)
+	slices.Sort(vals)
+	for i, v := range vals {
+		assert.Equal(t, uint64(i+1), v, "values are 1..n, each once")
+	}
+	v, err := ss[0].NextSequence(k.ctx, "t1", "seq")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(n+1), v)
+}
+
+func testOutbox(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	e1 := k.event(p, "", payment.StatusCreationPending)
+	e2 := k.event(p, payment.StatusCreationPending, payment.StatusPending)
+	k.create(t, s, p, e1, e2)
+	q := k.record("t1")
+	q.Subject = "pratica-2"
+	e3 := k.event(q, "", payment.StatusPending)
+	k.create(t, s, q, e3)
+
+	u := k.get(t, s, "t1", p.ID)
+	u.Status = payment.StatusComplete
+	e4 := k.event(u, payment.StatusPending, payment.StatusComplete)
+	require.NoError(t, s.Update(k.ctx, u, []payment.Event{e4}))
+
+	all := k.pending(t, s, "t1")
+	assert.Equal(t, []payment.Event{e1, e2, e3, e4}, all, "oldest first, every field kept, times in UTC")
+
+	first, err := s.PendingEvents(k.ctx, "t1", 2)
+	require.NoError(t, err)
+	assert.Equal(t, []string{e1.ID, e2.ID}, eventIDs(first), "limit keeps the oldest")
+
+	require.NoError(t, s.MarkEventDelivered(k.ctx, "t1", e2.ID))
+	assert.Equal(t, []string{e1.ID, e3.ID, e4.ID}, eventIDs(k.pending(t, s, "t1")))
+	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", e2.ID), payment.ErrNotFound, "a delivered event is gone")
+	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", "evt-unknown"), payment.ErrNotFound)
+	for _, e := range []payment.Event{e1, e3, e4} {
+		require.NoError(t, s.MarkEventDelivered(k.ctx, "t1", e.ID))
+	}
+	assert.Empty(t, k.pending(t, s, "t1"))
+
+	// Events written later come after those still pending.
+	v := k.get(t, s, "t1", q.ID)
+	e5 := k.event(v, payment.StatusPending, payment.StatusExpired)
+	v.Status = payment.StatusExpired
+	require.NoError(t, s.Update(k.ctx, v, []payment.Event{e5}))
+	assert.Equal(t, []payment.Event{e5}, k.pending(t, s, "t1"))
+}
+
+func testOutboxFailedWrites(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.IdempotencyKey = "k"
+	k.create(t, s, p)
+	st := k.create(t, s, k.stamp("t1", "99999999999999"))
+
+	// A version conflict.
+	stale := k.get(t, s, "t1", p.ID)
+	fresh := k.get(t, s, "t1", p.ID)
+	require.NoError(t, s.Update(k.ctx, fresh, nil))
+	assert.ErrorIs(t, s.Update(k.ctx, stale, []payment.Event{k.event(p, payment.StatusPending, payment.StatusCanceled)}), payment.ErrConflict)
+	// A unique conflict on create and on update.
+	dup := k.stamp("t1", st.Stamp.Identifier)
+	_, _, err := s.Create(k.ctx, dup, []payment.Event{k.event(dup, "", payment.StatusComplete)})
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	nc := k.record("t1")
+	nc.NoticeCode = p.NoticeCode
+	_, _, err = s.Create(k.ctx, nc, []payment.Event{k.event(nc, "", payment.StatusPending)})
+	assert.ErrorIs(t, err, payment.ErrConflict)
+	// A missing record.
+	ghost := k.record("t1")
+	ghost.Version = 1
+	assert.ErrorIs(t, s.Update(k.ctx, ghost, []payment.Event{k.event(ghost, payment.StatusPending, payment.StatusExpired)}), payment.ErrNotFound)
+	// A repeated create.
+	again := k.record("t1")
+	again.IdempotencyKey = "k"
+	_, created, err := s.Create(k.ctx, again, []payment.Event{k.event(again, "", payment.StatusPending)})
+	require.NoError(t, err)
+	assert.False(t, created)
+
+	assert.Empty(t, k.pending(t, s, "t1"), "no refused or repeated write saved an event")
+	assert.Len(t, k.all(t, s, "t1"), 2)
+}
+
+func testTenants(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	p.DueAt = base.Add(-time.Hour)
+	ev := k.event(p, "", payment.StatusPending)
+	k.create(t, s, p, ev)
+	_, err := s.NextSequence(k.ctx, "t1", "n")
+	require.NoError(t, err)
+	want := k.get(t, s, "t1", p.ID)
+
+	_, err = s.Get(k.ctx, "t2", p.ID)
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	_, err = s.FindByIUV(k.ctx, "t2", p.IUV)
+	assert.ErrorIs(t, err, payment.ErrNotFound)
+	list, err := s.List(k.ctx, "t2", payment.Filter{Subject: p.Subject}, "", 100)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	list, err = s.List(k.ctx, "t2", payment.Filter{}, "", 100)
+	require.NoError(t, err)
+	assert.Empty(t, list)
+	due, err := s.ListDue(k.ctx, "t2", base, "", 100)
+	require.NoError(t, err)
+	assert.Empty(t, due)
+	evs, err := s.PendingEvents(k.ctx, "t2", 100)
+	require.NoError(t, err)
+	assert.Empty(t, evs)
+
+	foreign := want.Clone()
+	foreign.Tenant = "t2"
+	foreign.Reason = "stolen"
+	assert.ErrorIs(t, s.Update(k.ctx, foreign, []payment.Event{k.event(foreign, payment.StatusPending, payment.StatusCanceled)}), payment.ErrNotFound)
+	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t2", ev.ID), payment.ErrNotFound)
+	v, err := s.NextSequence(k.ctx, "t2", "n")
+	require.NoError(t, err)
+	assert.Equal(t, uint64(1), v, "sequences are per tenant")
+
+	samePayment(t, want, k.get(t, s, "t1", p.ID), "nothing changed in the owner's tenant")
+	assert.Equal(t, []payment.Event{ev}, k.pending(t, s, "t1"))
+	evs, err = s.PendingEvents(k.ctx, "t2", 100)
+	require.NoError(t, err)
+	assert.Empty(t, evs, "the refused update saved no event")
+	list, err = s.List(k.ctx, "t2", payment.Filter{}, "", 100)
+	require.NoError(t, err)
+	assert.Empty(t, list, "the refused update created nothing")
+
+	// A same ID in another tenant is another record.
+	twin := k.record("t2")
+	twin.ID = p.ID
+	twin.NoticeCode, twin.IUV = p.NoticeCode, p.IUV
+	k.create(t, s, twin)
+	samePayment(t, want, k.get(t, s, "t1", p.ID))
+	got := k.get(t, s, "t2", p.ID)
+	assert.Equal(t, "t2", got.Tenant)
+	assert.Equal(t, twin.Reason, got.Reason)
+}

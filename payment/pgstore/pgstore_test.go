@@ -1,0 +1,150 @@
+package pgstore_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/sportello/sportello/internal/pgtest"
+	"github.com/sportello/sportello/payment"
+	"github.com/sportello/sportello/payment/paymenttest"
+	"github.com/sportello/sportello/payment/pgstore"
+)
+
+// harness opens n pools on one fresh database per MakeStores call: n
+// application instances sharing PostgreSQL.
+type harness struct{ t *testing.T }
+
+func (h harness) MakeStores(ctx context.Context, n int) ([]payment.Store, error) {
+	pools := pgtest.NewPools(h.t, n)
+	out := make([]payment.Store, n)
+	for i, pool := range pools {
+		s, err := pgstore.New(ctx, pool)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+func (harness) Close() {}
+
+func TestConformance(t *testing.T) {
+	pgtest.URL(t)
+	paymenttest.Run(t, func(t *testing.T) paymenttest.Harness { return harness{t} })
+}
+
+// serializableHarness runs every transaction SERIALIZABLE, the isolation
+// of the distributed PostgreSQL-compatible engines pgstore also targets:
+// conflicts then surface as serialization failures, which the store must
+// retry or turn into the documented errors.
+type serializableHarness struct{ t *testing.T }
+
+func (h serializableHarness) MakeStores(ctx context.Context, n int) ([]payment.Store, error) {
+	cfg, err := pgxpool.ParseConfig(pgtest.NewDatabase(h.t))
+	if err != nil {
+		return nil, err
+	}
+	cfg.ConnConfig.RuntimeParams["default_transaction_isolation"] = "serializable"
+	out := make([]payment.Store, n)
+	for i := range out {
+		pool, err := pgxpool.NewWithConfig(ctx, cfg.Copy())
+		if err != nil {
+			return nil, err
+		}
+		h.t.Cleanup(pool.Close)
+		var level string
+		if err := pool.QueryRow(ctx, "SHOW transaction_isolation").Scan(&level); err != nil {
+			return nil, err
+		}
+		require.Equal(h.t, "serializable", level)
+		if out[i], err = pgstore.New(ctx, pool); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func (serializableHarness) Close() {}
+
+func TestConformanceSerializable(t *testing.T) {
+	pgtest.URL(t)
+	paymenttest.Run(t, func(t *testing.T) paymenttest.Harness { return serializableHarness{t} })
+}
+
+func TestNewMigratesOnceAndAgain(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	_, err := pgstore.New(ctx, pool)
+	require.NoError(t, err)
+	_, err = pgstore.New(ctx, pool)
+	require.NoError(t, err, "a second New finds the schema in place")
+	var n int
+	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM sportello_migrations WHERE component = 'payment'`).Scan(&n))
+	assert.Equal(t, 1, n)
+	_, err = pgstore.New(ctx, nil)
+	assert.Error(t, err)
+}
+
+func TestAmountWithMoreThanTwoDecimalsIsRefused(t *testing.T) {
+	s, err := pgstore.New(context.Background(), pgtest.NewPool(t))
+	require.NoError(t, err)
+	ctx := context.Background()
+	p := &payment.Payment{ID: "p1", Tenant: "t1", Kind: payment.KindPagoPA, Status: payment.StatusPending, Amount: mustDec("1.005")}
+	_, _, err = s.Create(ctx, p, nil)
+	assert.ErrorIs(t, err, payment.ErrValidation)
+	_, err = s.Get(ctx, "t1", "p1")
+	assert.ErrorIs(t, err, payment.ErrNotFound, "nothing stored")
+
+	p.Amount = mustDec("1.00")
+	p.Split = []payment.Split{{Beneficiary: "00000000001", Amount: mustDec("0.999")}}
+	_, _, err = s.Create(ctx, p, nil)
+	assert.ErrorIs(t, err, payment.ErrValidation, "split amounts are exact cents too")
+}
+
+// TestEveryFieldIsStored fails when the payment model gains a field, so
+// that whoever adds it also adds a column (and a case to the kit's
+// round-trip).
+func TestEveryFieldIsStored(t *testing.T) {
+	stored := map[reflect.Type][]string{
+		reflect.TypeFor[payment.Payment](): {"ID", "Tenant", "Kind", "Status", "Amount", "Reason", "Payer", "Subject", "Service",
+			"DueAt", "NoticeCode", "IUV", "Receipt", "Links", "Split", "Stamp", "Note", "IdempotencyKey",
+			"CreatedBy", "CreatedAt", "UpdatedAt", "History", "Version"},
+		reflect.TypeFor[payment.Receipt](): {"PaidAt", "PSP", "ReceiptID"},
+		reflect.TypeFor[payment.Links]():   {"Online", "Notice", "Receipt"},
+		reflect.TypeFor[payment.Split]():   {"Beneficiary", "Amount", "Reason"},
+		reflect.TypeFor[payment.Stamp]():   {"Identifier", "IssuedAt"},
+		reflect.TypeFor[payment.Note]():    {"Text", "Internal"},
+		reflect.TypeFor[payment.Change]():  {"At", "From", "To", "Source", "Actor"},
+		reflect.TypeFor[payment.Event]():   {"ID", "Tenant", "PaymentID", "Subject", "From", "To", "At"},
+	}
+	for typ, want := range stored {
+		var got []string
+		for _, f := range reflect.VisibleFields(typ) {
+			got = append(got, f.Name)
+		}
+		assert.ElementsMatch(t, want, got, "fields of %s", typ)
+	}
+}
+
+// BenchmarkNextSequenceParallel measures the counter behind notice codes
+// under concurrent use from one process (one pool).
+func BenchmarkNextSequenceParallel(b *testing.B) {
+	s, err := pgstore.New(context.Background(), pgtest.NewPool(b))
+	require.NoError(b, err)
+	b.SetParallelism(4)
+	b.RunParallel(func(pb *testing.PB) {
+		ctx := context.Background()
+		for pb.Next() {
+			if _, err := s.NextSequence(ctx, "t1", "notice-01"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -1,0 +1,199 @@
+package payment
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/go-playground/validator/v10"
+	"github.com/sportello/sportello/auth"
+)
+
+// TagNoticeCode validates a notice code: a string field ParseNoticeCode
+// accepts, or a non-zero NoticeCode field.
+const TagNoticeCode = "noticecode"
+
+// RegisterValidations adds the package's tag (noticecode) and auth's
+// (codicefiscale, partitaiva) to v, so that a host's input structs can
+// carry `validate:"noticecode"` and a payer can be checked with
+// `validate:"codicefiscale|partitaiva"`.
+func RegisterValidations(v *validator.Validate) error {
+	if err := auth.RegisterValidations(v); err != nil {
+		return err
+	}
+	v.RegisterCustomTypeFunc(func(f reflect.Value) any {
+		if c, ok := f.Interface().(NoticeCode); ok {
+			return c.String()
+		}
+		return nil
+	}, NoticeCode{})
+	if err := v.RegisterValidation(TagNoticeCode, validateNoticeCodeField); err != nil {
+		return fmt.Errorf("payment: register %s: %w", TagNoticeCode, err)
+	}
+	return nil
+}
+
+// validateNoticeCodeField implements the noticecode tag. A NoticeCode field
+// reaches it as its string, through the custom type function.
+func validateNoticeCodeField(fl validator.FieldLevel) bool {
+	f := fl.Field()
+	if f.Kind() != reflect.String {
+		return false
+	}
+	_, err := ParseNoticeCode(f.String())
+	return err == nil
+}
+
+// Limits on text fields.
+const (
+	// MaxReasonLen is the longest reason ("causale") pagoPA carries.
+	MaxReasonLen = 140
+	// MaxTextLen bounds subject, service, receipt IDs and keys.
+	MaxTextLen = 200
+	// MaxNoteLen bounds a manual payment's note.
+	MaxNoteLen = 2000
+)
+
+// normalizePayer returns the payer's canonical form (a codice fiscale
+// upper-cased, a partita IVA trimmed) and whether it is valid.
+func normalizePayer(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if fc, err := auth.ParseFiscalCode(s); err == nil {
+		return fc.String(), true
+	}
+	if auth.ValidateVATNumber(s) == nil {
+		return s, true
+	}
+	return "", false
+}
+
+// checkText adds an error when s is too long or holds control characters.
+func checkText(v *validationErrors, field, s string, max int, required bool) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		if required {
+			v.add(field, "required", "is required")
+		}
+	case utf8.RuneCountInString(s) > max:
+		v.add(field, "max", fmt.Sprintf("must be at most %d characters long", max))
+	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
+		v.add(field, "text", "must be valid text without control characters")
+	}
+}
+
+// common are the fields every kind of new payment shares.
+type common struct {
+	payer, reason, subject, service, key string
+}
+
+// check validates the common fields and returns the normalized payer.
+func (c common) check(v *validationErrors) string {
+	payer, ok := normalizePayer(c.payer)
+	switch {
+	case strings.TrimSpace(c.payer) == "":
+		v.add("payer", "required", "is required")
+	case !ok:
+		v.add("payer", "payer", "must be a valid codice fiscale or partita IVA")
+	}
+	checkText(v, "reason", c.reason, MaxReasonLen, false)
+	checkText(v, "subject", c.subject, MaxTextLen, false)
+	checkText(v, "service", c.service, MaxTextLen, true)
+	checkText(v, "idempotency_key", c.key, MaxTextLen, false)
+	return payer
+}
+
+// defaultReason is the reference's "<subject> - <payer>".
+func defaultReason(reason, subject, payer string) string {
+	if r := strings.TrimSpace(reason); r != "" {
+		return r
+	}
+	if subject == "" {
+		return payer
+	}
+	return subject + " - " + payer
+}
+
+// checkNewPayment validates in (its amount already defaulted) at now and
+// returns the normalized payer.
+func checkNewPayment(in NewPayment, now time.Time) (string, error) {
+	var v validationErrors
+	if in.Kind != KindPagoPA && in.Kind != KindStampDigital {
+		v.add("kind", "oneof", "must be one of: pagopa, stamp_digital")
+	}
+	checkAmount(&v, "amount", in.Amount)
+	payer := common{in.Payer, in.Reason, in.Subject, in.Service, in.IdempotencyKey}.check(&v)
+	if !in.DueAt.IsZero() && !in.DueAt.After(now) {
+		v.add("due_at", "future", "must be in the future")
+	}
+	checkSplit(&v, in.Amount, in.Split)
+	return payer, v.err()
+}
+
+// checkNewManual validates in at now and returns the normalized payer.
+func checkNewManual(in NewManual, now time.Time) (string, error) {
+	var v validationErrors
+	checkAmount(&v, "amount", in.Amount)
+	payer := common{in.Payer, in.Reason, in.Subject, in.Service, in.IdempotencyKey}.check(&v)
+	if in.PaidAt.After(now) {
+		v.add("paid_at", "past", "must not be in the future")
+	}
+	checkText(&v, "receipt_id", in.ReceiptID, MaxTextLen, false)
+	if in.Note != nil {
+		checkNote(&v, in.Note.Text)
+	}
+	return payer, v.err()
+}
+
+// checkNote allows line breaks in a note, unlike other text.
+func checkNote(v *validationErrors, s string) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		v.add("note.text", "required", "is required when a note is given")
+	case utf8.RuneCountInString(s) > MaxNoteLen:
+		v.add("note.text", "max", fmt.Sprintf("must be at most %d characters long", MaxNoteLen))
+	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
+		v.add("note.text", "text", "must be valid text without control characters")
+	}
+}
+
+// StampIdentifierLen is the number of digits of a physical stamp's
+// identifier.
+const StampIdentifierLen = 14
+
+// ValidStampIdentifier reports whether s is a stamp identifier: exactly 14
+// digits.
+func ValidStampIdentifier(s string) bool {
+	if len(s) != StampIdentifierLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkNewStamp validates in (its amount already defaulted) at now and
+// returns the normalized payer.
+func checkNewStamp(in NewStamp, now time.Time) (string, error) {
+	var v validationErrors
+	switch {
+	case in.Identifier == "":
+		v.add("stamp_identifier", "required", "is required")
+	case !ValidStampIdentifier(in.Identifier):
+		v.add("stamp_identifier", "format", "must be exactly 14 digits")
+	}
+	switch {
+	case in.IssuedAt.IsZero():
+		v.add("issued_at", "required", "is required")
+	case in.IssuedAt.After(now):
+		v.add("issued_at", "past", "must not be in the future")
+	}
+	checkAmount(&v, "amount", in.Amount)
+	payer := common{in.Payer, "", in.Subject, in.Service, in.IdempotencyKey}.check(&v)
+	return payer, v.err()
+}
