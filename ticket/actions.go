@@ -1,0 +1,262 @@
+package ticket
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/sportello/sportello/auth"
+)
+
+// stimulusAction maps each stimulus to the action whose permission it
+// needs. timeout is the SLA sweep's own and has none.
+var stimulusAction = map[Stimulus]Action{
+	StimulusAssign:          ActionAssign,
+	StimulusReassign:        ActionReassign,
+	StimulusPending:         ActionPending,
+	StimulusResolve:         ActionResolve,
+	StimulusAutoresolve:     ActionResolve,
+	StimulusClose:           ActionClose,
+	StimulusReopen:          ActionReopen,
+	StimulusWaitForApproval: ActionWaitForApproval,
+	StimulusApprove:         ActionApprove,
+	StimulusReject:          ActionReject,
+}
+
+// maxChildren bounds how many descendants one resolution updates.
+const maxChildren = 10000
+
+// Apply moves request id by step on behalf of who: it loads the request,
+// checks who's permission for the stimulus (Can), applies the lifecycle
+// rule (*TransitionError, *ValidationError) and saves with a version check
+// (*ConflictError on a concurrent change). Resolving (resolve or
+// autoresolve) also resolves, with the same resolution code and solution,
+// every descendant whose status allows autoresolve and that is not
+// already resolved, in the same store write. The timeout stimulus belongs
+// to the SLA sweep: only the system principal may apply it.
+func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step Step) (*Request, error) {
+	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	action, ok := stimulusAction[step.Stimulus]
+	switch {
+	case step.Stimulus == StimulusTimeout:
+		if !who.IsSystem() || who.Tenant != r.Tenant {
+			return nil, forbidden(Action(StimulusTimeout), "kind:system")
+		}
+	case !ok:
+		return nil, &TransitionError{ID: r.ID, From: r.Status, Stimulus: step.Stimulus}
+	default:
+		if err := Can(who, action, r); err != nil {
+			return nil, err
+		}
+	}
+	now := d.now()
+	if err := r.apply(step, who.ID, now, d.clock); err != nil {
+		return nil, err
+	}
+	batch := []*Request{r}
+	if r.Status == StatusResolved {
+		children, err := d.resolveDescendants(ctx, r, who.ID, now)
+		if err != nil {
+			return nil, err
+		}
+		batch = append(batch, children...)
+	}
+	if err := d.store.UpdateRequests(ctx, batch...); err != nil {
+		return nil, err
+	}
+	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("stimulus", string(step.Stimulus)).
+		Str("status", string(r.Status)).Int("children", len(batch)-1).Msg("ticket: request moved")
+	return d.visible(who, r), nil
+}
+
+// resolveDescendants autoresolves the descendants of parent with its
+// resolution, breadth first; those whose status has no autoresolve move,
+// or already resolved, are left as they are (their own children too).
+func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor string, now time.Time) ([]*Request, error) {
+	var out []*Request
+	seen := map[string]bool{parent.ID: true}
+	queue := []string{parent.ID}
+	step := Step{Stimulus: StimulusAutoresolve, ResolutionCode: parent.ResolutionCode, Solution: parent.Solution}
+	for len(queue) > 0 {
+		pid := queue[0]
+		queue = queue[1:]
+		after := ""
+		for {
+			page, err := d.store.ListRequests(ctx, parent.Tenant, Filter{Parent: pid}, after, 200)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range page {
+				if seen[c.ID] {
+					continue
+				}
+				seen[c.ID] = true
+				if c.Status == StatusResolved {
+					continue
+				}
+				if _, err := Next(c.Status, StimulusAutoresolve); err != nil {
+					continue
+				}
+				if err := c.apply(step, actor, now, d.clock); err != nil {
+					return nil, err
+				}
+				c.addLog(Private, actor, now, "resolved with parent "+parent.Ref)
+				out = append(out, c)
+				queue = append(queue, c.ID)
+				if len(out) > maxChildren {
+					return nil, &ValidationError{Fields: []FieldError{{Field: "children", Rule: "max", Message: "too many requests depend on this one"}}}
+				}
+			}
+			if len(page) < 200 {
+				break
+			}
+			after = page[len(page)-1].ID
+		}
+	}
+	return out, nil
+}
+
+// Assign gives the request to a team and an agent (new, approved,
+// escalated_tto, pending → assigned).
+func (d *Desk) Assign(ctx context.Context, who auth.Principal, id, team, agent string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusAssign, TeamID: team, AgentID: agent})
+}
+
+// Reassign gives an assigned or escalated request to another team and/or
+// agent (empty keeps the current one).
+func (d *Desk) Reassign(ctx context.Context, who auth.Principal, id, team, agent string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReassign, TeamID: team, AgentID: agent})
+}
+
+// SetPending puts an assigned request on hold for reason; the time to
+// resolve pauses.
+func (d *Desk) SetPending(ctx context.Context, who auth.Principal, id, reason string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusPending, Reason: reason})
+}
+
+// Resolve gives the solution (agents only); the request's children are
+// resolved with it.
+func (d *Desk) Resolve(ctx context.Context, who auth.Principal, id, code, solution string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusResolve, ResolutionCode: code, Solution: solution})
+}
+
+// WaitForApproval sends a new request to approval.
+func (d *Desk) WaitForApproval(ctx context.Context, who auth.Principal, id string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusWaitForApproval})
+}
+
+// Approve approves a request waiting for approval (comment optional).
+func (d *Desk) Approve(ctx context.Context, who auth.Principal, id, comment string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusApprove, Comment: comment})
+}
+
+// Reject rejects a request waiting for approval (comment optional).
+func (d *Desk) Reject(ctx context.Context, who auth.Principal, id, comment string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReject, Comment: comment})
+}
+
+// Close closes a resolved request with the requester's or a contact's
+// satisfaction (1 best .. 4 worst) and comment. The request becomes
+// read-only.
+func (d *Desk) Close(ctx context.Context, who auth.Principal, id string, satisfaction int, comment string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusClose, Satisfaction: satisfaction, Comment: comment})
+}
+
+// Reopen reopens a resolved (→ assigned) or rejected (→ new) request; the
+// comment is required.
+func (d *Desk) Reopen(ctx context.Context, who auth.Principal, id, comment string) (*Request, error) {
+	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReopen, Comment: comment})
+}
+
+// Comment adds an entry to the public log (parties and agents).
+func (d *Desk) Comment(ctx context.Context, who auth.Principal, id, text string) (*Request, error) {
+	return d.addLog(ctx, who, id, ActionComment, Public, text)
+}
+
+// PrivateLog adds an entry to the private log (agents only).
+func (d *Desk) PrivateLog(ctx context.Context, who auth.Principal, id, text string) (*Request, error) {
+	return d.addLog(ctx, who, id, ActionPrivateLog, Private, text)
+}
+
+func (d *Desk) addLog(ctx context.Context, who auth.Principal, id string, a Action, vis Visibility, text string) (*Request, error) {
+	r, err := d.editable(ctx, who, id, a)
+	if err != nil {
+		return nil, err
+	}
+	var v validationErrors
+	checkText(&v, "text", text, true, maxText)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	r.addLog(vis, who.ID, now, text)
+	r.UpdatedAt = now
+	if err := d.store.UpdateRequests(ctx, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}
+
+// editable loads request id for action a: who must be allowed, and the
+// request must not be closed (ErrClosed).
+func (d *Desk) editable(ctx context.Context, who auth.Principal, id string, a Action) (*Request, error) {
+	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := Can(who, a, r); err != nil {
+		return nil, err
+	}
+	if r.Status == StatusClosed {
+		return nil, ErrClosed
+	}
+	return r, nil
+}
+
+// AddContact gives principal contact the requester's rights on the
+// request. Adding a present contact (or the requester) changes nothing.
+func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact string) (*Request, error) {
+	r, err := d.editable(ctx, who, id, ActionAddContact)
+	if err != nil {
+		return nil, err
+	}
+	var v validationErrors
+	checkText(&v, "contact", contact, true, maxID)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	if r.IsParty(contact) {
+		return d.visible(who, r), nil
+	}
+	r.Contacts = append(r.Contacts, contact)
+	r.UpdatedAt = d.now()
+	if err := d.store.UpdateRequests(ctx, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}
+
+// RemoveContact takes contact off the request. Removing an absent contact
+// changes nothing; the requester cannot be removed (*ValidationError).
+func (d *Desk) RemoveContact(ctx context.Context, who auth.Principal, id, contact string) (*Request, error) {
+	r, err := d.editable(ctx, who, id, ActionRemoveContact)
+	if err != nil {
+		return nil, err
+	}
+	if contact == r.RequesterID {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "contact", Rule: "requester", Message: "is the requester, who cannot be removed"}}}
+	}
+	i := slices.Index(r.Contacts, contact)
+	if i < 0 {
+		return d.visible(who, r), nil
+	}
+	r.Contacts = slices.Delete(r.Contacts, i, i+1)
+	r.UpdatedAt = d.now()
+	if err := d.store.UpdateRequests(ctx, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}

@@ -1,0 +1,120 @@
+package ticket
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sportello/sportello/auth"
+)
+
+// Attach adds a file to the request (parties and agents; never on a closed
+// request: ErrClosed). The content is read up to the configured size
+// limit; its media type is sniffed from the content (the client's claim is
+// never asked for) and must be one of the allowed types; its SHA-256 is
+// recorded. The content goes to the BlobStore first and the metadata to
+// the Store second, so a failure leaves at worst an unreferenced blob,
+// never metadata without content. An empty, too large or disallowed
+// content is a *ValidationError on field "content".
+func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, content io.Reader) (*Attachment, error) {
+	r, err := d.editable(ctx, who, id, ActionAttach)
+	if err != nil {
+		return nil, err
+	}
+	name = baseName(name)
+	var v validationErrors
+	checkText(&v, "name", name, true, maxTitle)
+	data, err := io.ReadAll(io.LimitReader(content, d.cfg.MaxAttachmentSize+1))
+	if err != nil {
+		return nil, err
+	}
+	var mediaType string
+	switch {
+	case len(data) == 0:
+		v.add("content", "required", "is empty")
+	case int64(len(data)) > d.cfg.MaxAttachmentSize:
+		v.add("content", "max_size", "must be at most "+strconv.FormatInt(d.cfg.MaxAttachmentSize, 10)+" bytes")
+	default:
+		mediaType = http.DetectContentType(data)
+		mt, _, err := mime.ParseMediaType(mediaType)
+		if err != nil || !d.allowed[mt] {
+			v.add("content", "mime_type", "is of a type that is not accepted")
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(data)
+	now := d.now()
+	a := Attachment{
+		ID:       d.cfg.NewID(),
+		Name:     name,
+		Size:     int64(len(data)),
+		MIME:     mediaType,
+		SHA256:   hex.EncodeToString(sum[:]),
+		AuthorID: who.ID,
+		At:       now,
+	}
+	a.BlobKey = blobSegment(r.Tenant) + "/" + blobSegment(r.ID) + "/" + blobSegment(a.ID)
+	if err := d.blobs.Put(ctx, a.BlobKey, bytes.NewReader(data)); err != nil {
+		return nil, err
+	}
+	r.Attachments = append(r.Attachments, a)
+	r.UpdatedAt = now
+	if err := d.store.UpdateRequests(ctx, r); err != nil {
+		// Best effort: the metadata was not saved, so the blob is unused.
+		if derr := d.blobs.Delete(context.WithoutCancel(ctx), a.BlobKey); derr != nil {
+			d.log.Warn().Str("tenant", r.Tenant).Str("request", r.ID).Msg("ticket: orphan attachment blob left")
+		}
+		return nil, err
+	}
+	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("attachment", a.ID).
+		Str("mime", mediaType).Int64("size", a.Size).Msg("ticket: attachment added")
+	return &a, nil
+}
+
+// OpenAttachment returns the metadata and the content of an attachment of
+// a request who may view; the caller closes the content.
+func (d *Desk) OpenAttachment(ctx context.Context, who auth.Principal, id, attachmentID string) (*Attachment, io.ReadCloser, error) {
+	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := Can(who, ActionView, r); err != nil {
+		return nil, nil, err
+	}
+	for _, a := range r.Attachments {
+		if a.ID == attachmentID {
+			rc, err := d.blobs.Get(ctx, a.BlobKey)
+			if err != nil {
+				return nil, nil, err
+			}
+			return &a, rc, nil
+		}
+	}
+	return nil, nil, ErrNotFound
+}
+
+// baseName keeps the last element of a client path ("C:\x\a.pdf" → "a.pdf").
+func baseName(name string) string {
+	if i := strings.LastIndexAny(name, `/\`); i >= 0 {
+		name = name[i+1:]
+	}
+	return strings.TrimSpace(name)
+}
+
+// blobSegment returns s when it is a valid blob key segment, else a
+// hash of it, so any tenant or ID makes a valid key.
+func blobSegment(s string) string {
+	if len(s) <= 128 && ValidBlobKey(s) && !strings.Contains(s, "/") {
+		return s
+	}
+	sum := sha256.Sum256([]byte(s))
+	return "h" + hex.EncodeToString(sum[:16])
+}

@@ -1,0 +1,54 @@
+package ticket_test
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sportello/sportello/ticket"
+)
+
+func ExampleTransitions() {
+	for _, t := range ticket.Transitions() {
+		if t.From == ticket.StatusResolved {
+			fmt.Println(t.From, "-", t.Stimulus, "->", t.To)
+		}
+	}
+	_, err := ticket.Next(ticket.StatusPending, ticket.StimulusResolve)
+	fmt.Println(err)
+	// Output:
+	// resolved - close -> closed
+	// resolved - reopen -> assigned
+	// resolved - autoresolve -> resolved
+	// ticket: cannot resolve from pending
+}
+
+func ExamplePriorityOf() {
+	p, _ := ticket.PriorityOf(ticket.ImpactDepartment, ticket.UrgencyMedium)
+	q, _ := ticket.PriorityOf(ticket.ImpactPerson, ticket.UrgencyCritical)
+	fmt.Println(p, q)
+	// Output: 2 2
+}
+
+func ExampleParseRef() {
+	n, err := ticket.ParseRef("R-000123")
+	fmt.Println(n, err, ticket.FormatRef(n+1))
+	_, err = ticket.ParseRef("R-123")
+	fmt.Println(err)
+	// Output:
+	// 123 <nil> R-000124
+	// ticket: invalid input: ref: must have 6 to 19 digits
+}
+
+func ExampleGoalFor() {
+	targets := []ticket.Target{
+		{Priority: 1, Metric: ticket.MetricTTR, Duration: 4 * time.Hour},
+		{Priority: 1, Type: ticket.TypeIncident, Metric: ticket.MetricTTR, Duration: 2 * time.Hour},
+	}
+	fmt.Println(ticket.GoalFor(targets, 1, ticket.TypeIncident, ticket.MetricTTR))
+	fmt.Println(ticket.GoalFor(targets, 1, ticket.TypeServiceRequest, ticket.MetricTTR))
+	fmt.Println(ticket.GoalFor(targets, 2, ticket.TypeIncident, ticket.MetricTTR))
+	// Output:
+	// 2h0m0s
+	// 4h0m0s
+	// 0s
+}

@@ -1,0 +1,129 @@
+package ticket
+
+import (
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+)
+
+// defaultMaxLength limits a text extra field without MaxLength.
+const defaultMaxLength = 1000
+
+// validFieldName reports whether name is 1..64 of [a-z0-9_].
+func validFieldName(name string) bool {
+	if name == "" || len(name) > 64 {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+// checkExtraFieldDefs validates a service's extra field definitions,
+// adding errors under "extra_fields[i].*".
+func checkExtraFieldDefs(v *validationErrors, defs []ExtraField) {
+	seen := map[string]bool{}
+	for i, f := range defs {
+		p := "extra_fields[" + strconv.Itoa(i) + "]."
+		switch {
+		case !validFieldName(f.Name):
+			v.add(p+"name", "field_name", "must be 1 to 64 of a-z, 0-9 and _")
+		case seen[f.Name]:
+			v.add(p+"name", "unique", "is used by another extra field")
+		}
+		seen[f.Name] = true
+		checkText(v, p+"label", f.Label, true, maxTitle)
+		if !f.Type.Valid() {
+			v.add(p+"type", "oneof", "must be one of: text, number, boolean, date, choice")
+		}
+		if f.Type == FieldChoice && len(f.Choices) == 0 {
+			v.add(p+"choices", "required", "is required for a choice field")
+		}
+		if f.Type != FieldChoice && len(f.Choices) > 0 {
+			v.add(p+"choices", "excluded", "is only for choice fields")
+		}
+		if f.MaxLength < 0 {
+			v.add(p+"max_length", "min", "must be at least 0")
+		}
+	}
+}
+
+// checkExtra validates values against a service's extra field definitions,
+// pure: a required field must have a non-blank value; a value must fit
+// its field's type (number: a decimal; boolean: true or false; date:
+// 2006-01-02; choice: one of Choices; text: at most MaxLength runes); a
+// value for no defined field is refused. Errors are appended to v under
+// "extra.<name>".
+func checkExtra(v *validationErrors, defs []ExtraField, values map[string]string) {
+	defined := make(map[string]bool, len(defs))
+	for _, f := range defs {
+		defined[f.Name] = true
+		field := "extra." + f.Name
+		val, ok := values[f.Name]
+		if !ok || isBlank(val) {
+			if f.Required {
+				v.add(field, "required", "is required")
+			}
+			continue
+		}
+		switch f.Type {
+		case FieldText:
+			limit := f.MaxLength
+			if limit == 0 {
+				limit = defaultMaxLength
+			}
+			if utf8.RuneCountInString(val) > limit {
+				v.add(field, "max", "must be at most "+strconv.Itoa(limit)+" characters long")
+			}
+		case FieldNumber:
+			if _, err := decimal.NewFromString(val); err != nil || len(val) > 40 {
+				v.add(field, "number", "must be a number")
+			}
+		case FieldBoolean:
+			if val != "true" && val != "false" {
+				v.add(field, "boolean", "must be true or false")
+			}
+		case FieldDate:
+			if _, err := time.Parse(time.DateOnly, val); err != nil {
+				v.add(field, "date", "must be a date YYYY-MM-DD")
+			}
+		case FieldChoice:
+			found := false
+			for _, c := range f.Choices {
+				if c == val {
+					found = true
+					break
+				}
+			}
+			if !found {
+				v.add(field, "choice", "must be one of the field's choices")
+			}
+		}
+	}
+	var unknown []string
+	for name := range values {
+		if !defined[name] {
+			unknown = append(unknown, name)
+		}
+	}
+	slices.Sort(unknown)
+	for _, name := range unknown {
+		v.add("extra."+name, "unknown", "is not a field of the service")
+	}
+}
+
+// CheckExtra validates values against a service's extra field definitions
+// (see Service.ExtraFields) and returns every failure in one
+// *ValidationError, or nil. Pure.
+func CheckExtra(defs []ExtraField, values map[string]string) error {
+	var v validationErrors
+	checkExtra(&v, defs, values)
+	return v.err()
+}

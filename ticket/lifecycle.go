@@ -1,0 +1,210 @@
+package ticket
+
+import (
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
+
+// Transition is one move of the lifecycle: from a status, a stimulus leads
+// to a status.
+type Transition struct {
+	From     Status
+	Stimulus Stimulus
+	To       Status
+}
+
+// transitions is the lifecycle of reference/ticket.md, one line per move,
+// in the order of the reference table. closed has none.
+var transitions = []Transition{
+	{StatusNew, StimulusAssign, StatusAssigned},
+	{StatusNew, StimulusTimeout, StatusEscalatedTTO},
+	{StatusNew, StimulusWaitForApproval, StatusWaitingForApproval},
+	{StatusNew, StimulusAutoresolve, StatusResolved},
+	{StatusEscalatedTTO, StimulusAssign, StatusAssigned},
+	{StatusWaitingForApproval, StimulusApprove, StatusApproved},
+	{StatusWaitingForApproval, StimulusReject, StatusRejected},
+	{StatusApproved, StimulusAssign, StatusAssigned},
+	{StatusApproved, StimulusTimeout, StatusEscalatedTTO},
+	{StatusApproved, StimulusAutoresolve, StatusResolved},
+	{StatusRejected, StimulusReopen, StatusNew},
+	{StatusAssigned, StimulusPending, StatusPending},
+	{StatusAssigned, StimulusResolve, StatusResolved},
+	{StatusAssigned, StimulusReassign, StatusAssigned},
+	{StatusAssigned, StimulusTimeout, StatusEscalatedTTR},
+	{StatusAssigned, StimulusAutoresolve, StatusResolved},
+	{StatusEscalatedTTR, StimulusPending, StatusPending},
+	{StatusEscalatedTTR, StimulusResolve, StatusResolved},
+	{StatusEscalatedTTR, StimulusReassign, StatusAssigned},
+	{StatusEscalatedTTR, StimulusAutoresolve, StatusResolved},
+	{StatusPending, StimulusAssign, StatusAssigned},
+	{StatusPending, StimulusAutoresolve, StatusResolved},
+	{StatusResolved, StimulusClose, StatusClosed},
+	{StatusResolved, StimulusReopen, StatusAssigned},
+	{StatusResolved, StimulusAutoresolve, StatusResolved},
+}
+
+// Transitions returns every move of the lifecycle (a copy), in the order of
+// the reference table.
+func Transitions() []Transition { return slices.Clone(transitions) }
+
+// Next returns the status stimulus s leads to from status from, or a
+// *TransitionError (matching ErrInvalidTransition) when the table has no
+// such move. Pure.
+func Next(from Status, s Stimulus) (Status, error) {
+	for _, t := range transitions {
+		if t.From == from && t.Stimulus == s {
+			return t.To, nil
+		}
+	}
+	return "", &TransitionError{From: from, Stimulus: s}
+}
+
+// Step is a stimulus with the data its target status requires.
+type Step struct {
+	// Stimulus is the event.
+	Stimulus Stimulus
+	// TeamID and AgentID: entering assigned needs a team and an agent;
+	// empty fields keep the request's current ones.
+	TeamID, AgentID string
+	// Reason: entering pending needs it.
+	Reason string
+	// ResolutionCode and Solution: entering resolved needs both.
+	ResolutionCode, Solution string
+	// Satisfaction (1 best .. 4 worst): closing needs it.
+	Satisfaction int
+	// Comment: closing and reopening need it; approve and reject take it
+	// optionally. It is written to the public log.
+	Comment string
+}
+
+// Limits on free text, in runes.
+const (
+	maxTitle = 255
+	maxText  = 65536
+	maxCode  = 64
+	maxID    = 128
+)
+
+// checkText adds an error for a missing (when required) or too long value.
+func checkText(v *validationErrors, field, value string, required bool, max int) {
+	switch {
+	case required && isBlank(value):
+		v.add(field, "required", "is required")
+	case utf8.RuneCountInString(value) > max:
+		v.add(field, "max", "must be at most "+strconv.Itoa(max)+" characters long")
+	}
+}
+
+func isBlank(s string) bool {
+	for _, r := range s {
+		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
+			return false
+		}
+	}
+	return true
+}
+
+// checkStep validates the data step needs to move r to status to, listing
+// every missing or invalid field in one *ValidationError. Pure.
+func checkStep(r *Request, step Step, to Status) error {
+	var v validationErrors
+	switch to {
+	case StatusAssigned:
+		team, agent := step.TeamID, step.AgentID
+		if team == "" {
+			team = r.TeamID
+		}
+		if agent == "" {
+			agent = r.AgentID
+		}
+		checkText(&v, "team_id", team, true, maxID)
+		checkText(&v, "agent_id", agent, true, maxID)
+	case StatusPending:
+		checkText(&v, "reason", step.Reason, true, maxText)
+	case StatusResolved:
+		checkText(&v, "resolution_code", step.ResolutionCode, true, maxCode)
+		checkText(&v, "solution", step.Solution, true, maxText)
+	case StatusClosed:
+		if step.Satisfaction < 1 || step.Satisfaction > 4 {
+			v.add("satisfaction", "range", "must be from 1 to 4")
+		}
+		checkText(&v, "comment", step.Comment, true, maxText)
+	}
+	switch step.Stimulus {
+	case StimulusReopen:
+		checkText(&v, "comment", step.Comment, true, maxText)
+	case StimulusApprove, StimulusReject:
+		checkText(&v, "comment", step.Comment, false, maxText)
+	}
+	return v.err()
+}
+
+// apply moves r by step at now on behalf of actor (a principal ID), pure:
+// it checks the move against the table (*TransitionError), the data the
+// target status needs (*ValidationError), then sets the status, the
+// status's data, the public log entry for a comment and the SLA
+// stopwatches. On error r is unchanged.
+func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock) error {
+	to, err := Next(r.Status, step.Stimulus)
+	if err != nil {
+		return &TransitionError{ID: r.ID, From: r.Status, Stimulus: step.Stimulus}
+	}
+	if err := checkStep(r, step, to); err != nil {
+		return err
+	}
+	switch to {
+	case StatusAssigned:
+		if step.TeamID != "" {
+			r.TeamID = step.TeamID
+		}
+		if step.AgentID != "" {
+			r.AgentID = step.AgentID
+		}
+		r.PendingReason = ""
+	case StatusPending:
+		r.PendingReason = step.Reason
+	case StatusResolved:
+		r.ResolutionCode = step.ResolutionCode
+		r.Solution = step.Solution
+		r.ResolvedAt = now
+		r.TimeSpent = max(now.Sub(r.CreatedAt), 0)
+		r.PendingReason = ""
+	case StatusClosed:
+		r.Satisfaction = step.Satisfaction
+		r.CloseComment = step.Comment
+		r.ClosedAt = now
+	}
+	if step.Comment != "" && !isBlank(step.Comment) {
+		r.addLog(Public, actor, now, step.Comment)
+	}
+	r.Status = to
+	r.UpdatedAt = now
+	clock.sync(r, now)
+	return nil
+}
+
+// addLog puts a new entry first (logs are newest first). Entry IDs are the
+// entry's ordinal in the request ("1", "2", ...), so the rule stays pure.
+func (r *Request) addLog(vis Visibility, author string, at time.Time, text string) {
+	e := LogEntry{
+		ID:         strconv.Itoa(len(r.Logs) + 1),
+		Visibility: vis,
+		AuthorID:   author,
+		At:         at,
+		Text:       text,
+	}
+	r.Logs = slices.Insert(r.Logs, 0, e)
+}
+
+// PublicLogs returns the public entries, newest first.
+func (r *Request) PublicLogs() []LogEntry {
+	var out []LogEntry
+	for _, e := range r.Logs {
+		if e.Visibility == Public {
+			out = append(out, e)
+		}
+	}
+	return out
+}

@@ -1,0 +1,15 @@
+package ticket
+
+// priorityMatrix is reference/ticket.md's impact × urgency table.
+var priorityMatrix = map[Impact]map[Urgency]Priority{
+	ImpactDepartment: {UrgencyCritical: 1, UrgencyHigh: 1, UrgencyMedium: 2, UrgencyLow: 4},
+	ImpactService:    {UrgencyCritical: 1, UrgencyHigh: 2, UrgencyMedium: 3, UrgencyLow: 4},
+	ImpactPerson:     {UrgencyCritical: 2, UrgencyHigh: 3, UrgencyMedium: 3, UrgencyLow: 4},
+}
+
+// PriorityOf returns the priority (1 highest .. 4 lowest) the matrix gives
+// impact and urgency, and false when either is unknown. Pure.
+func PriorityOf(impact Impact, urgency Urgency) (Priority, bool) {
+	p, ok := priorityMatrix[impact][urgency]
+	return p, ok
+}

@@ -1,0 +1,305 @@
+package ticket
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	"github.com/sportello/sportello/auth"
+)
+
+// NewRequest is the input of Create.
+type NewRequest struct {
+	// ServiceID and SubcategoryID are required; the subcategory must
+	// belong to the service, and the service must not be obsolete.
+	ServiceID, SubcategoryID string
+	// Type, when set, must equal the subcategory's request type.
+	Type RequestType
+	// Title and Description are required.
+	Title, Description string
+	// Extra are the values of the service's extra fields.
+	Extra map[string]string
+	// Impact defaults to person, Urgency to low.
+	Impact  Impact
+	Urgency Urgency
+	// Origin defaults to portal. Only staff and the system may file with
+	// another origin.
+	Origin Origin
+	// RequesterID defaults to the acting principal. Only staff and the
+	// system may file on behalf of someone else.
+	RequesterID string
+	// Contacts are principal IDs sharing the requester's rights.
+	Contacts []string
+	// ParentID names an open request of the tenant this one depends on.
+	ParentID string
+	// IdempotencyKey, when set, makes Create retry-safe: a second Create
+	// with the same key returns the first request.
+	IdempotencyKey string
+}
+
+// Create files a request. Every invalid field is reported in one
+// *ValidationError; the priority comes from the matrix; the Store gives
+// the number and reference R-000123; the service's team receives it in
+// its queue; the SLA stopwatches start. With an IdempotencyKey already
+// used, the existing request is returned and nothing is created.
+func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*Request, error) {
+	if who.Tenant == "" {
+		return nil, forbidden(ActionCreate, "tenant")
+	}
+	staff := who.IsOperator() || who.IsSystem()
+	if in.RequesterID == "" {
+		in.RequesterID = who.ID
+	}
+	if !staff && in.RequesterID != who.ID {
+		return nil, forbidden(ActionCreate, "kind:operator")
+	}
+	if in.Origin == "" {
+		in.Origin = OriginPortal
+	}
+	if !staff && in.Origin != OriginPortal {
+		return nil, forbidden(ActionCreate, "kind:operator")
+	}
+	if in.Impact == "" {
+		in.Impact = ImpactPerson
+	}
+	if in.Urgency == "" {
+		in.Urgency = UrgencyLow
+	}
+	if in.IdempotencyKey != "" {
+		if r, err := d.existing(ctx, who, in.IdempotencyKey); err == nil || !errors.Is(err, ErrNotFound) {
+			return r, err
+		}
+	}
+	r, err := d.buildRequest(ctx, who.Tenant, in)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.store.CreateRequest(ctx, r); err != nil {
+		var ce *ConflictError
+		if in.IdempotencyKey != "" && errors.As(err, &ce) && ce.Field == "idempotency_key" {
+			return d.existing(ctx, who, in.IdempotencyKey)
+		}
+		return nil, err
+	}
+	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("ref", r.Ref).
+		Str("status", string(r.Status)).Int("priority", int(r.Priority)).Msg("ticket: request created")
+	return d.visible(who, r), nil
+}
+
+// existing returns the request created with key, as who may see it.
+func (d *Desk) existing(ctx context.Context, who auth.Principal, key string) (*Request, error) {
+	r, err := d.store.FindRequestByIdempotencyKey(ctx, who.Tenant, key)
+	if err != nil {
+		return nil, err
+	}
+	if err := Can(who, ActionView, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}
+
+// buildRequest validates in against the catalogue and returns the new
+// request, or one *ValidationError listing every invalid field.
+func (d *Desk) buildRequest(ctx context.Context, tenant string, in NewRequest) (*Request, error) {
+	var v validationErrors
+	var svc *Service
+	var sub *Subcategory
+	checkText(&v, "service_id", in.ServiceID, true, maxID)
+	checkText(&v, "subcategory_id", in.SubcategoryID, true, maxID)
+	if in.ServiceID != "" {
+		s, err := d.store.GetService(ctx, tenant, in.ServiceID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			v.add("service_id", "exists", "names no service")
+		case err != nil:
+			return nil, err
+		case s.Status == ServiceObsolete:
+			v.add("service_id", "obsolete", "names an obsolete service, which takes no new requests")
+		default:
+			svc = s
+		}
+	}
+	if in.SubcategoryID != "" {
+		s, err := d.store.GetSubcategory(ctx, tenant, in.SubcategoryID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			v.add("subcategory_id", "exists", "names no subcategory")
+		case err != nil:
+			return nil, err
+		case s.ServiceID != in.ServiceID:
+			v.add("subcategory_id", "service", "is not a subcategory of the service")
+		default:
+			sub = s
+		}
+	}
+	if in.Type != "" && !in.Type.Valid() {
+		v.add("type", "oneof", "must be one of: incident, service_request")
+	} else if in.Type != "" && sub != nil && sub.Type != in.Type {
+		v.add("type", "type_mismatch", "does not match the subcategory's request type")
+	}
+	checkText(&v, "title", in.Title, true, maxTitle)
+	checkText(&v, "description", in.Description, true, maxText)
+	if svc != nil {
+		checkExtra(&v, svc.ExtraFields, in.Extra)
+	}
+	prio, _ := PriorityOf(in.Impact, in.Urgency)
+	if _, known := priorityMatrix[in.Impact]; !known {
+		v.add("impact", "oneof", "must be one of: department, service, person")
+	}
+	if _, known := priorityMatrix[ImpactPerson][in.Urgency]; !known {
+		v.add("urgency", "oneof", "must be one of: critical, high, medium, low")
+	}
+	if !in.Origin.Valid() {
+		v.add("origin", "oneof", "must be one of: portal, mail, phone, chat, in_person, monitoring")
+	}
+	checkText(&v, "requester_id", in.RequesterID, true, maxID)
+	seen := map[string]bool{in.RequesterID: true}
+	for i, c := range in.Contacts {
+		f := "contacts[" + strconv.Itoa(i) + "]"
+		checkText(&v, f, c, true, maxID)
+		if c != "" && seen[c] {
+			v.add(f, "unique", "is already the requester or a contact")
+		}
+		seen[c] = true
+	}
+	checkText(&v, "idempotency_key", in.IdempotencyKey, false, maxID)
+	if in.ParentID != "" {
+		p, err := d.store.GetRequest(ctx, tenant, in.ParentID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			v.add("parent_id", "exists", "names no request")
+		case err != nil:
+			return nil, err
+		case p.Status == StatusClosed:
+			v.add("parent_id", "closed", "names a closed request")
+		}
+	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	now := d.now()
+	r := &Request{
+		ID:             d.cfg.NewID(),
+		Tenant:         tenant,
+		ServiceID:      svc.ID,
+		SubcategoryID:  sub.ID,
+		Type:           sub.Type,
+		Title:          in.Title,
+		Description:    in.Description,
+		Impact:         in.Impact,
+		Urgency:        in.Urgency,
+		Priority:       prio,
+		Origin:         in.Origin,
+		RequesterID:    in.RequesterID,
+		Contacts:       append([]string(nil), in.Contacts...),
+		TeamID:         svc.TeamID,
+		Status:         StatusNew,
+		ParentID:       in.ParentID,
+		IdempotencyKey: in.IdempotencyKey,
+		CreatedAt:      now,
+		UpdatedAt:      now,
+	}
+	if len(in.Extra) > 0 {
+		r.Extra = make(map[string]string, len(in.Extra))
+		for k, val := range in.Extra {
+			r.Extra[k] = val
+		}
+	}
+	r.SLA.TTO.Goal = GoalFor(d.cfg.Targets, prio, r.Type, MetricTTO)
+	r.SLA.TTR.Goal = GoalFor(d.cfg.Targets, prio, r.Type, MetricTTR)
+	d.clock.sync(r, now)
+	return r, nil
+}
+
+// visible returns r as who may see it: without the private log unless who
+// may view it.
+func (d *Desk) visible(who auth.Principal, r *Request) *Request {
+	if Can(who, ActionViewPrivate, r) == nil {
+		return r
+	}
+	r.Logs = r.PublicLogs()
+	return r
+}
+
+// Get returns the request as who may see it (the private log only to
+// agents). Parties and agents of its team may view it; anyone else gets
+// *auth.PermissionError.
+func (d *Desk) Get(ctx context.Context, who auth.Principal, id string) (*Request, error) {
+	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := Can(who, ActionView, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}
+
+// GetByRef is Get by the display reference ("R-000123").
+func (d *Desk) GetByRef(ctx context.Context, who auth.Principal, ref string) (*Request, error) {
+	n, err := ParseRef(ref)
+	if err != nil {
+		return nil, err
+	}
+	r, err := d.store.GetRequestByNumber(ctx, who.Tenant, n)
+	if err != nil {
+		return nil, err
+	}
+	if err := Can(who, ActionView, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
+}
+
+// Page sizes of the listings.
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+// Ongoing lists, newest first, the requests not closed where who is the
+// requester or a contact.
+func (d *Desk) Ongoing(ctx context.Context, who auth.Principal, cursor string, limit int) (Page, error) {
+	return d.list(ctx, who, Filter{Party: who.ID, NotStatuses: []Status{StatusClosed}}, cursor, limit)
+}
+
+// Closed lists, newest first, the closed requests where who is the
+// requester or a contact.
+func (d *Desk) Closed(ctx context.Context, who auth.Principal, cursor string, limit int) (Page, error) {
+	return d.list(ctx, who, Filter{Party: who.ID, Statuses: []Status{StatusClosed}}, cursor, limit)
+}
+
+// Queue lists, newest first, the requests not closed in team's queue, for
+// agents of the team.
+func (d *Desk) Queue(ctx context.Context, who auth.Principal, team string, cursor string, limit int) (Page, error) {
+	if err := CanViewQueue(who, who.Tenant, team); err != nil {
+		return Page{}, err
+	}
+	return d.list(ctx, who, Filter{Team: team, NotStatuses: []Status{StatusClosed}}, cursor, limit)
+}
+
+func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, cursor string, limit int) (Page, error) {
+	if who.Tenant == "" || who.ID == "" {
+		return Page{}, forbidden(ActionView, "tenant")
+	}
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	if limit <= 0 {
+		limit = defaultPageSize
+	}
+	limit = min(limit, maxPageSize)
+	rs, err := d.store.ListRequests(ctx, who.Tenant, f, after, limit)
+	if err != nil {
+		return Page{}, err
+	}
+	p := Page{Requests: make([]*Request, 0, len(rs))}
+	for _, r := range rs {
+		p.Requests = append(p.Requests, d.visible(who, r))
+	}
+	if len(rs) == limit {
+		p.Next = encodeCursor(rs[len(rs)-1].ID)
+	}
+	return p, nil
+}

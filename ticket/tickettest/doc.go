@@ -1,0 +1,23 @@
+// Package tickettest is the conformance kit for ticket.Store and
+// ticket.BlobStore implementations.
+//
+// Run checks every behaviour the ticket.Store contract documents: the
+// round trip of every field of every record (catalogue and requests, with
+// logs, contacts, attachment metadata and SLA state; times in UTC to the
+// microsecond), version checks, atomic multi-request updates, request
+// numbers and idempotency keys under concurrency, tenant isolation, and the
+// request listings with keyset pagination. Stores are made in groups that
+// share one data set, standing for several application instances on one
+// database, so the concurrency checks also hold across processes.
+//
+// RunBlobStore checks a ticket.BlobStore: round trip, overwrite, delete,
+// missing keys, refused keys and atomic replacement under concurrency.
+//
+// Every adapter's tests call them:
+//
+//	func TestConformance(t *testing.T) { tickettest.Run(t, newHarness) }
+//	func TestBlobs(t *testing.T)       { tickettest.RunBlobStore(t, newBlobStore) }
+//
+// The kit treats a nil slice or map and an empty one as the same value, so
+// that an adapter storing them in SQL columns need not tell them apart.
+package tickettest
