@@ -1,0 +1,21 @@
+// Package pgstore is the PostgreSQL practice.Store (pgx/v5). Its schema is
+// embedded and applied by New through the shared migrations runner.
+//
+// A pratica is one row of practice_practices, whose filterable columns
+// (owner, related codici fiscali, service, office, status, assignee) carry
+// the indexes the citizen and back-office listings use; its history and
+// messages are child tables, rewritten with the row; the parts read only
+// with the whole pratica (form data, integrations, outcome, payments,
+// protocol records) are JSONB. Reads are single statements, so a pratica
+// is never seen half-updated.
+//
+// Every guarantee of the practice.Store contract holds across processes
+// sharing the database: versions by guarded UPDATEs (the row lock queues
+// concurrent writers of one pratica, and all but the first find the version
+// changed), idempotency keys and IDs by unique constraints, and each write
+// of a pratica together with its history, messages and outbox entries in
+// one transaction. The SQL is what PostgreSQL-compatible distributed engines
+// also run (no advisory locks, no LISTEN/NOTIFY); transactions that fail
+// with a serialization failure or a deadlock are retried. Times are stored
+// as timestamptz and returned in UTC.
+package pgstore

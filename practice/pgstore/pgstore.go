@@ -1,0 +1,360 @@
+package pgstore
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/shopspring/decimal"
+
+	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/practice"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a PostgreSQL practice.Store. It is safe for concurrent use, and
+// many Stores (in many processes) may share one database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ practice.Store = (*Store)(nil)
+
+// New applies the schema migrations (safe to run from many processes at
+// once) and returns a Store over pool. The pool stays the caller's to close.
+func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, errors.New("practice/pgstore: nil pool")
+	}
+	files, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	if err := pgmigrate.Apply(ctx, pool, "practice", files); err != nil {
+		return nil, fmt.Errorf("practice/pgstore: migrating: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// maxAttempts bounds the retries of a transaction that lost a
+// serialization conflict or a deadlock.
+const maxAttempts = 8
+
+// tx runs fn in a transaction, retrying on SQLSTATE 40001 and 40P01, and
+// translates driver errors into practice errors. fn may run more than once.
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, s.pool, fn)
+		if err == nil {
+			return nil
+		}
+		if retryable(err) && attempt < maxAttempts {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
+			}
+			continue
+		}
+		return translate(err)
+	}
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// constraintField names the unique field each constraint guards.
+var constraintField = map[string]string{
+	"practice_services_pkey":             "id",
+	"practice_practices_pkey":            "id",
+	"practice_practices_idempotency_key": "idempotency_key",
+	"practice_outbox_pkey":               "notification_id",
+}
+
+// errEncode reports form data that JSON cannot hold (NaN, infinities,
+// channels...). The message names no value.
+var errEncode = errors.New("practice/pgstore: a value cannot be stored as JSON")
+
+// errCorrupt reports a stored value this version cannot read.
+func errCorrupt(what string) error {
+	return fmt.Errorf("practice/pgstore: unreadable stored %s", what)
+}
+
+// translate turns driver errors into practice errors; practice errors and
+// context errors pass through. No pgx type leaves the package, and no
+// driver detail (which may quote values) reaches the message.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		switch pe.Code {
+		case "23505":
+			if f, ok := constraintField[pe.ConstraintName]; ok {
+				return &practice.ConflictError{Field: f}
+			}
+			return &practice.ConflictError{Field: "unique"}
+		case "23503":
+			return practice.ErrNotFound
+		}
+		return fmt.Errorf("practice/pgstore: database error SQLSTATE %s", pe.Code)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	for _, sentinel := range []error{practice.ErrNotFound, practice.ErrConflict, errEncode} {
+		if errors.Is(err, sentinel) {
+			return err
+		}
+	}
+	return fmt.Errorf("practice/pgstore: %v", err)
+}
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func emptyNil(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
+}
+
+func statusCodes(ss []practice.Status) []int32 {
+	out := make([]int32, len(ss))
+	for i, s := range ss {
+		out[i] = int32(s)
+	}
+	return out
+}
+
+// Services.
+
+const serviceColumns = `tenant, id, name, office, status, workflow, payment, payment_amount::text, payment_reason,
+	protocol_required, allow_integration_request, allow_withdraw, allow_reopening, allow_status_change,
+	max_response_days, required_level, templates, created_at, updated_at, version`
+
+func serviceArgs(s *practice.Service) ([]any, error) {
+	templates, err := jsonText(encodeTemplates(s.Templates))
+	if err != nil {
+		return nil, err
+	}
+	return []any{s.Tenant, s.ID, s.Name, s.Office, string(s.Status), string(s.Workflow), string(s.Payment),
+		s.PaymentAmount.String(), s.PaymentReason, s.ProtocolRequired, s.AllowIntegrationRequest, s.AllowWithdraw,
+		s.AllowReopening, s.AllowStatusChange, s.MaxResponseDays, int16(s.RequiredLevel), templates,
+		s.CreatedAt.UTC(), s.UpdatedAt.UTC()}, nil
+}
+
+func scanService(row pgx.Row) (*practice.Service, error) {
+	var s practice.Service
+	var status, workflow, pay, amount string
+	var level int16
+	var templates []byte
+	err := row.Scan(&s.Tenant, &s.ID, &s.Name, &s.Office, &status, &workflow, &pay, &amount, &s.PaymentReason,
+		&s.ProtocolRequired, &s.AllowIntegrationRequest, &s.AllowWithdraw, &s.AllowReopening, &s.AllowStatusChange,
+		&s.MaxResponseDays, &level, &templates, &s.CreatedAt, &s.UpdatedAt, &s.Version)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, practice.ErrNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	s.Status, s.Workflow, s.Payment = practice.ServiceStatus(status), practice.Workflow(workflow), practice.PaymentMode(pay)
+	s.RequiredLevel = auth.Level(level)
+	if s.PaymentAmount, err = decimal.NewFromString(amount); err != nil {
+		return nil, errCorrupt("service amount")
+	}
+	var ts map[string]templateJSON
+	if err := json.Unmarshal(templates, &ts); err != nil {
+		return nil, errCorrupt("service templates")
+	}
+	if s.Templates, err = decodeTemplates(ts); err != nil {
+		return nil, err
+	}
+	s.CreatedAt, s.UpdatedAt = utc(s.CreatedAt), utc(s.UpdatedAt)
+	return &s, nil
+}
+
+// CreateService implements practice.ServiceStore.
+func (s *Store) CreateService(ctx context.Context, svc *practice.Service) error {
+	args, err := serviceArgs(svc)
+	if err != nil {
+		return err
+	}
+	_, err = s.pool.Exec(ctx, `INSERT INTO practice_services (tenant, id, name, office, status, workflow, payment,
+		payment_amount, payment_reason, protocol_required, allow_integration_request, allow_withdraw, allow_reopening,
+		allow_status_change, max_response_days, required_level, templates, created_at, updated_at, version)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8::text::numeric, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, 1)`, args...)
+	if err != nil {
+		return translate(err)
+	}
+	svc.Version = 1
+	return nil
+}
+
+// GetService implements practice.ServiceStore.
+func (s *Store) GetService(ctx context.Context, tenant, id string) (*practice.Service, error) {
+	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM practice_services
+		WHERE tenant = $1 AND id = $2`, tenant, id))
+}
+
+// UpdateService implements practice.ServiceStore.
+func (s *Store) UpdateService(ctx context.Context, svc *practice.Service) error {
+	args, err := serviceArgs(svc)
+	if err != nil {
+		return err
+	}
+	args = append(args, svc.Version)
+	tag, err := s.pool.Exec(ctx, `UPDATE practice_services SET name = $3, office = $4, status = $5, workflow = $6,
+		payment = $7, payment_amount = $8::text::numeric, payment_reason = $9, protocol_required = $10,
+		allow_integration_request = $11, allow_withdraw = $12, allow_reopening = $13, allow_status_change = $14,
+		max_response_days = $15, required_level = $16, templates = $17, created_at = $18, updated_at = $19,
+		version = version + 1
+		WHERE tenant = $1 AND id = $2 AND version = $20`, args...)
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return s.missingOrStale(ctx, `SELECT EXISTS (SELECT 1 FROM practice_services WHERE tenant = $1 AND id = $2)`, svc.Tenant, svc.ID)
+	}
+	svc.Version++
+	return nil
+}
+
+// missingOrStale tells why a guarded write matched no row: ErrNotFound if
+// the record is gone, a version conflict if it is there.
+func (s *Store) missingOrStale(ctx context.Context, exists string, args ...any) error {
+	var ok bool
+	if err := s.pool.QueryRow(ctx, exists, args...).Scan(&ok); err != nil {
+		return translate(err)
+	}
+	if !ok {
+		return practice.ErrNotFound
+	}
+	return &practice.ConflictError{Field: "version"}
+}
+
+// ListServices implements practice.ServiceStore.
+func (s *Store) ListServices(ctx context.Context, tenant, after string, limit int) ([]*practice.Service, error) {
+	if limit == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT `+serviceColumns+` FROM practice_services
+		WHERE tenant = $1 AND id > $2 ORDER BY id LIMIT $3`, tenant, after, sqlLimit(limit))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []*practice.Service
+	for rows.Next() {
+		svc, err := scanService(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, svc)
+	}
+	return out, translate(rows.Err())
+}
+
+// sqlLimit maps a negative limit (no limit) to NULL, which LIMIT ignores.
+func sqlLimit(limit int) *int {
+	if limit < 0 {
+		return nil
+	}
+	return &limit
+}
+
+// Outbox.
+
+func insertNotes(ctx context.Context, tx pgx.Tx, notes []practice.Notification) error {
+	if len(notes) == 0 {
+		return nil
+	}
+	// One statement; WITH ORDINALITY keeps the given order in seq.
+	n := len(notes)
+	tenants, ids, kinds, pids, services, recipients, subjects, bodies := make([]string, n), make([]string, n), make([]string, n),
+		make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	statuses := make([]int32, n)
+	created := make([]time.Time, n)
+	for i, x := range notes {
+		tenants[i], ids[i], kinds[i], pids[i], services[i] = x.Tenant, x.ID, string(x.Kind), string(x.Practice), x.Service
+		recipients[i], subjects[i], bodies[i] = x.Recipient, x.Subject, x.Body
+		statuses[i], created[i] = int32(x.Status), x.CreatedAt.UTC()
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO practice_outbox (tenant, id, kind, practice_id, service, status, recipient, subject, body, created_at)
+		SELECT t, i, k, p, s, st, r, su, b, c
+		FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[], $9::text[], $10::timestamptz[])
+			WITH ORDINALITY AS n(t, i, k, p, s, st, r, su, b, c, ord)
+		ORDER BY ord`, tenants, ids, kinds, pids, services, statuses, recipients, subjects, bodies, created)
+	return err
+}
+
+// PendingNotifications implements practice.Outbox.
+func (s *Store) PendingNotifications(ctx context.Context, tenant string, limit int) ([]practice.Notification, error) {
+	if limit == 0 {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, `SELECT tenant, id, kind, practice_id, service, status, recipient, subject, body, created_at
+		FROM practice_outbox WHERE tenant = $1 ORDER BY seq LIMIT $2`, tenant, sqlLimit(limit))
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []practice.Notification
+	for rows.Next() {
+		var n practice.Notification
+		var kind, pid string
+		var status int32
+		if err := rows.Scan(&n.Tenant, &n.ID, &kind, &pid, &n.Service, &status, &n.Recipient, &n.Subject, &n.Body, &n.CreatedAt); err != nil {
+			return nil, translate(err)
+		}
+		n.Kind, n.Practice, n.Status, n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(n.CreatedAt)
+		out = append(out, n)
+	}
+	return out, translate(rows.Err())
+}
+
+// MarkDelivered implements practice.Outbox.
+func (s *Store) MarkDelivered(ctx context.Context, tenant, id string) error {
+	tag, err := s.pool.Exec(ctx, `DELETE FROM practice_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
+	if err != nil {
+		return translate(err)
+	}
+	if tag.RowsAffected() == 0 {
+		return practice.ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,15 @@
+// Package practicetest is the conformance kit for practice.Store
+// implementations: Run checks every behaviour the practice.Store contract
+// documents and the practice.Desk relies on — the round trip of every field,
+// idempotent creation, optimistic concurrency (two operators accepting and
+// rejecting one pratica at once: one wins, the other gets
+// practice.ErrConflict), the atomic write of status, history, messages and
+// outbox notifications, tenant isolation, citizen and back-office listings
+// with keyset pagination, and the outbox. Every adapter's tests call it:
+//
+//	func TestConformance(t *testing.T) { practicetest.Run(t, newHarness) }
+//
+// A harness returns n stores over one fresh data set, standing for n
+// application instances that share a database, so that the concurrency
+// checks run across processes as well as goroutines.
+package practicetest

@@ -1,0 +1,201 @@
+package pgstore
+
+import (
+	"context"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/ticket"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// Store is a PostgreSQL ticket.Store. It is safe for concurrent use, and
+// any number of Stores (in any number of processes) may share a database.
+type Store struct {
+	pool *pgxpool.Pool
+}
+
+var _ ticket.Store = (*Store)(nil)
+
+// New applies the schema migrations (safe to run from many processes at
+// once) and returns a Store over pool. The pool stays the caller's to close.
+func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, errors.New("ticket/pgstore: nil pool")
+	}
+	files, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return nil, err
+	}
+	if err := pgmigrate.Apply(ctx, pool, "ticket", files); err != nil {
+		return nil, fmt.Errorf("ticket/pgstore: migrating: %w", err)
+	}
+	return &Store{pool: pool}, nil
+}
+
+// maxAttempts bounds the runs of a transaction that lost a serialization
+// conflict or a deadlock.
+const maxAttempts = 8
+
+// tx runs fn in a transaction, retrying on SQLSTATE 40001 and 40P01, and
+// translates driver errors into ticket errors.
+func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		err := pgx.BeginFunc(ctx, s.pool, fn)
+		if err == nil {
+			return nil
+		}
+		if retryable(err) && attempt < maxAttempts {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
+			}
+			continue
+		}
+		return translate(err)
+	}
+}
+
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// constraintField names the unique field each constraint guards.
+var constraintField = map[string]string{
+	"ticket_families_pkey":            "id",
+	"ticket_services_pkey":            "id",
+	"ticket_subcategories_pkey":       "id",
+	"ticket_requests_pkey":            "id",
+	"ticket_requests_idempotency_key": "idempotency_key",
+	"ticket_requests_number_key":      "number",
+}
+
+// translate turns driver errors into ticket errors; ticket errors and
+// context errors pass through. No pgx type leaves the package, and no
+// driver detail (which may quote values) reaches the message.
+func translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		if pe.Code == "23505" {
+			if f, ok := constraintField[pe.ConstraintName]; ok {
+				return &ticket.ConflictError{Field: f}
+			}
+			return &ticket.ConflictError{Field: "unique"}
+		}
+		return fmt.Errorf("ticket/pgstore: database error SQLSTATE %s", pe.Code)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	for _, sentinel := range []error{ticket.ErrNotFound, ticket.ErrConflict, ticket.ErrValidation} {
+		if errors.Is(err, sentinel) {
+			return err
+		}
+	}
+	return fmt.Errorf("ticket/pgstore: %v", err)
+}
+
+var errVersion = &ticket.ConflictError{Field: "version"}
+
+// utc returns t in UTC to the microsecond, what timestamptz keeps.
+func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
+// nullTime maps the zero time to NULL.
+func nullTime(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	u := utc(t)
+	return &u
+}
+
+func fromNull(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return t.UTC()
+}
+
+func nullString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// guard finishes a version-checked write that touched no row: the record
+// is missing (ErrNotFound) or its version differs (a version conflict).
+func guard(ctx context.Context, tx pgx.Tx, table, tenant, id string) error {
+	var one int
+	err := tx.QueryRow(ctx, `SELECT 1 FROM `+table+` WHERE tenant = $1 AND id = $2`, tenant, id).Scan(&one)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return ticket.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	return errVersion
+}
+
+// exec runs one version-checked statement (an UPDATE or DELETE guarded by
+// "version = $3") in a transaction and reports a missing record or a stale
+// version when it touched no row.
+func (s *Store) exec(ctx context.Context, table, tenant, id, sql string, args ...any) error {
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		tag, err := tx.Exec(ctx, sql, args...)
+		if err != nil {
+			return err
+		}
+		if tag.RowsAffected() == 1 {
+			return nil
+		}
+		return guard(ctx, tx, table, tenant, id)
+	})
+}
+
+// one scans a single row with scan, mapping no row to ErrNotFound.
+func one[T any](row pgx.Row, scan func(pgx.Row) (*T, error)) (*T, error) {
+	v, err := scan(row)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, ticket.ErrNotFound
+	}
+	if err != nil {
+		return nil, translate(err)
+	}
+	return v, nil
+}
+
+// all collects every row with scan.
+func all[T any](rows pgx.Rows, err error, scan func(pgx.Row) (*T, error)) ([]*T, error) {
+	if err != nil {
+		return nil, translate(err)
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, translate(err)
+		}
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
