@@ -1,0 +1,145 @@
+package practice
+
+import (
+	"context"
+	"time"
+
+	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/payment"
+)
+
+// change is one command's work on a loaded pratica: the steps it applies
+// and the notifications they cause, saved together.
+type change struct {
+	d     *Desk
+	who   auth.Principal
+	p     *Practice
+	svc   *Service
+	now   time.Time
+	notes []Notification
+}
+
+// facts returns the service's facts plus those about the pratica.
+func (c *change) facts() Facts {
+	f := c.svc.Facts()
+	if paymentMade(c.p) {
+		f |= FactPaymentMade
+	}
+	if c.p.Outcome != nil && c.p.Outcome.Accepted {
+		f |= FactAccepted
+	}
+	return f
+}
+
+// paymentMade reports whether a payment of p is complete.
+func paymentMade(p *Practice) bool {
+	for _, r := range p.Payments {
+		if r.Status == payment.StatusComplete {
+			return true
+		}
+	}
+	return false
+}
+
+// apply checks a against the table under the pratica's facts plus extra,
+// moves the pratica and records the history entry and notifications. It
+// returns the new status.
+func (c *change) apply(a Action, extra Facts, messageID string) (Status, error) {
+	to, err := step(c.p, a, c.facts()|extra)
+	if err != nil {
+		return StatusNone, err
+	}
+	c.moveTo(a, to, messageID)
+	return to, nil
+}
+
+// moveTo records the move to to (already checked against the table).
+func (c *change) moveTo(a Action, to Status, messageID string) {
+	from := c.p.Status
+	if to != from {
+		for _, n := range Notifications(c.svc, c.p, to) {
+			n.ID = c.d.newID()
+			n.CreatedAt = c.now
+			c.notes = append(c.notes, n)
+		}
+	}
+	c.p.History = append(c.p.History, HistoryEntry{
+		At: c.now, From: from, To: to, Event: a, Operator: c.who.ID, Office: c.p.Office, MessageID: messageID,
+	})
+	c.p.Status = to
+	c.p.UpdatedAt = c.now
+}
+
+// message appends a message and returns its ID.
+func (c *change) message(vis Visibility, subject, text string, att []Attachment) string {
+	m := Message{
+		ID: c.d.newID(), Author: c.who.ID, AuthorKind: c.who.Kind, Visibility: vis,
+		Subject: subject, Text: text, Attachments: cloneSlice(att), CreatedAt: c.now,
+	}
+	c.p.Messages = append(c.p.Messages, m)
+	return m.ID
+}
+
+// skipProtocol passes a *_waiting step straight on for services without
+// protocol (4100 → 4200, 4300 → 4000).
+func (c *change) skipProtocol() {
+	if c.svc.ProtocolRequired {
+		return
+	}
+	if to, ok := Next(c.p.Status, ActionSkipProtocol, c.facts()); ok {
+		c.moveTo(ActionSkipProtocol, to, "")
+	}
+}
+
+// paymentDone moves a pratica that reached 1520 onwards (1900 up front,
+// 6000/7000 after acceptance).
+func (c *change) paymentDone() {
+	if c.p.Status != StatusPaymentSuccess {
+		return
+	}
+	if to, ok := Next(c.p.Status, ActionPaymentDone, c.facts()); ok {
+		c.moveTo(ActionPaymentDone, to, "")
+		if to == StatusPreSubmit && c.p.SubmittedAt.IsZero() {
+			c.p.SubmittedAt = c.now
+		}
+	}
+}
+
+// load reads the pratica and its service and checks the permission.
+func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*change, error) {
+	p, err := d.store.Get(ctx, who.Tenant, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := Authorize(who, a, p); err != nil {
+		return nil, err
+	}
+	svc, err := d.store.GetService(ctx, p.Tenant, p.Service)
+	if err != nil {
+		return nil, err
+	}
+	return &change{d: d, who: who, p: p, svc: svc, now: d.clock()}, nil
+}
+
+// save writes the change with a version check and returns the pratica as
+// the caller may see it.
+func (c *change) save(ctx context.Context) (*Practice, error) {
+	if err := c.d.store.Update(ctx, c.p, c.notes); err != nil {
+		return nil, err
+	}
+	c.d.log.Debug().Str("tenant", c.p.Tenant).Str("practice", string(c.p.ID)).
+		Str("status", c.p.Status.String()).Msg("practice saved")
+	return forCaller(c.who, c.p), nil
+}
+
+// run is the shape of most commands: load, check, apply fn, save.
+func (d *Desk) run(ctx context.Context, who auth.Principal, id ID, a Action, fn func(c *change) error) (*Practice, error) {
+	c, err := d.load(ctx, who, id, a)
+	if err != nil {
+		return nil, err
+	}
+	if err := fn(c); err != nil {
+		return nil, err
+	}
+	return c.save(ctx)
+}

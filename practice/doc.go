@@ -1,0 +1,53 @@
+// Package practice models a citizen's application ("pratica") to a public
+// digital service, from draft to outcome.
+//
+// # Lifecycle
+//
+// A pratica moves through the numeric statuses of the municipal platform
+// the SDK learns from (StatusDraft = 1000 … StatusRevoked = 50000), so that
+// hosts migrating from it can map their data one to one. The lifecycle is
+// data: Transitions returns the whole table, each entry with its source
+// status, action, target status and the conditions under which it applies
+// (Facts: the service's settings — protocol, workflow, payment mode,
+// integration, withdrawal, reopening, manual changes — and facts about the
+// pratica and the command, such as "a payment was made"). Every command
+// consults only this table, through the pure functions Next and Allowed.
+// LIFECYCLE.md beside this package holds the Mermaid diagram generated from
+// the table (MermaidDiagram), kept in step by a golden test.
+//
+// # Actions and permissions
+//
+// Citizens create, edit and delete drafts, submit, pay, answer integration
+// requests, withdraw and write to the office; operators take in charge,
+// assign, take over, write messages and private notes, request, accept and
+// cancel integrations, register payments, accept or reject (the assigned
+// operator only), request stamp duty, force a status and reopen; the system
+// acquires, registers documents in the protocol through the host's
+// Registrar, and applies payment outcomes. Authorize holds the permission
+// rule of every action; a refusal is a *auth.PermissionError.
+//
+// # Payments and retries
+//
+// Payments are records of the payment package, reached through the narrow
+// Payments interface (*payment.Desk implements it). Commands that span a
+// pratica and a payment (Pay, Accept with a deferred amount,
+// RegisterPayment, RequestStampDuty, ApplyPaymentOutcome) derive the
+// payment's idempotency key from the pratica and write the payment before
+// the pratica, so that repeating a command after a failure at any point
+// completes it with no duplicate payment, history entry or message.
+//
+// # Notifications
+//
+// The notifications a change causes (the citizen's, with the service's
+// templates; the operators' on 2000 and 3000) are saved in the same store
+// write as the change, in an outbox the host drains with
+// DeliverNotifications.
+//
+// # Storage
+//
+// A Desk keeps services and pratiche in a Store. memstore is the in-memory
+// default; pgstore keeps them in PostgreSQL; practicetest.Run checks any
+// other implementation. Every store call is scoped by tenant, and updates
+// are version-checked: of two concurrent changes to one pratica, one wins
+// and the other gets ErrConflict.
+package practice

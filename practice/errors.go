@@ -1,0 +1,132 @@
+package practice
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sportello/sportello/auth"
+)
+
+// Category sentinels. Every error the package returns matches one of them
+// (or auth.ErrForbidden, through *auth.PermissionError) via errors.Is; typed
+// errors carry the detail. Error strings never carry personal data (no
+// codice fiscale, name or form data).
+var (
+	// ErrNotFound: the pratica or service does not exist in the caller's
+	// tenant. A record of another tenant is reported as not found.
+	ErrNotFound = errors.New("practice: not found")
+	// ErrConflict: the record changed since it was read (stale version),
+	// or a unique value is taken; see *ConflictError.
+	ErrConflict = errors.New("practice: conflict")
+	// ErrValidation: the input is malformed; see *ValidationError.
+	ErrValidation = errors.New("practice: invalid input")
+	// ErrInvalidTransition: the lifecycle does not allow the action from
+	// the pratica's status under its service's settings; see
+	// *TransitionError.
+	ErrInvalidTransition = errors.New("practice: invalid transition")
+	// ErrUnavailable: the service does not take new pratiche (suspended,
+	// scheduled, cancelled), or the citizen's authentication level is
+	// below the service's.
+	ErrUnavailable = errors.New("practice: service unavailable")
+)
+
+// ErrForbidden is auth.ErrForbidden: a refused permission is a
+// *auth.PermissionError, whatever package refuses it.
+var ErrForbidden = auth.ErrForbidden
+
+// FieldError is one invalid field of an input.
+type FieldError struct {
+	// Field is the input field's name, e.g. "motivation".
+	Field string
+	// Rule names the failed rule, e.g. "required", "max". Stable.
+	Rule string
+	// Message is a human explanation in English, free of personal data.
+	Message string
+}
+
+// ValidationError lists every invalid field of one input. It matches
+// ErrValidation.
+type ValidationError struct {
+	Fields []FieldError
+}
+
+// Error lists every field with its message.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("practice: invalid input: ")
+	for i, f := range e.Fields {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(f.Field)
+		b.WriteString(": ")
+		b.WriteString(f.Message)
+	}
+	return b.String()
+}
+
+// Is reports whether target is ErrValidation.
+func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
+
+// Has reports whether field failed the given rule ("" matches any rule).
+func (e *ValidationError) Has(field, rule string) bool {
+	for _, f := range e.Fields {
+		if f.Field == field && (rule == "" || f.Rule == rule) {
+			return true
+		}
+	}
+	return false
+}
+
+// validationErrors accumulates field errors; err returns nil when empty.
+type validationErrors []FieldError
+
+func (v *validationErrors) add(field, rule, msg string) {
+	*v = append(*v, FieldError{Field: field, Rule: rule, Message: msg})
+}
+
+func (v validationErrors) err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return &ValidationError{Fields: v}
+}
+
+// ConflictError tells a stale write from a taken unique value. It matches
+// ErrConflict.
+type ConflictError struct {
+	// Field is "version" for a stale write, or the unique field already
+	// taken: "id", "idempotency_key".
+	Field string
+}
+
+// Error names the field in conflict, never its value.
+func (e *ConflictError) Error() string {
+	if e.Field == "version" {
+		return "practice: conflict: the record changed since it was read"
+	}
+	return "practice: conflict: " + e.Field + " already in use"
+}
+
+// Is reports whether target is ErrConflict.
+func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
+
+// TransitionError says which action the lifecycle refused. It matches
+// ErrInvalidTransition.
+type TransitionError struct {
+	// ID is the pratica (empty for a check outside a pratica).
+	ID ID
+	// From is the status the action was attempted in.
+	From Status
+	// Action is the refused action.
+	Action Action
+}
+
+// Error names the pratica, the action and the status.
+func (e *TransitionError) Error() string {
+	return fmt.Sprintf("practice %s: cannot %s from %s", e.ID, e.Action, e.From)
+}
+
+// Is reports whether target is ErrInvalidTransition.
+func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }

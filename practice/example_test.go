@@ -1,0 +1,137 @@
+package practice_test
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/payment"
+	"github.com/sportello/sportello/payment/fakegateway"
+	paymentmem "github.com/sportello/sportello/payment/memstore"
+	"github.com/sportello/sportello/practice"
+	"github.com/sportello/sportello/practice/memstore"
+)
+
+// exampleActors returns an administrator, a citizen and an operator of one
+// tenant.
+func exampleActors() (admin, citizen, operator auth.Principal) {
+	fc, _ := auth.ParseFiscalCode("RSSMRA80A01H501U")
+	admin = auth.Principal{ID: "admin", Tenant: "comune", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator, auth.RoleAdmin}}
+	citizen = auth.Principal{ID: "mario", Tenant: "comune", Kind: auth.KindCitizen, Roles: []auth.Role{auth.RoleCitizen},
+		FiscalCode: fc, Level: auth.LevelL2}
+	operator = auth.Principal{ID: "anna", Tenant: "comune", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator},
+		Services: []string{"bonus"}, Offices: []string{"servizi-sociali"}}
+	return admin, citizen, operator
+}
+
+// A full approval flow: the citizen submits, the platform acquires, an
+// operator takes the pratica in charge, asks for a document, and accepts
+// once the citizen has answered.
+func ExampleDesk() {
+	ctx := context.Background()
+	desk, err := practice.New(practice.Config{Store: memstore.New()})
+	if err != nil {
+		panic(err)
+	}
+	admin, citizen, operator := exampleActors()
+	system := auth.System("comune")
+	if _, err := desk.CreateService(ctx, admin, practice.Service{
+		ID: "bonus", Name: "Bonus famiglie", Office: "servizi-sociali", Status: practice.ServiceAvailable,
+		Workflow: practice.WorkflowApproval, Payment: practice.PaymentNone,
+		AllowIntegrationRequest: true, RequiredLevel: auth.LevelL2,
+	}); err != nil {
+		panic(err)
+	}
+
+	p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "bonus", Data: map[string]any{"figli": 2}})
+	p, _ = desk.Submit(ctx, citizen, p.ID)
+	p, _ = desk.Acquire(ctx, system, p.ID)
+	p, _ = desk.TakeInCharge(ctx, operator, p.ID)
+	p, _ = desk.RequestIntegration(ctx, operator, p.ID, practice.IntegrationInput{Text: "Allegare l'ISEE"})
+	p, _ = desk.AnswerIntegration(ctx, citizen, p.ID, practice.AnswerInput{
+		Text: "ISEE allegato", Attachments: []practice.Attachment{{ID: "file-42", Name: "isee.pdf"}},
+	})
+	p, err = desk.Accept(ctx, operator, p.ID, practice.Decision{Motivation: "Requisiti verificati"})
+	if err != nil {
+		panic(err)
+	}
+	for _, h := range p.History {
+		fmt.Printf("%-19s %5d → %d\n", h.Event, h.From, h.To)
+	}
+	fmt.Println(p.Status.Label("it"), p.Status.IsFinal())
+	// Output:
+	// create                  0 → 1000
+	// submit               1000 → 1900
+	// acquire              1900 → 2000
+	// take_in_charge       2000 → 4000
+	// request_integration  4000 → 4100
+	// skip_protocol        4100 → 4200
+	// answer_integration   4200 → 4300
+	// skip_protocol        4300 → 4000
+	// accept               4000 → 7000
+	// Accettata true
+}
+
+// A deferred payment: the operator accepts with an amount, the citizen
+// pays through the gateway, and the payment's outcome completes the
+// pratica.
+func ExampleDesk_ApplyPaymentOutcome() {
+	ctx := context.Background()
+	gw := fakegateway.New(nil)
+	payments, err := payment.New(payment.Config{Store: paymentmem.New(), Gateway: gw})
+	if err != nil {
+		panic(err)
+	}
+	desk, err := practice.New(practice.Config{Store: memstore.New(), Payments: payments})
+	if err != nil {
+		panic(err)
+	}
+	admin, citizen, operator := exampleActors()
+	system := auth.System("comune")
+	if _, err := desk.CreateService(ctx, admin, practice.Service{
+		ID: "bonus", Name: "Occupazione suolo pubblico", Office: "servizi-sociali", Status: practice.ServiceAvailable,
+		Workflow: practice.WorkflowApproval, Payment: practice.PaymentDeferred,
+	}); err != nil {
+		panic(err)
+	}
+	p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "bonus"})
+	p, _ = desk.Submit(ctx, citizen, p.ID)
+	p, _ = desk.Acquire(ctx, system, p.ID)
+	p, _ = desk.TakeInCharge(ctx, operator, p.ID)
+	p, err = desk.Accept(ctx, operator, p.ID, practice.Decision{Motivation: "Concessa", Amount: decimal.RequireFromString("48.00")})
+	if err != nil {
+		panic(err)
+	}
+	ref := p.Payments[0]
+	fmt.Println(p.Status, ref.Purpose, ref.Amount.StringFixed(2), ref.Status)
+
+	// The citizen pays; the gateway tells the payment package, whose
+	// event makes the host apply the outcome to the pratica.
+	note, _ := gw.Pay("comune", ref.ID, "psp-demo")
+	if _, _, err := payments.ApplyNotification(ctx, system, note); err != nil {
+		panic(err)
+	}
+	p, err = desk.ApplyPaymentOutcome(ctx, system, p.ID, ref.ID)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(p.Status, p.Payments[0].Status)
+	// Output:
+	// payment_pending deferred 48.00 payment_pending
+	// complete complete
+}
+
+// The pure transition check: what accepting does under a service's
+// settings.
+func ExampleNext() {
+	svc := practice.Service{Workflow: practice.WorkflowApproval, Payment: practice.PaymentNone, ProtocolRequired: true}
+	to, ok := practice.Next(practice.StatusPending, practice.ActionAccept, svc.Facts())
+	fmt.Println(to, ok, to.Label("it"))
+	_, ok = practice.Next(practice.StatusDraft, practice.ActionAccept, svc.Facts())
+	fmt.Println(ok)
+	// Output:
+	// complete_waiting_document true Accettata (in attesa di protocollo)
+	// false
+}

@@ -1,0 +1,312 @@
+package practice
+
+import (
+	"context"
+	"encoding/base64"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/auth"
+)
+
+// Page is one page of a listing.
+type Page struct {
+	// Items are the pratiche of the page, ordered by ID.
+	Items []*Practice
+	// Next is the cursor of the following page; empty on the last page.
+	Next string
+}
+
+const (
+	defaultLimit = 50
+	maxLimit     = 500
+)
+
+func encodeCursor(id ID) string {
+	return base64.RawURLEncoding.EncodeToString([]byte("p:" + string(id)))
+}
+
+func decodeCursor(c string) (ID, error) {
+	if c == "" {
+		return "", nil
+	}
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil || len(b) < 3 || string(b[:2]) != "p:" {
+		return "", &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by a listing"}}}
+	}
+	return ID(b[2:]), nil
+}
+
+func clampLimit(limit int) int {
+	if limit <= 0 {
+		return defaultLimit
+	}
+	return min(limit, maxLimit)
+}
+
+// page reads from list until it has one more matching item than needed
+// (to know whether a next page exists) or list is exhausted. keep, when
+// not nil, filters items the store cannot.
+func page(who auth.Principal, cursor string, limit int, keep func(*Practice) bool, list func(after ID, limit int) ([]*Practice, error)) (Page, error) {
+	after, err := decodeCursor(cursor)
+	if err != nil {
+		return Page{}, err
+	}
+	limit = clampLimit(limit)
+	var items []*Practice
+	for len(items) <= limit {
+		batch, err := list(after, limit+1)
+		if err != nil {
+			return Page{}, err
+		}
+		for _, p := range batch {
+			if keep == nil || keep(p) {
+				items = append(items, p)
+			}
+		}
+		if len(batch) < limit+1 {
+			break
+		}
+		after = batch[len(batch)-1].ID
+	}
+	var pg Page
+	if len(items) > limit {
+		items = items[:limit]
+		pg.Next = encodeCursor(items[limit-1].ID)
+	}
+	for _, p := range items {
+		pg.Items = append(pg.Items, forCaller(who, p))
+	}
+	return pg, nil
+}
+
+// Tab is one of the citizen area's tabs.
+type Tab string
+
+// The citizen area's tabs and the statuses each shows.
+const (
+	TabDraft       Tab = "draft"
+	TabPending     Tab = "pending"
+	TabIntegration Tab = "integration"
+	TabPayment     Tab = "payment"
+	TabCompleted   Tab = "completed"
+	TabCancelled   Tab = "cancelled"
+	TabWithdrawn   Tab = "withdrawn"
+	// TabRelated shows the pratiche naming the citizen among the related
+	// subjects, whatever their status.
+	TabRelated Tab = "related"
+)
+
+// TabStatuses returns the statuses tab shows (nil for TabRelated: all).
+func TabStatuses(tab Tab) []Status {
+	switch tab {
+	case TabDraft:
+		return []Status{StatusDraft}
+	case TabPending:
+		return []Status{StatusPreSubmit, StatusSubmitted, StatusRegistered, StatusPending, StatusRequestIntegration,
+			StatusRegisteredAfterIntegration, StatusPendingAfterIntegration, StatusCompleteWaitingDocument, StatusCancelledWaitingDocument}
+	case TabIntegration:
+		return []Status{StatusDraftForIntegration, StatusSubmittedAfterIntegration}
+	case TabPayment:
+		return []Status{StatusPaymentPending, StatusPaymentOutcomePending}
+	case TabCompleted:
+		return []Status{StatusComplete}
+	case TabCancelled:
+		return []Status{StatusCancelled}
+	case TabWithdrawn:
+		return []Status{StatusWithdrawn}
+	}
+	return nil
+}
+
+// ListTab lists the acting citizen's pratiche of one tab of the citizen
+// area: owned pratiche in the tab's statuses, or for TabRelated those
+// naming the citizen's codice fiscale. cursor is "" for the first page.
+func (d *Desk) ListTab(ctx context.Context, who auth.Principal, tab Tab, cursor string, limit int) (Page, error) {
+	if !who.IsCitizen() {
+		return Page{}, &auth.PermissionError{Action: "practice.list_citizen", Missing: "citizen"}
+	}
+	f := CitizenFilter{OwnerID: who.ID, FiscalCode: who.FiscalCode.Normalized().String(), Scope: ScopeOwned}
+	if tab == TabRelated {
+		f.Scope = ScopeRelated
+		if who.FiscalCode.IsZero() {
+			return Page{}, nil
+		}
+	} else if f.Statuses = TabStatuses(tab); f.Statuses == nil {
+		return Page{}, &ValidationError{Fields: []FieldError{{Field: "tab", Rule: "oneof", Message: "is not a tab of the citizen area"}}}
+	}
+	return page(who, cursor, limit, nil, func(after ID, n int) ([]*Practice, error) {
+		return d.store.ListForCitizen(ctx, who.Tenant, f, after, n)
+	})
+}
+
+// OfficeQuery selects pratiche for the back office.
+type OfficeQuery struct {
+	// Office and Service narrow the list; empty matches all.
+	Office, Service string
+	// Statuses keeps these statuses; empty means every status from 1500
+	// up.
+	Statuses []Status
+	// Owned keeps the pratiche assigned to the acting operator.
+	Owned bool
+	// Unassigned keeps the pratiche with no operator of approval
+	// services.
+	Unassigned bool
+	// Text keeps the pratiche whose ID, owner's codice fiscale or
+	// protocol number contains it (case-insensitive).
+	Text string
+	// ChangedFrom and ChangedTo keep the pratiche whose last status change
+	// is in [ChangedFrom, ChangedTo); zero bounds are open.
+	ChangedFrom, ChangedTo time.Time
+}
+
+// matches applies the filters of q the store does not.
+func (q OfficeQuery) matches(p *Practice) bool {
+	if q.Text != "" {
+		t := strings.ToUpper(q.Text)
+		if !strings.Contains(strings.ToUpper(string(p.ID)), t) && !strings.Contains(p.Owner.FiscalCode, t) &&
+			!strings.Contains(strings.ToUpper(p.ProtocolNumber), t) {
+			return false
+		}
+	}
+	if !q.ChangedFrom.IsZero() || !q.ChangedTo.IsZero() {
+		c := p.LastStatusChange()
+		if !q.ChangedFrom.IsZero() && c.Before(q.ChangedFrom) || !q.ChangedTo.IsZero() && !c.Before(q.ChangedTo) {
+			return false
+		}
+	}
+	return true
+}
+
+func (q OfficeQuery) filtered() bool {
+	return q.Text != "" || !q.ChangedFrom.IsZero() || !q.ChangedTo.IsZero()
+}
+
+// ListOffice lists the pratiche the acting operator may see (services
+// enabled or offices belonged to; administrators see all) matching q.
+func (d *Desk) ListOffice(ctx context.Context, who auth.Principal, q OfficeQuery, cursor string, limit int) (Page, error) {
+	f, empty, err := d.officeFilter(ctx, who, q)
+	if err != nil || empty {
+		return Page{}, err
+	}
+	var keep func(*Practice) bool
+	if q.filtered() {
+		keep = q.matches
+	}
+	return page(who, cursor, limit, keep, func(after ID, n int) ([]*Practice, error) {
+		return d.store.ListForOffice(ctx, who.Tenant, f, after, n)
+	})
+}
+
+// officeFilter turns q into the store's filter for who; empty reports
+// that nothing can match.
+func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQuery) (OfficeFilter, bool, error) {
+	if !who.IsOperator() && !who.IsSystem() {
+		return OfficeFilter{}, false, &auth.PermissionError{Action: "practice.list_office", Missing: "operator"}
+	}
+	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned}
+	if len(f.Statuses) == 0 {
+		for _, s := range Statuses() {
+			if s >= StatusPaymentPending {
+				f.Statuses = append(f.Statuses, s)
+			}
+		}
+	}
+	if !who.IsAdmin() && !who.IsSystem() {
+		f.Visible = &Reach{Services: append([]string{}, who.Services...), Offices: append([]string{}, who.Offices...)}
+	}
+	if q.Owned {
+		f.Assignee = who.ID
+	}
+	if q.Unassigned && !q.Owned {
+		services, err := d.approvalServices(ctx, who.Tenant)
+		if err != nil {
+			return OfficeFilter{}, false, err
+		}
+		if len(services) == 0 {
+			return OfficeFilter{}, true, nil
+		}
+		f.Services = services
+	}
+	return f, false, nil
+}
+
+// Iterate streams every pratica matching q that who may see, in ID order,
+// reading the store a page at a time (for exports and statistics). It
+// stops at the first error, which it yields.
+func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) iter.Seq2[*Practice, error] {
+	return func(yield func(*Practice, error) bool) {
+		f, empty, err := d.officeFilter(ctx, who, q)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		if empty {
+			return
+		}
+		var after ID
+		for {
+			batch, err := d.store.ListForOffice(ctx, who.Tenant, f, after, iteratePage)
+			if err != nil {
+				yield(nil, err)
+				return
+			}
+			for _, p := range batch {
+				if q.matches(p) && !yield(forCaller(who, p), nil) {
+					return
+				}
+			}
+			if len(batch) < iteratePage {
+				return
+			}
+			after = batch[len(batch)-1].ID
+		}
+	}
+}
+
+const iteratePage = 200
+
+// approvalServices returns the IDs of the tenant's approval services.
+func (d *Desk) approvalServices(ctx context.Context, tenant string) ([]string, error) {
+	var out []string
+	after := ""
+	for {
+		svcs, err := d.store.ListServices(ctx, tenant, after, 200)
+		if err != nil {
+			return nil, err
+		}
+		for _, s := range svcs {
+			if s.Workflow != WorkflowForward {
+				out = append(out, s.ID)
+			}
+		}
+		if len(svcs) < 200 {
+			return out, nil
+		}
+		after = svcs[len(svcs)-1].ID
+	}
+}
+
+// DeliverNotifications hands up to limit pending notifications of tenant
+// to n, oldest first, and removes each delivered one from the outbox. It
+// stops at the first delivery error (that notification stays pending) and
+// returns how many were delivered. A crash between Notify and the removal
+// delivers that one again: notifiers drop repeats by Notification.ID.
+func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifier, limit int) (int, error) {
+	notes, err := d.store.PendingNotifications(ctx, tenant, clampLimit(limit))
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	for _, note := range notes {
+		if err := n.Notify(ctx, note); err != nil {
+			return done, err
+		}
+		if err := d.store.MarkDelivered(ctx, tenant, note.ID); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, nil
+}

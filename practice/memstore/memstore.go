@@ -1,0 +1,311 @@
+package memstore
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"sync"
+
+	"github.com/sportello/sportello/practice"
+)
+
+// Store is an in-memory practice.Store, safe for concurrent use: one mutex
+// guards everything, and records are deep-copied on the way in and out.
+// The zero value is not usable; call New.
+type Store struct {
+	mu        sync.Mutex
+	services  map[key]*practice.Service
+	practices map[pkey]*practice.Practice
+	keys      map[key]practice.ID // (tenant, idempotency key) → pratica
+	outbox    []practice.Notification
+}
+
+type key struct{ tenant, id string }
+
+type pkey struct {
+	tenant string
+	id     practice.ID
+}
+
+var _ practice.Store = (*Store)(nil)
+
+// New returns an empty Store.
+func New() *Store {
+	return &Store{
+		services:  map[key]*practice.Service{},
+		practices: map[pkey]*practice.Practice{},
+		keys:      map[key]practice.ID{},
+	}
+}
+
+func live(ctx context.Context) error { return ctx.Err() }
+
+// CreateService implements practice.ServiceStore.
+func (s *Store) CreateService(ctx context.Context, svc *practice.Service) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := key{svc.Tenant, svc.ID}
+	if _, ok := s.services[k]; ok {
+		return &practice.ConflictError{Field: "id"}
+	}
+	svc.Version = 1
+	s.services[k] = svc.Clone()
+	return nil
+}
+
+// GetService implements practice.ServiceStore.
+func (s *Store) GetService(ctx context.Context, tenant, id string) (*practice.Service, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	svc, ok := s.services[key{tenant, id}]
+	if !ok {
+		return nil, practice.ErrNotFound
+	}
+	return svc.Clone(), nil
+}
+
+// UpdateService implements practice.ServiceStore.
+func (s *Store) UpdateService(ctx context.Context, svc *practice.Service) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := key{svc.Tenant, svc.ID}
+	old, ok := s.services[k]
+	if !ok {
+		return practice.ErrNotFound
+	}
+	if old.Version != svc.Version {
+		return &practice.ConflictError{Field: "version"}
+	}
+	svc.Version++
+	s.services[k] = svc.Clone()
+	return nil
+}
+
+// ListServices implements practice.ServiceStore.
+func (s *Store) ListServices(ctx context.Context, tenant, after string, limit int) ([]*practice.Service, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*practice.Service
+	for k, svc := range s.services {
+		if k.tenant == tenant && k.id > after {
+			out = append(out, svc)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	for i, svc := range out {
+		out[i] = svc.Clone()
+	}
+	return out, nil
+}
+
+// Create implements practice.PracticeStore.
+func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practice.Notification) (*practice.Practice, bool, error) {
+	if err := live(ctx); err != nil {
+		return nil, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p.IdempotencyKey != "" {
+		if id, ok := s.keys[key{p.Tenant, p.IdempotencyKey}]; ok {
+			return s.practices[pkey{p.Tenant, id}].Clone(), false, nil
+		}
+	}
+	k := pkey{p.Tenant, p.ID}
+	if _, ok := s.practices[k]; ok {
+		return nil, false, &practice.ConflictError{Field: "id"}
+	}
+	p.Version = 1
+	s.practices[k] = p.Clone()
+	if p.IdempotencyKey != "" {
+		s.keys[key{p.Tenant, p.IdempotencyKey}] = p.ID
+	}
+	s.outbox = append(s.outbox, notes...)
+	return p, true, nil
+}
+
+// Get implements practice.PracticeStore.
+func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practice.Practice, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.practices[pkey{tenant, id}]
+	if !ok {
+		return nil, practice.ErrNotFound
+	}
+	return p.Clone(), nil
+}
+
+// Update implements practice.PracticeStore.
+func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practice.Notification) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := pkey{p.Tenant, p.ID}
+	old, ok := s.practices[k]
+	if !ok {
+		return practice.ErrNotFound
+	}
+	if old.Version != p.Version {
+		return &practice.ConflictError{Field: "version"}
+	}
+	if old.IdempotencyKey != p.IdempotencyKey {
+		// Check before changing anything: a refused update writes nothing.
+		if p.IdempotencyKey != "" {
+			if _, taken := s.keys[key{p.Tenant, p.IdempotencyKey}]; taken {
+				return &practice.ConflictError{Field: "idempotency_key"}
+			}
+		}
+		if old.IdempotencyKey != "" {
+			delete(s.keys, key{p.Tenant, old.IdempotencyKey})
+		}
+		if p.IdempotencyKey != "" {
+			s.keys[key{p.Tenant, p.IdempotencyKey}] = p.ID
+		}
+	}
+	p.Version++
+	s.practices[k] = p.Clone()
+	s.outbox = append(s.outbox, notes...)
+	return nil
+}
+
+// Delete implements practice.PracticeStore.
+func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, version int64, notes []practice.Notification) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k := pkey{tenant, id}
+	old, ok := s.practices[k]
+	if !ok {
+		return practice.ErrNotFound
+	}
+	if old.Version != version {
+		return &practice.ConflictError{Field: "version"}
+	}
+	if old.IdempotencyKey != "" {
+		delete(s.keys, key{tenant, old.IdempotencyKey})
+	}
+	delete(s.practices, k)
+	s.outbox = append(s.outbox, notes...)
+	return nil
+}
+
+// ListForCitizen implements practice.PracticeStore.
+func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.CitizenFilter, after practice.ID, limit int) ([]*practice.Practice, error) {
+	return s.list(ctx, tenant, after, limit, func(p *practice.Practice) bool {
+		owned := f.OwnerID != "" && p.Owner.ID == f.OwnerID
+		related := f.FiscalCode != "" && slices.Contains(p.Related, f.FiscalCode)
+		switch f.Scope {
+		case practice.ScopeOwned:
+			if !owned {
+				return false
+			}
+		case practice.ScopeRelated:
+			if owned || !related {
+				return false
+			}
+		default:
+			if !owned && !related {
+				return false
+			}
+		}
+		return len(f.Statuses) == 0 || slices.Contains(f.Statuses, p.Status)
+	})
+}
+
+// ListForOffice implements practice.PracticeStore.
+func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.ID, limit int) ([]*practice.Practice, error) {
+	return s.list(ctx, tenant, after, limit, func(p *practice.Practice) bool {
+		if f.Visible != nil && !slices.Contains(f.Visible.Services, p.Service) &&
+			(p.Office == "" || !slices.Contains(f.Visible.Offices, p.Office)) {
+			return false
+		}
+		switch {
+		case f.Office != "" && p.Office != f.Office,
+			f.Service != "" && p.Service != f.Service,
+			len(f.Services) > 0 && !slices.Contains(f.Services, p.Service),
+			len(f.Statuses) > 0 && !slices.Contains(f.Statuses, p.Status),
+			f.Assignee != "" && p.Assignee != f.Assignee,
+			f.Assignee == "" && f.Unassigned && p.Assignee != "":
+			return false
+		}
+		return true
+	})
+}
+
+func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limit int, keep func(*practice.Practice) bool) ([]*practice.Practice, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*practice.Practice
+	for k, p := range s.practices {
+		if k.tenant == tenant && k.id > after && keep(p) {
+			out = append(out, p)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	for i, p := range out {
+		out[i] = p.Clone()
+	}
+	return out, nil
+}
+
+// PendingNotifications implements practice.Outbox.
+func (s *Store) PendingNotifications(ctx context.Context, tenant string, limit int) ([]practice.Notification, error) {
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []practice.Notification
+	for _, n := range s.outbox {
+		if limit >= 0 && len(out) >= limit {
+			break
+		}
+		if n.Tenant == tenant {
+			out = append(out, n)
+		}
+	}
+	return out, nil
+}
+
+// MarkDelivered implements practice.Outbox.
+func (s *Store) MarkDelivered(ctx context.Context, tenant, id string) error {
+	if err := live(ctx); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, n := range s.outbox {
+		if n.Tenant == tenant && n.ID == id {
+			s.outbox = slices.Delete(s.outbox, i, i+1)
+			return nil
+		}
+	}
+	return practice.ErrNotFound
+}

@@ -1,0 +1,155 @@
+package practice
+
+import "context"
+
+// Store keeps services, pratiche and the notification outbox. It is the
+// union of narrow interfaces so that an adapter can be written, and tested,
+// a part at a time. practicetest.Run checks any implementation; memstore
+// and pgstore are the two shipped ones.
+//
+// Rules every method follows:
+//   - Tenant scoping: every method is scoped by tenant. A record of another
+//     tenant is ErrNotFound, never returned, listed, counted or changed.
+//   - Copies: records passed in and returned are never shared with the
+//     store's own state; changing a returned record changes nothing stored.
+//   - Round trip: Get returns exactly what was last written (deep-equal,
+//     including nil versus empty slices and maps as explained below), with
+//     every time in UTC. The Desk gives times already in UTC truncated to
+//     the microsecond, so PostgreSQL keeps them exactly. A stored zero time
+//     is returned as the zero time.time.Time{} value. Adapters may return
+//     empty slices and maps as nil: the conformance kit compares nil and
+//     empty as equal.
+//   - Errors: adapters return only this package's errors (ErrNotFound,
+//     *ConflictError) or wrapped context/transport errors; no driver type
+//     escapes.
+type Store interface {
+	ServiceStore
+	PracticeStore
+	Outbox
+}
+
+// ServiceStore keeps service definitions.
+type ServiceStore interface {
+	// CreateService inserts s, whose Version must be 0; on success the
+	// store sets s.Version to 1. A service with the same (Tenant, ID)
+	// gives *ConflictError{Field: "id"}.
+	CreateService(ctx context.Context, s *Service) error
+	// GetService returns a copy of the service, or ErrNotFound.
+	GetService(ctx context.Context, tenant, id string) (*Service, error)
+	// UpdateService replaces the stored service if its version equals
+	// s.Version, then increments s.Version; otherwise *ConflictError
+	// {Field: "version"} (ErrNotFound if it does not exist).
+	UpdateService(ctx context.Context, s *Service) error
+	// ListServices returns up to limit services of the tenant with ID
+	// greater than after, ordered by ID (keyset pagination).
+	ListServices(ctx context.Context, tenant, after string, limit int) ([]*Service, error)
+}
+
+// PracticeStore keeps pratiche. A pratica is one aggregate: the store saves
+// and returns every field of Practice (history, messages, integrations,
+// outcome, payments, protocols, form data) together.
+type PracticeStore interface {
+	// Create inserts p, whose Version must be 0; on success the store sets
+	// p.Version to 1 and returns (p, true). If p.IdempotencyKey is not
+	// empty and the tenant already has a pratica created with that key,
+	// Create stores nothing (notes included) and returns a copy of that
+	// pratica and false; of many concurrent calls with one key exactly one
+	// creates. A pratica with the same (Tenant, ID) gives *ConflictError
+	// {Field: "id"}. notes are saved in the same atomic write.
+	Create(ctx context.Context, p *Practice, notes []Notification) (*Practice, bool, error)
+	// Get returns a copy of the pratica, or ErrNotFound.
+	Get(ctx context.Context, tenant string, id ID) (*Practice, error)
+	// Update replaces the stored pratica (every field) if the stored
+	// version equals p.Version, then increments p.Version; otherwise
+	// *ConflictError{Field: "version"} and nothing is written (ErrNotFound
+	// if it does not exist). The new status, history, messages and the
+	// notes (appended to the outbox) are saved in one atomic write: either
+	// all are visible afterwards or none. Of many concurrent updates of
+	// one version exactly one succeeds.
+	Update(ctx context.Context, p *Practice, notes []Notification) error
+	// Delete removes the pratica if the stored version equals version;
+	// otherwise *ConflictError{Field: "version"} (ErrNotFound if it does
+	// not exist). notes are saved in the same write. Its idempotency key
+	// is forgotten with it.
+	Delete(ctx context.Context, tenant string, id ID, version int64, notes []Notification) error
+	// ListForCitizen returns up to limit pratiche of the tenant matching f
+	// with ID greater than after, ordered by ID ascending (keyset
+	// pagination: pass the last ID of a page as after for the next).
+	ListForCitizen(ctx context.Context, tenant string, f CitizenFilter, after ID, limit int) ([]*Practice, error)
+	// ListForOffice returns up to limit pratiche of the tenant matching f
+	// with ID greater than after, ordered by ID ascending.
+	ListForOffice(ctx context.Context, tenant string, f OfficeFilter, after ID, limit int) ([]*Practice, error)
+}
+
+// CitizenScope says which of a citizen's pratiche a listing returns.
+type CitizenScope uint8
+
+// The citizen scopes.
+const (
+	// ScopeOwnedOrRelated: the pratiche the citizen owns, and those naming
+	// the citizen's codice fiscale in Related.
+	ScopeOwnedOrRelated CitizenScope = iota
+	// ScopeOwned: only the pratiche the citizen owns.
+	ScopeOwned
+	// ScopeRelated: only the pratiche naming the citizen's codice fiscale
+	// in Related and not owned by the citizen.
+	ScopeRelated
+)
+
+// CitizenFilter selects a citizen's pratiche.
+type CitizenFilter struct {
+	// OwnerID is the citizen principal's ID: a pratica is owned when
+	// Owner.ID equals it. Required.
+	OwnerID string
+	// FiscalCode is the citizen's codice fiscale (upper case): a pratica
+	// is related when Related contains it. Empty: no pratica is related.
+	FiscalCode string
+	// Scope chooses owned, related or both.
+	Scope CitizenScope
+	// Statuses keeps the pratiche in any of these statuses; empty keeps
+	// all.
+	Statuses []Status
+}
+
+// OfficeFilter selects pratiche for the back office. Zero fields match
+// everything; all the set fields must match.
+type OfficeFilter struct {
+	// Visible restricts the result to what an operator may see: pratiche
+	// whose Service is in Services OR whose Office is in Offices. nil means
+	// no restriction (administrators, system). A non-nil Reach with
+	// both lists empty matches nothing.
+	Visible *Reach
+	// Office keeps the pratiche assigned to this office.
+	Office string
+	// Service keeps the pratiche of this service.
+	Service string
+	// Services keeps the pratiche of any of these services (empty: all).
+	// The Desk uses it to restrict "unassigned" to approval services.
+	Services []string
+	// Statuses keeps the pratiche in any of these statuses (empty: all).
+	Statuses []Status
+	// Assignee keeps the pratiche assigned to this operator.
+	Assignee string
+	// Unassigned keeps the pratiche without an assigned operator
+	// (Assignee == ""). Ignored when Assignee is set.
+	Unassigned bool
+}
+
+// Reach is the set of services and offices an operator works on.
+type Reach struct {
+	Services []string
+	Offices  []string
+}
+
+// Outbox keeps the notifications saved with the changes that caused them
+// until the host has delivered them.
+type Outbox interface {
+	// PendingNotifications returns up to limit undelivered notifications
+	// of the tenant, oldest first (in the order they were saved; within
+	// one write, in the order given).
+	PendingNotifications(ctx context.Context, tenant string, limit int) ([]Notification, error)
+	// MarkDelivered removes the notification from the outbox; it is never
+	// returned again. An unknown ID (or one already delivered) is
+	// ErrNotFound.
+	MarkDelivered(ctx context.Context, tenant, id string) error
+}
