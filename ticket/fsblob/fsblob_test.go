@@ -167,3 +167,7 @@ func readAll(t *testing.T, rc io.ReadCloser) string {
 	require.NoError(t, err)
 	return string(data)
 }
+
+func newBenchStore(b *testing.B) (*fsblob.Store, error) {
+	return fsblob.New(filepath.Join(b.TempDir(), "blobs"))
+}

@@ -15,8 +15,9 @@
 // A request's nested parts (extra field values, logs, attachment metadata,
 // SLA stopwatches) are JSONB columns read and written with the request;
 // the columns the listings filter on (requester and contacts, team, agent,
-// parent, status) are plain indexed columns, so every listing is one
-// indexed query ordered by ID, never a scan in Go. Instants are
+// parent, status, and the instant of the next SLA event, computed by
+// Request.NextSLAEvent on every write) are plain indexed columns, so every
+// listing is one indexed query ordered by ID, never a scan in Go. Instants are
 // timestamptz, written and read in UTC to the microsecond; a zero time is
 // NULL.
 package pgstore

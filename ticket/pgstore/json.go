@@ -159,4 +159,6 @@ func fromStopwatch(w stopwatchJSON) ticket.Stopwatch {
 
 func toSLA(s ticket.SLA) slaJSON { return slaJSON{TTO: toStopwatch(s.TTO), TTR: toStopwatch(s.TTR)} }
 
-func fromSLA(s slaJSON) ticket.SLA { return ticket.SLA{TTO: fromStopwatch(s.TTO), TTR: fromStopwatch(s.TTR)} }
+func fromSLA(s slaJSON) ticket.SLA {
+	return ticket.SLA{TTO: fromStopwatch(s.TTO), TTR: fromStopwatch(s.TTR)}
+}

@@ -2,6 +2,7 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/sportello/sportello/internal/pgtest"
@@ -31,4 +32,63 @@ func (harness) Close() {}
 func TestConformance(t *testing.T) {
 	pgtest.URL(t)
 	tickettest.Run(t, func(t *testing.T) tickettest.Harness { return harness{t} })
+}
+
+func TestNewRefusesNilPool(t *testing.T) {
+	_, err := pgstore.New(context.Background(), nil)
+	if err == nil {
+		t.Fatal("New(nil) succeeded")
+	}
+}
+
+// Several instances starting at once on one database apply the schema
+// once and all work.
+func TestNewConcurrentlyOnOneDatabase(t *testing.T) {
+	pools := pgtest.NewPools(t, 3)
+	ctx := context.Background()
+	stores := make([]*pgstore.Store, len(pools))
+	errs := make(chan error, len(pools))
+	for i, pool := range pools {
+		go func() {
+			s, err := pgstore.New(ctx, pool)
+			stores[i] = s
+			errs <- err
+		}()
+	}
+	for range pools {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	again, err := pgstore.New(ctx, pools[0])
+	if err != nil {
+		t.Fatalf("New on a migrated database: %v", err)
+	}
+	r := &ticket.Request{ID: "r1", Tenant: "t1", Title: "t", Description: "d", RequesterID: "u", Status: ticket.StatusNew}
+	if err := stores[1].CreateRequest(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := again.GetRequest(ctx, "t1", "r1"); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestCanceledContextIsReturned(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	s, err := pgstore.New(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := &ticket.Request{ID: "r1", Tenant: "t1", Title: "t", Description: "d", RequesterID: "u", Status: ticket.StatusNew}
+	if err := s.CreateRequest(ctx, r); !errors.Is(err, context.Canceled) {
+		t.Fatalf("got %v, want context.Canceled", err)
+	}
+	if r.Version != 0 || r.Number != 0 {
+		t.Fatalf("a failed create changed the caller's value: %+v", r)
+	}
+	if _, err := s.GetRequest(context.Background(), "t1", "r1"); !errors.Is(err, ticket.ErrNotFound) {
+		t.Fatalf("got %v, want ErrNotFound", err)
+	}
 }

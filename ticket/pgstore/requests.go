@@ -24,7 +24,8 @@ var mutableColumns = []string{
 	"service_id", "subcategory_id", "type", "title", "description", "extra",
 	"impact", "urgency", "priority", "origin", "requester_id", "contacts", "parties", "team_id", "agent_id",
 	"status", "pending_reason", "resolution_code", "solution", "resolved_at", "time_spent", "satisfaction",
-	"close_comment", "closed_at", "parent_id", "logs", "attachments", "sla", "created_at", "updated_at",
+	"close_comment", "closed_at", "parent_id", "logs", "attachments", "sla", "next_sla_event",
+	"created_at", "updated_at",
 }
 
 func mutableArgs(r *ticket.Request) []any {
@@ -38,7 +39,8 @@ func mutableArgs(r *ticket.Request) []any {
 		string(r.Impact), string(r.Urgency), int(r.Priority), string(r.Origin), r.RequesterID, contacts, parties,
 		r.TeamID, r.AgentID, string(r.Status), r.PendingReason, r.ResolutionCode, r.Solution,
 		nullTime(r.ResolvedAt), int64(r.TimeSpent), r.Satisfaction, r.CloseComment, nullTime(r.ClosedAt),
-		r.ParentID, toLogs(r.Logs), toAttachments(r.Attachments), toSLA(r.SLA), utc(r.CreatedAt), utc(r.UpdatedAt),
+		r.ParentID, toLogs(r.Logs), toAttachments(r.Attachments), toSLA(r.SLA), nullTime(r.NextSLAEvent()),
+		utc(r.CreatedAt), utc(r.UpdatedAt),
 	}
 }
 
@@ -197,6 +199,9 @@ func (s *Store) ListRequests(ctx context.Context, tenant string, f ticket.Filter
 	}
 	if len(f.NotStatuses) > 0 {
 		q.statuses("NOT IN", f.NotStatuses)
+	}
+	if !f.SLADueBy.IsZero() {
+		q.where("next_sla_event <= $%", utc(f.SLADueBy))
 	}
 	if after != "" {
 		q.where("id < $%", after)

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -47,6 +48,19 @@ func (k *kit) listData(t *testing.T, s ticket.Store) []*ticket.Request {
 		}
 		if i > 3 && i%4 == 0 {
 			r.ParentID = parent
+		}
+		// Running stopwatches with SLA events at various instants.
+		switch i % 4 {
+		case 1:
+			r.SLA.TTO = ticket.Stopwatch{Goal: time.Hour, StartedAt: at(0), RunningSince: at(0), WarnAt: at(i), DueAt: at(i + 20)}
+		case 2:
+			r.SLA.TTR = ticket.Stopwatch{Goal: time.Hour, StartedAt: at(0), RunningSince: at(0), WarnAt: at(i - 5),
+				Warned: true, WarnedAt: at(i - 5), DueAt: at(i)}
+		}
+		if i == 39 {
+			// A status outside ticket.Statuses: the store keeps and
+			// filters any string.
+			r.Status = "legacy_archived"
 		}
 		out = append(out, k.create(t, s, r))
 		if i%8 == 0 {
@@ -135,8 +149,19 @@ func testListFilters(t *testing.T, k *kit) {
 		{"SLA sweep", ticket.Filter{Statuses: sweepStatuses}},
 		{"one status", ticket.Filter{Statuses: []ticket.Status{ticket.StatusPending}}},
 		{"statuses and not statuses", ticket.Filter{Statuses: []ticket.Status{ticket.StatusNew, ticket.StatusAssigned}, NotStatuses: []ticket.Status{ticket.StatusNew}}},
+		{"unlisted status kept", ticket.Filter{Statuses: []ticket.Status{"legacy_archived", ticket.StatusNew}}},
+		{"unlisted status dropped", ticket.Filter{NotStatuses: []ticket.Status{"legacy_archived", ticket.StatusClosed}}},
+		{"SLA due", ticket.Filter{SLADueBy: at(15)}},
+		{"SLA sweep due", ticket.Filter{Statuses: sweepStatuses, SLADueBy: at(30)}},
 		{"everything combined", ticket.Filter{Party: "user-1", Team: "team-a", Agent: "agent-1", Statuses: sweepStatuses, NotStatuses: []ticket.Status{ticket.StatusApproved}}},
 	}
+	// Every field of ticket.Filter is exercised: a field added later fails
+	// the kit until a case here uses it.
+	var all []any
+	for _, tc := range filters {
+		all = append(all, tc.f)
+	}
+	assertCovered(t, "Filter", all...)
 	for _, tc := range filters {
 		want := expected(rs, tc.f)
 		if tc.name != "unknown party" && tc.name != "statuses and not statuses" {
@@ -234,4 +259,34 @@ func testListUnderUpdates(t *testing.T, k *kit) {
 		after = page[len(page)-1].ID
 	}
 	assert.Equal(t, expected(rs, f), seen)
+}
+
+// testListSLADue checks that the SLA "due by" filter follows every update
+// (an adapter keeping NextSLAEvent in a column must rewrite it).
+func testListSLADue(t *testing.T, k *kit) {
+	s := k.store(t)
+	r := k.request("t1")
+	r.SLA.TTO = ticket.Stopwatch{Goal: time.Hour, StartedAt: at(0), RunningSince: at(0), WarnAt: at(45), DueAt: at(60)}
+	k.create(t, s, r)
+	quiet := k.create(t, s, k.request("t1")) // no stopwatch running: never due
+	due := func(by time.Time) []string {
+		t.Helper()
+		return ids(k.pageAll(t, s, "t1", ticket.Filter{SLADueBy: by}, 10))
+	}
+	assert.Empty(t, due(at(44)), "nothing due before the 75% instant")
+	assert.Equal(t, []string{r.ID}, due(at(45)), "due at the 75% instant")
+
+	r.SLA.TTO.Warned, r.SLA.TTO.WarnedAt = true, at(45)
+	require.NoError(t, s.UpdateRequests(k.ctx, r))
+	assert.Empty(t, due(at(59)), "once warned, the next event is the 100% instant")
+	assert.Equal(t, []string{r.ID}, due(at(60)))
+
+	r.Status, r.TeamID, r.AgentID = ticket.StatusAssigned, "team-a", "agent-1"
+	require.NoError(t, s.UpdateRequests(k.ctx, r))
+	assert.Empty(t, due(at(600)), "tto does not escalate from assigned")
+
+	quiet.SLA.TTR = ticket.Stopwatch{Goal: time.Hour, StartedAt: at(0), RunningSince: at(0), WarnAt: at(5), DueAt: at(10)}
+	require.NoError(t, s.UpdateRequests(k.ctx, quiet))
+	assert.Equal(t, []string{quiet.ID}, due(at(5)), "a stopwatch started by an update is due")
+	assert.Empty(t, ids(k.pageAll(t, s, "t2", ticket.Filter{SLADueBy: at(600)}, 10)), "another tenant has nothing due")
 }

@@ -55,6 +55,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"ListFilters", testListFilters},
 		{"ListKeysetPagination", testListPagination},
 		{"ListPagesUnderConcurrentUpdates", testListUnderUpdates},
+		{"ListSLADueFollowsUpdates", testListSLADue},
 		{"TenantsAreIsolated", testTenants},
 	}
 	for _, tc := range tests {
@@ -242,6 +243,7 @@ func testFamilies(t *testing.T, k *kit) {
 	s := k.store(t)
 	f := family("t1", "fam-1")
 	require.NoError(t, s.CreateFamily(k.ctx, f))
+	assertCovered(t, "Family", f)
 	assert.Equal(t, int64(1), f.Version, "create sets Version to 1")
 	got, err := s.GetFamily(k.ctx, "t1", "fam-1")
 	require.NoError(t, err)
@@ -281,6 +283,7 @@ func testServices(t *testing.T, k *kit) {
 	s := k.store(t)
 	v := service("t1", "svc-1")
 	require.NoError(t, s.CreateService(k.ctx, v))
+	assertCovered(t, "Service", v)
 	assert.Equal(t, int64(1), v.Version)
 	got, err := s.GetService(k.ctx, "t1", "svc-1")
 	require.NoError(t, err)
@@ -330,6 +333,7 @@ func testSubcategories(t *testing.T, k *kit) {
 	s := k.store(t)
 	v := subcategory("t1", "sub-1")
 	require.NoError(t, s.CreateSubcategory(k.ctx, v))
+	assertCovered(t, "Subcategory", v)
 	assert.Equal(t, int64(1), v.Version)
 	got, err := s.GetSubcategory(k.ctx, "t1", "sub-1")
 	require.NoError(t, err)
@@ -445,20 +449,23 @@ func (k *kit) fullRequest(tenant string) *ticket.Request {
 	}
 	r.Attachments = []ticket.Attachment{
 		{ID: "att-1", Name: "photo.png", Size: 123456, MIME: "image/png",
-			SHA256: "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
+			SHA256:  "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
 			BlobKey: "t1/req/att-1", AuthorID: "user-1", At: at(2)},
 		{ID: "att-2", Name: "", Size: 0, MIME: "text/plain; charset=utf-8",
-			SHA256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
+			SHA256:  "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855",
 			BlobKey: "t1/req/att-2", AuthorID: "agent-7", At: at(3)},
 	}
+	// Every stopwatch field is set (the store keeps state, it does not
+	// check its consistency).
 	r.SLA = ticket.SLA{
 		TTO: ticket.Stopwatch{
-			Goal: 4 * time.Hour, StartedAt: at(0), Elapsed: 35*time.Minute + 250*time.Microsecond,
-			Warned: true, WarnedAt: at(20), Fired: true, FiredAt: at(35),
+			Goal: 4 * time.Hour, StartedAt: at(0), RunningSince: at(36), Elapsed: 35*time.Minute + 250*time.Microsecond,
+			Paused: true, WarnAt: at(180), DueAt: at(240), Warned: true, WarnedAt: at(20), Fired: true, FiredAt: at(35),
 		},
 		TTR: ticket.Stopwatch{
-			Goal: 48 * time.Hour, StartedAt: at(0), RunningSince: at(40), Elapsed: 40 * time.Minute,
+			Goal: 48 * time.Hour, StartedAt: at(1), RunningSince: at(40), Elapsed: 40 * time.Minute,
 			Paused: true, WarnAt: at(40 + 36*60 - 40), DueAt: at(40 + 48*60 - 40),
+			Warned: true, WarnedAt: at(41), Fired: true, FiredAt: at(42),
 		},
 	}
 	r.IdempotencyKey = "idem-" + r.ID
@@ -476,6 +483,7 @@ func testRequestRoundTrip(t *testing.T, k *kit) {
 	s := k.store(t)
 	r := k.fullRequest("t1")
 	require.NoError(t, s.CreateRequest(k.ctx, r))
+	assertCovered(t, "Request", r)
 	assert.Equal(t, int64(1), r.Version)
 	assert.Equal(t, int64(1), r.Number, "the first request of a tenant is number 1")
 	assert.Equal(t, ticket.FormatRef(1), r.Ref)

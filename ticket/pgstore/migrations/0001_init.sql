@@ -94,6 +94,9 @@ CREATE TABLE ticket_requests (
     logs            jsonb       NOT NULL,
     attachments     jsonb       NOT NULL,
     sla             jsonb       NOT NULL,
+    -- Request.NextSLAEvent(), written with every insert and update (NULL
+    -- when zero): the SLA sweep's "due by" filter is an index range.
+    next_sla_event  timestamptz,
     idempotency_key text,
     created_at      timestamptz NOT NULL,
     updated_at      timestamptz NOT NULL,
@@ -103,15 +106,20 @@ CREATE TABLE ticket_requests (
     CONSTRAINT ticket_requests_idempotency_key UNIQUE (tenant, idempotency_key)
 );
 
--- Listings are ordered by id descending within a tenant; each index leads
--- with tenant and the filtered column and ends with id, so a page is an
--- index range scan that stops at the limit.
+-- Listings are ordered by id descending within a tenant; each btree index
+-- leads with tenant and the filtered column and ends with id, so a page is
+-- a backward index range scan that stops at the limit. A party's requests
+-- (as requester or contact) are found through the GIN index on parties,
+-- then sorted: one person's requests are few.
 CREATE INDEX ticket_requests_parties_idx ON ticket_requests USING gin (parties);
 CREATE INDEX ticket_requests_requester_idx ON ticket_requests (tenant, requester_id, id);
-CREATE INDEX ticket_requests_team_idx ON ticket_requests (tenant, team_id, status, id);
+CREATE INDEX ticket_requests_team_idx ON ticket_requests (tenant, team_id, id);
 CREATE INDEX ticket_requests_agent_idx ON ticket_requests (tenant, agent_id, id) WHERE agent_id <> '';
 CREATE INDEX ticket_requests_parent_idx ON ticket_requests (tenant, parent_id, id) WHERE parent_id <> '';
 CREATE INDEX ticket_requests_status_idx ON ticket_requests (tenant, status, id);
--- The SLA sweep pages through the requests whose stopwatches may run.
+-- The SLA sweep pages through the requests whose stopwatches may run,
+-- and of those only the ones with an SLA event due.
+CREATE INDEX ticket_requests_sla_idx ON ticket_requests (tenant, next_sla_event)
+    WHERE next_sla_event IS NOT NULL;
 CREATE INDEX ticket_requests_open_idx ON ticket_requests (tenant, id)
     WHERE status IN ('new', 'approved', 'assigned', 'escalated_tto', 'escalated_ttr');

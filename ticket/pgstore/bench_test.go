@@ -1,0 +1,86 @@
+package pgstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/internal/pgtest"
+	"github.com/sportello/sportello/ticket"
+	"github.com/sportello/sportello/ticket/pgstore"
+)
+
+func benchStore(b *testing.B) *pgstore.Store {
+	b.Helper()
+	s, err := pgstore.New(context.Background(), pgtest.NewPool(b))
+	if err != nil {
+		b.Fatal(err)
+	}
+	return s
+}
+
+func benchRequest(i int) *ticket.Request {
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	return &ticket.Request{
+		ID: fmt.Sprintf("req-%08d", i), Tenant: "t1", ServiceID: "svc", SubcategoryID: "sub",
+		Type: ticket.TypeIncident, Title: "Printer", Description: "Blank pages",
+		RequesterID: fmt.Sprintf("user-%d", i%50), Contacts: []string{fmt.Sprintf("user-%d", (i+1)%50)},
+		TeamID: fmt.Sprintf("team-%d", i%5), Status: ticket.StatusNew,
+		Logs:      []ticket.LogEntry{{ID: "l1", Visibility: ticket.Public, AuthorID: "user-1", At: now, Text: "hello"}},
+		SLA:       ticket.SLA{TTO: ticket.Stopwatch{Goal: time.Hour, StartedAt: now, RunningSince: now, DueAt: now.Add(time.Hour)}},
+		CreatedAt: now, UpdatedAt: now,
+	}
+}
+
+// BenchmarkCreateAndUpdate is a request's creation (with its number) and
+// one version-checked update (a comment).
+func BenchmarkCreateAndUpdate(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		r := benchRequest(i)
+		if err := s.CreateRequest(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+		r.Logs = append([]ticket.LogEntry{{ID: "l2", Visibility: ticket.Private, AuthorID: "agent", At: r.CreatedAt, Text: "on it"}}, r.Logs...)
+		if err := s.UpdateRequests(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkListPages reads pages of 100 of the SLA sweep listing and of a
+// party's listing over 3,000 requests.
+func BenchmarkListPages(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	for i := range 3000 {
+		r := benchRequest(i)
+		if i%3 == 0 {
+			r.Status = ticket.StatusClosed
+		}
+		if err := s.CreateRequest(ctx, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name string
+		f    ticket.Filter
+	}{
+		{"sweep", ticket.Filter{Statuses: []ticket.Status{ticket.StatusNew, ticket.StatusApproved, ticket.StatusAssigned, ticket.StatusEscalatedTTO, ticket.StatusEscalatedTTR}}},
+		{"party", ticket.Filter{Party: "user-7", NotStatuses: []ticket.Status{ticket.StatusClosed}}},
+		{"team", ticket.Filter{Team: "team-2"}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				page, err := s.ListRequests(ctx, "t1", tc.f, "", 100)
+				if err != nil || len(page) == 0 {
+					b.Fatal(err, len(page))
+				}
+			}
+		})
+	}
+}
