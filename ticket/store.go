@@ -35,6 +35,7 @@ import (
 type Store interface {
 	CatalogueStore
 	RequestStore
+	Outbox
 }
 
 // CatalogueStore keeps the service catalogue: families, services,
@@ -87,8 +88,8 @@ type Filter struct {
 	NotStatuses []Status
 	// SLADueBy, when non-zero, keeps requests whose NextSLAEvent is
 	// non-zero and not after SLADueBy: those the SLA sweep has work on.
-	// (Added after the first version of this file; a SQL adapter can keep
-	// NextSLAEvent in an indexed column written with the request.)
+	// NextSLAEvent depends on the request alone, so a SQL adapter can keep
+	// it in an indexed column written with the request.
 	SLADueBy time.Time
 }
 
@@ -132,7 +133,13 @@ func containsStatus(list []Status, s Status) bool {
 }
 
 // RequestStore keeps requests, their logs, contacts, attachment metadata
-// and SLA state (all part of the Request value).
+// and SLA state (all part of the Request value). The write methods take
+// the notifications the change causes (possibly none) and append them to
+// the outbox in the same atomic write: the change is saved with its
+// notifications or, on any error, neither is. Every note's Tenant must be
+// the tenant of the write (else ErrNotFound and nothing is written); a
+// note ID already in the tenant's outbox is *ConflictError{Field:
+// "notification_id"} and nothing is written.
 type RequestStore interface {
 	// CreateRequest inserts r (Version 0 → 1). In the same atomic step it
 	// allocates the tenant's next request number (1, 2, 3, ... per tenant,
@@ -143,8 +150,11 @@ type RequestStore interface {
 	// *ConflictError{Field: "idempotency_key"}; a taken ID is
 	// *ConflictError{Field: "id"}. On any failure nothing is stored; the
 	// number should not be consumed either (a counter row updated in the
-	// same transaction), and must never be repeated.
-	CreateRequest(ctx context.Context, r *Request) error
+	// same transaction), and must never be repeated. notes are appended
+	// to the outbox in the same write; a note naming r (RequestID) with
+	// an empty Ref is stored with r's new Ref, as the number is only
+	// known here.
+	CreateRequest(ctx context.Context, r *Request, notes []Notification) error
 	// GetRequest returns a copy of the request, or ErrNotFound.
 	GetRequest(ctx context.Context, tenant, id string) (*Request, error)
 	// GetRequestByNumber returns the request with that number, or
@@ -160,15 +170,30 @@ type RequestStore interface {
 	// value has its Version incremented. Number, Ref, Tenant and
 	// IdempotencyKey never change after creation (the store may ignore
 	// changes to them). All requests share one tenant (the first's); a
-	// request of another tenant is ErrNotFound. Called with no request it
-	// does nothing.
-	UpdateRequests(ctx context.Context, rs ...*Request) error
+	// request of another tenant is ErrNotFound. notes are appended to the
+	// outbox in the same write. Called with no request it does nothing
+	// (and saves no note).
+	UpdateRequests(ctx context.Context, notes []Notification, rs ...*Request) error
 	// ListRequests returns up to limit requests of the tenant that pass f,
 	// ordered by ID descending (newest first with the default UUIDv7 IDs).
 	// A non-empty after keeps only IDs strictly less than after: the
 	// caller passes the last ID of the previous page (keyset pagination).
 	// limit <= 0 returns an empty page.
 	ListRequests(ctx context.Context, tenant string, f Filter, after string, limit int) ([]*Request, error)
+}
+
+// Outbox keeps the notifications saved with the changes that caused them
+// until the host has delivered them (Desk.DeliverNotifications).
+type Outbox interface {
+	// PendingNotifications returns up to limit undelivered notifications
+	// of the tenant, oldest first: in the order of the writes that saved
+	// them and, within one write, in the order given. limit <= 0 returns
+	// none.
+	PendingNotifications(ctx context.Context, tenant string, limit int) ([]Notification, error)
+	// MarkDelivered removes the notification from the outbox; it is never
+	// returned again. An unknown ID, one already delivered or one of
+	// another tenant is ErrNotFound.
+	MarkDelivered(ctx context.Context, tenant, id string) error
 }
 
 // BlobStore keeps attachment content, addressed by key. Keys are made by

@@ -28,6 +28,10 @@ type Store struct {
 	// numbers and idem index requests by number and idempotency key.
 	numbers map[numKey]string
 	idem    map[key]string
+	// outbox holds each tenant's pending notifications in the order they
+	// were saved; pending indexes their IDs.
+	outbox  map[string][]ticket.Notification
+	pending map[key]bool
 }
 
 type key struct{ tenant, id string }
@@ -50,7 +54,71 @@ func New() *Store {
 		counters: map[string]int64{},
 		numbers:  map[numKey]string{},
 		idem:     map[key]string{},
+		outbox:   map[string][]ticket.Notification{},
+		pending:  map[key]bool{},
 	}
+}
+
+// checkNotes reports why notes cannot be appended to tenant's outbox.
+// Called with the lock held, before anything is written.
+func (s *Store) checkNotes(tenant string, notes []ticket.Notification) error {
+	seen := make(map[string]bool, len(notes))
+	for _, n := range notes {
+		if n.Tenant != tenant {
+			return ticket.ErrNotFound
+		}
+		if s.pending[key{tenant, n.ID}] || seen[n.ID] {
+			return &ticket.ConflictError{Field: "notification_id"}
+		}
+		seen[n.ID] = true
+	}
+	return nil
+}
+
+// appendNotes adds copies of notes to tenant's outbox; checkNotes passed.
+func (s *Store) appendNotes(tenant string, notes []ticket.Notification, r *ticket.Request) {
+	for _, n := range notes {
+		c := n.Clone()
+		if r != nil && c.RequestID == r.ID && c.Ref == "" {
+			c.Ref = r.Ref
+		}
+		s.outbox[tenant] = append(s.outbox[tenant], c)
+		s.pending[key{tenant, c.ID}] = true
+	}
+}
+
+// PendingNotifications implements ticket.Outbox.
+func (s *Store) PendingNotifications(_ context.Context, tenant string, limit int) ([]ticket.Notification, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	q := s.outbox[tenant]
+	out := make([]ticket.Notification, 0, min(limit, len(q)))
+	for _, n := range q[:min(limit, len(q))] {
+		out = append(out, n.Clone())
+	}
+	return out, nil
+}
+
+// MarkDelivered implements ticket.Outbox.
+func (s *Store) MarkDelivered(_ context.Context, tenant, id string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if !s.pending[key{tenant, id}] {
+		return ticket.ErrNotFound
+	}
+	delete(s.pending, key{tenant, id})
+	q := s.outbox[tenant]
+	i := slices.IndexFunc(q, func(n ticket.Notification) bool { return n.ID == id })
+	q = slices.Delete(q, i, i+1)
+	if len(q) == 0 {
+		delete(s.outbox, tenant)
+	} else {
+		s.outbox[tenant] = q
+	}
+	return nil
 }
 
 var errVersion = &ticket.ConflictError{Field: "version"}
@@ -222,7 +290,7 @@ func (s *Store) ListSubcategories(_ context.Context, tenant string) ([]*ticket.S
 }
 
 // CreateRequest implements ticket.RequestStore.
-func (s *Store) CreateRequest(_ context.Context, r *ticket.Request) error {
+func (s *Store) CreateRequest(_ context.Context, r *ticket.Request, notes []ticket.Notification) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := key{r.Tenant, r.ID}
@@ -233,6 +301,9 @@ func (s *Store) CreateRequest(_ context.Context, r *ticket.Request) error {
 		if _, ok := s.idem[key{r.Tenant, r.IdempotencyKey}]; ok {
 			return &ticket.ConflictError{Field: "idempotency_key"}
 		}
+	}
+	if err := s.checkNotes(r.Tenant, notes); err != nil {
+		return err
 	}
 	n := s.counters[r.Tenant] + 1
 	s.counters[r.Tenant] = n
@@ -247,6 +318,7 @@ func (s *Store) CreateRequest(_ context.Context, r *ticket.Request) error {
 	ids := s.ids[r.Tenant]
 	i, _ := slices.BinarySearch(ids, r.ID)
 	s.ids[r.Tenant] = slices.Insert(ids, i, r.ID)
+	s.appendNotes(r.Tenant, notes, r)
 	return nil
 }
 
@@ -287,7 +359,7 @@ func (s *Store) FindRequestByIdempotencyKey(_ context.Context, tenant, idem stri
 }
 
 // UpdateRequests implements ticket.RequestStore.
-func (s *Store) UpdateRequests(_ context.Context, rs ...*ticket.Request) error {
+func (s *Store) UpdateRequests(_ context.Context, notes []ticket.Notification, rs ...*ticket.Request) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -308,6 +380,9 @@ func (s *Store) UpdateRequests(_ context.Context, rs ...*ticket.Request) error {
 		}
 		seen[r.ID] = true
 	}
+	if err := s.checkNotes(tenant, notes); err != nil {
+		return err
+	}
 	for _, r := range rs {
 		k := key{tenant, r.ID}
 		old := s.requests[k]
@@ -318,6 +393,7 @@ func (s *Store) UpdateRequests(_ context.Context, rs ...*ticket.Request) error {
 		s.requests[k] = c
 		r.Version++
 	}
+	s.appendNotes(tenant, notes, nil)
 	return nil
 }
 
