@@ -32,8 +32,11 @@ const maxChildren = 10000
 // (*ConflictError on a concurrent change). Resolving (resolve or
 // autoresolve) also resolves, with the same resolution code and solution,
 // every descendant whose status allows autoresolve and that is not
-// already resolved, in the same store write. The timeout stimulus belongs
-// to the SLA sweep: only the system principal may apply it.
+// already resolved, in the same store write. The notifications the move
+// causes (see NotificationKind) are saved in that same write. Assign and
+// reassign check the resulting agent against the team (see
+// Config.Agents). The timeout stimulus belongs to the SLA sweep: only the
+// system principal may apply it.
 func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step Step) (*Request, error) {
 	r, err := d.store.GetRequest(ctx, who.Tenant, id)
 	if err != nil {
@@ -46,6 +49,10 @@ func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step St
 			return nil, forbidden(Action(StimulusTimeout), "kind:system")
 		}
 	case !ok:
+		// An unknown stimulus tells its status only to who may view.
+		if err := Can(who, ActionView, r); err != nil {
+			return nil, err
+		}
 		return nil, &TransitionError{ID: r.ID, From: r.Status, Stimulus: step.Stimulus}
 	default:
 		if err := Can(who, action, r); err != nil {
@@ -56,15 +63,30 @@ func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step St
 	if err := r.apply(step, who.ID, now, d.clock); err != nil {
 		return nil, err
 	}
+	if step.Stimulus == StimulusAssign || step.Stimulus == StimulusReassign {
+		if err := d.checkAgent(ctx, who, r.Tenant, r.TeamID, r.AgentID); err != nil {
+			return nil, err
+		}
+	}
+	out := d.newOutbox()
+	out.add(moveNotification(r, step.Stimulus, who.ID, now))
+	if r.IsParty(who.ID) && !isBlank(step.Comment) {
+		// The comment of a party's reopen or close went to the public
+		// log: it tells the owner, as any party comment does.
+		out.add(toOwner(r, NotifyPartyComment, who.ID, now))
+	}
 	batch := []*Request{r}
 	if r.Status == StatusResolved {
 		children, err := d.resolveDescendants(ctx, r, who.ID, now)
 		if err != nil {
 			return nil, err
 		}
+		for _, c := range children {
+			out.add(moveNotification(c, StimulusAutoresolve, who.ID, now))
+		}
 		batch = append(batch, children...)
 	}
-	if err := d.store.UpdateRequests(ctx, batch...); err != nil {
+	if err := d.store.UpdateRequests(ctx, out.list(), batch...); err != nil {
 		return nil, err
 	}
 	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("stimulus", string(step.Stimulus)).
@@ -100,6 +122,13 @@ func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor st
 				if _, err := Next(c.Status, StimulusAutoresolve); err != nil {
 					continue
 				}
+				if c.AgentID == "" {
+					// The parent's owner owns the child's resolution too.
+					if c.TeamID == "" {
+						c.TeamID = parent.TeamID
+					}
+					c.AgentID = parent.AgentID
+				}
 				if err := c.apply(step, actor, now, d.clock); err != nil {
 					return nil, err
 				}
@@ -120,13 +149,15 @@ func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor st
 }
 
 // Assign gives the request to a team and an agent (new, approved,
-// escalated_tto, pending → assigned).
+// escalated_tto, pending → assigned); empty arguments keep the current
+// ones. The agent must belong to the team: see Config.Agents for how that
+// is checked (*ValidationError on agent_id when not).
 func (d *Desk) Assign(ctx context.Context, who auth.Principal, id, team, agent string) (*Request, error) {
 	return d.Apply(ctx, who, id, Step{Stimulus: StimulusAssign, TeamID: team, AgentID: agent})
 }
 
 // Reassign gives an assigned or escalated request to another team and/or
-// agent (empty keeps the current one).
+// agent (empty keeps the current one), checked as Assign.
 func (d *Desk) Reassign(ctx context.Context, who auth.Principal, id, team, agent string) (*Request, error) {
 	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReassign, TeamID: team, AgentID: agent})
 }
@@ -171,7 +202,9 @@ func (d *Desk) Reopen(ctx context.Context, who auth.Principal, id, comment strin
 	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReopen, Comment: comment})
 }
 
-// Comment adds an entry to the public log (parties and agents).
+// Comment adds an entry to the public log (parties and agents). A comment
+// by the requester or a contact notifies the assigned agent (or the team
+// when none); one by anyone else notifies the requester and the contacts.
 func (d *Desk) Comment(ctx context.Context, who auth.Principal, id, text string) (*Request, error) {
 	return d.addLog(ctx, who, id, ActionComment, Public, text)
 }
@@ -194,7 +227,15 @@ func (d *Desk) addLog(ctx context.Context, who auth.Principal, id string, a Acti
 	now := d.now()
 	r.addLog(vis, who.ID, now, text)
 	r.UpdatedAt = now
-	if err := d.store.UpdateRequests(ctx, r); err != nil {
+	out := d.newOutbox()
+	if vis == Public {
+		if r.IsParty(who.ID) {
+			out.add(toOwner(r, NotifyPartyComment, who.ID, now))
+		} else {
+			out.add(toParties(r, NotifyAgentComment, who.ID, now))
+		}
+	}
+	if err := d.store.UpdateRequests(ctx, out.list(), r); err != nil {
 		return nil, err
 	}
 	return d.visible(who, r), nil
@@ -231,9 +272,12 @@ func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact s
 	if r.IsParty(contact) {
 		return d.visible(who, r), nil
 	}
+	if len(r.Contacts) >= maxContacts {
+		return nil, &ValidationError{Fields: []FieldError{{Field: "contact", Rule: "max", Message: "cannot be added: the request has the most contacts allowed"}}}
+	}
 	r.Contacts = append(r.Contacts, contact)
 	r.UpdatedAt = d.now()
-	if err := d.store.UpdateRequests(ctx, r); err != nil {
+	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
 		return nil, err
 	}
 	return d.visible(who, r), nil
@@ -255,7 +299,7 @@ func (d *Desk) RemoveContact(ctx context.Context, who auth.Principal, id, contac
 	}
 	r.Contacts = slices.Delete(r.Contacts, i, i+1)
 	r.UpdatedAt = d.now()
-	if err := d.store.UpdateRequests(ctx, r); err != nil {
+	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
 		return nil, err
 	}
 	return d.visible(who, r), nil

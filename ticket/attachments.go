@@ -67,7 +67,7 @@ func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, 
 	}
 	r.Attachments = append(r.Attachments, a)
 	r.UpdatedAt = now
-	if err := d.store.UpdateRequests(ctx, r); err != nil {
+	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
 		// Best effort: the metadata was not saved, so the blob is unused.
 		if derr := d.blobs.Delete(context.WithoutCancel(ctx), a.BlobKey); derr != nil {
 			d.log.Warn().Str("tenant", r.Tenant).Str("request", r.ID).Msg("ticket: orphan attachment blob left")

@@ -11,30 +11,41 @@ import (
 
 // FamilyInput is the data of a catalogue family.
 type FamilyInput struct {
+	// Name is required; Description is optional.
 	Name        string
 	Description string
-	Position    int
+	// Position orders families for display.
+	Position int
 }
 
 // ServiceInput is the data of a catalogue service.
 type ServiceInput struct {
-	FamilyID    string
+	// FamilyID names an existing family (required).
+	FamilyID string
+	// Name is required; Description is optional.
 	Name        string
 	Description string
 	// Status defaults to production.
-	Status      ServiceStatus
-	TeamID      string
+	Status ServiceStatus
+	// TeamID is the team whose queue receives new requests (optional).
+	TeamID string
+	// ExtraFields are asked on the request form, in order.
 	ExtraFields []ExtraField
-	Position    int
+	// Position orders services within a family.
+	Position int
 }
 
 // SubcategoryInput is the data of a catalogue subcategory.
 type SubcategoryInput struct {
-	ServiceID   string
+	// ServiceID names an existing service (required).
+	ServiceID string
+	// Name is required; Description is optional.
 	Name        string
 	Description string
-	Type        RequestType
-	Position    int
+	// Type is incident or service_request (required).
+	Type RequestType
+	// Position orders subcategories within a service.
+	Position int
 }
 
 func checkFamily(in FamilyInput) error {

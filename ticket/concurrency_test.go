@@ -87,6 +87,22 @@ func TestConcurrentSweepsFireOnce(t *testing.T) {
 	if fired != n || reps[0].Fired+reps[1].Fired > n {
 		t.Errorf("fired %d times (reports %+v)", fired, reps)
 	}
+	// The outbox holds one escalation per request: only the sweep whose
+	// write won saved its notification.
+	escalations := map[string]int{}
+	for _, note := range must(f.store.PendingNotifications(f.ctx, "t1", 1000))(t) {
+		if note.Kind == ticket.NotifySLAEscalation {
+			escalations[note.RequestID]++
+		}
+	}
+	for id, c := range escalations {
+		if c != 1 {
+			t.Errorf("%s: %d escalation notifications", id, c)
+		}
+	}
+	if len(escalations) != n {
+		t.Errorf("%d requests notified, want %d", len(escalations), n)
+	}
 }
 
 func TestDeskCoverageUsesTheConfiguredZone(t *testing.T) {

@@ -1,12 +1,15 @@
 package ticket
 
 import (
+	"context"
 	"errors"
 	"mime"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
+
+	"github.com/sportello/sportello/auth"
 )
 
 // Config configures a Desk. Zero fields get the documented defaults.
@@ -38,6 +41,17 @@ type Config struct {
 	// SweepPage is how many requests Sweep loads per page (default 500).
 	SweepPage int
 
+	// Agents, when set, is asked on every assign and reassign whether the
+	// resulting agent is an agent of the resulting team; a "no" is a
+	// *ValidationError on agent_id (rule "agent") and nothing is saved,
+	// an error is returned as is. When nil, the Desk checks what the
+	// acting principal itself tells: an agent assigning itself must be an
+	// agent of the target team (IsAgent); an agent or administrator
+	// allowed to assign (Can) may give the request to any other ID
+	// unchecked, as the Desk cannot know who that is. Hosts that keep
+	// their agents in auth should set Agents.
+	Agents AgentDirectory
+
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 	// NewID returns a new unique ID (default: UUIDv7 strings).
@@ -45,6 +59,42 @@ type Config struct {
 	// Logger receives structured events without personal data (default:
 	// disabled).
 	Logger *zerolog.Logger
+}
+
+// AgentDirectory tells whether a principal is an agent of a team. The
+// host implements it (for instance over its auth store: an operator whose
+// Offices include the team).
+type AgentDirectory interface {
+	// IsAgent reports whether agentID is an agent of team in tenant.
+	IsAgent(ctx context.Context, tenant, team, agentID string) (bool, error)
+}
+
+// AgentDirectoryFunc adapts a function to AgentDirectory.
+type AgentDirectoryFunc func(ctx context.Context, tenant, team, agentID string) (bool, error)
+
+// IsAgent calls f(ctx, tenant, team, agentID).
+func (f AgentDirectoryFunc) IsAgent(ctx context.Context, tenant, team, agentID string) (bool, error) {
+	return f(ctx, tenant, team, agentID)
+}
+
+// checkAgent applies the assignment rule of Config.Agents to the team and
+// agent a request is about to be assigned to.
+func (d *Desk) checkAgent(ctx context.Context, who auth.Principal, tenant, team, agent string) error {
+	notAgent := &ValidationError{Fields: []FieldError{{Field: "agent_id", Rule: "agent", Message: "is not an agent of the team"}}}
+	if d.cfg.Agents != nil {
+		ok, err := d.cfg.Agents.IsAgent(ctx, tenant, team, agent)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notAgent
+		}
+		return nil
+	}
+	if agent == who.ID && !who.IsSystem() && !IsAgent(who, team) {
+		return notAgent
+	}
+	return nil
 }
 
 // DefaultAllowedTypes are the attachment media types accepted when

@@ -38,7 +38,7 @@
 // satisfaction from 1 to 4 and a comment; reopening needs a comment.
 // Resolving a request resolves its descendants with the same solution in
 // the same store write. A closed request is read-only: no log, contact or
-// attachment may be added (ErrClosed).
+// attachment may be added or removed (ErrClosed).
 //
 // # Who may do what
 //
@@ -50,6 +50,30 @@
 // every team); agents assign, reassign, set pending, resolve, send to
 // approval, approve or reject and write the private log, which only they
 // see. Permission failures are *auth.PermissionError (auth.ErrForbidden).
+//
+// Assign and reassign also check that the resulting agent belongs to the
+// resulting team: through Config.Agents when the host sets it (an
+// AgentDirectory); without it, only what the acting principal tells about
+// itself (an agent assigning itself must be an agent of the target team;
+// any other agent ID is taken on the word of the agent or administrator
+// assigning).
+//
+// # Notifications
+//
+// A change and the notifications it causes are saved in one store write
+// (an outbox kept with the requests). A new request notifies the agents
+// of its team; assignment, pending, resolution (children resolved with
+// their parent too), reopening, rejection and approval notify the
+// requester and the contacts; a public comment by an agent notifies the
+// requester and the contacts, one by the requester or a contact (also
+// the comment of their reopen or close) the assigned agent (or the team);
+// SLA warnings and escalations notify the
+// team. Recipients are principal IDs or a team, never addresses or names,
+// and the principal who acted is never told of its own action. The host
+// drains the outbox with DeliverNotifications through its own Notifier: a
+// notification leaves the outbox only once delivered, so a crash loses
+// nothing, and a delivery repeated after a crash carries the same ID,
+// which the notifier uses to send nothing twice.
 //
 // # Attachments
 //
@@ -72,5 +96,6 @@
 //
 // A Desk keeps its data in a Store: memstore is the in-memory default,
 // pgstore keeps it in PostgreSQL, and tickettest.Run checks any other
-// implementation (tenant isolation, stale versions, concurrent updates).
+// implementation (tenant isolation, stale versions, concurrent updates,
+// the outbox).
 package ticket

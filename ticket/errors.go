@@ -47,6 +47,7 @@ type FieldError struct {
 // ValidationError lists every invalid field of one input. It matches
 // ErrValidation.
 type ValidationError struct {
+	// Fields lists every invalid field, in the order checked.
 	Fields []FieldError
 }
 

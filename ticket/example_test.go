@@ -154,3 +154,36 @@ func ExampleDesk_Resolve() {
 	// closed satisfaction 1
 	// ticket: request is closed
 }
+
+// Every change saves its notifications in the same store write; the host
+// drains the outbox through its own Notifier, looking up addresses by
+// principal ID. A delivered notification leaves the outbox.
+func ExampleDesk_DeliverNotifications() {
+	desk, svc, sub := exampleDesk()
+	ctx := context.Background()
+	r, _ := desk.Create(ctx, student, ticket.NewRequest{
+		ServiceID: svc.ID, SubcategoryID: sub.ID, Title: "Wi-Fi down", Description: "Room B12",
+		Extra: map[string]string{"local_team": "south"}, Contacts: []string{colleague.ID},
+	})
+	_, _ = desk.Assign(ctx, agent, r.ID, "helpdesk", agent.ID)
+	_, _ = desk.Comment(ctx, colleague, r.ID, "Same in B13")
+
+	mailer := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+		to := fmt.Sprint(n.Recipients)
+		if len(n.Recipients) == 0 {
+			to = "team " + n.Team
+		}
+		fmt.Println(n.Ref, n.Kind, "→", to)
+		return nil
+	})
+	sent, err := desk.DeliverNotifications(ctx, "uni", mailer, 100)
+	fmt.Println(sent, err)
+	sent, _ = desk.DeliverNotifications(ctx, "uni", mailer, 100)
+	fmt.Println(sent, "left")
+	// Output:
+	// R-000001 new_request → team helpdesk
+	// R-000001 assigned → [student-1 student-2]
+	// R-000001 party_comment → [agent-1]
+	// 3 <nil>
+	// 0 left
+}

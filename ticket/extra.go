@@ -60,7 +60,8 @@ func checkExtraFieldDefs(v *validationErrors, defs []ExtraField) {
 // its field's type (number: a decimal; boolean: true or false; date:
 // 2006-01-02; choice: one of Choices; text: at most MaxLength runes); a
 // value for no defined field is refused. Errors are appended to v under
-// "extra.<name>".
+// "extra.<name>" (under "extra" for an undefined key that is not a valid
+// field name, which is never echoed).
 func checkExtra(v *validationErrors, defs []ExtraField, values map[string]string) {
 	defined := make(map[string]bool, len(defs))
 	for _, f := range defs {
@@ -114,8 +115,17 @@ func checkExtra(v *validationErrors, defs []ExtraField, values map[string]string
 		}
 	}
 	slices.Sort(unknown)
+	odd := false
 	for _, name := range unknown {
+		if !validFieldName(name) {
+			// The key is the client's free text: it is not echoed.
+			odd = true
+			continue
+		}
 		v.add("extra."+name, "unknown", "is not a field of the service")
+	}
+	if odd {
+		v.add("extra", "unknown", "has a value for a field the service does not define")
 	}
 }
 

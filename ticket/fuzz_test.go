@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 )
@@ -81,8 +82,12 @@ func FuzzLifecycle(f *testing.F) {
 			default:
 				t.Fatalf("unexpected error %v", err)
 			}
-			if err != nil && r.Status != before.Status {
-				t.Fatalf("refused step changed the status")
+			if err != nil && !reflect.DeepEqual(before, r) {
+				t.Fatalf("refused step changed the request")
+			}
+			if r.SLA.TTO.Running() != ttoRuns(r.Status) || r.SLA.TTR.Running() != ttrRuns(r.Status) ||
+				r.SLA.TTR.Paused != (r.Status == StatusPending) {
+				t.Fatalf("stopwatches out of step with %s: %+v", r.Status, r.SLA)
 			}
 		}
 		for i := 1; i < len(r.Logs); i++ {

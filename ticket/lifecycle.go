@@ -10,9 +10,12 @@ import (
 // Transition is one move of the lifecycle: from a status, a stimulus leads
 // to a status.
 type Transition struct {
-	From     Status
+	// From is the status the move starts from.
+	From Status
+	// Stimulus is the event that triggers the move.
 	Stimulus Stimulus
-	To       Status
+	// To is the status the move leads to.
+	To Status
 }
 
 // transitions is the lifecycle of reference/ticket.md, one line per move,
@@ -87,6 +90,9 @@ const (
 	maxID    = 128
 )
 
+// maxContacts bounds the contacts of one request.
+const maxContacts = 100
+
 // checkText adds an error for a missing (when required) or too long value.
 func checkText(v *validationErrors, field, value string, required bool, max int) {
 	switch {
@@ -145,7 +151,8 @@ func checkStep(r *Request, step Step, to Status) error {
 // it checks the move against the table (*TransitionError), the data the
 // target status needs (*ValidationError), then sets the status, the
 // status's data, the public log entry for a comment and the SLA
-// stopwatches. On error r is unchanged.
+// stopwatches. A request resolved without an agent gets actor as its
+// agent. On error r is unchanged.
 func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock) error {
 	to, err := Next(r.Status, step.Stimulus)
 	if err != nil {
@@ -171,6 +178,12 @@ func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock)
 		r.ResolvedAt = now
 		r.TimeSpent = max(now.Sub(r.CreatedAt), 0)
 		r.PendingReason = ""
+		if r.AgentID == "" {
+			// Resolved without an owner (autoresolve from new or
+			// approved): the resolver owns the resolution, so that a
+			// reopen, which leads to assigned, has an agent.
+			r.AgentID = actor
+		}
 	case StatusClosed:
 		r.Satisfaction = step.Satisfaction
 		r.CloseComment = step.Comment

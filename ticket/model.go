@@ -244,7 +244,9 @@ func (w Stopwatch) Running() bool { return !w.RunningSince.IsZero() }
 
 // SLA holds the two stopwatches of a request.
 type SLA struct {
+	// TTO is the time-to-own stopwatch.
 	TTO Stopwatch
+	// TTR is the time-to-resolve stopwatch.
 	TTR Stopwatch
 }
 

@@ -30,7 +30,9 @@ type NewRequest struct {
 	RequesterID string
 	// Contacts are principal IDs sharing the requester's rights.
 	Contacts []string
-	// ParentID names an open request of the tenant this one depends on.
+	// ParentID names a request of the tenant, not closed and one the
+	// acting principal may view, that this one depends on: resolving the
+	// parent resolves this request with the same solution.
 	ParentID string
 	// IdempotencyKey, when set, makes Create retry-safe: a second Create
 	// with the same key returns the first request.
@@ -38,10 +40,12 @@ type NewRequest struct {
 }
 
 // Create files a request. Every invalid field is reported in one
-// *ValidationError; the priority comes from the matrix; the Store gives
-// the number and reference R-000123; the service's team receives it in
-// its queue; the SLA stopwatches start. With an IdempotencyKey already
-// used, the existing request is returned and nothing is created.
+// *ValidationError and nothing is stored; the priority comes from the
+// matrix; the Store gives the number and reference R-000123; the
+// service's team receives it in its queue and a NotifyNewRequest for its
+// agents in the outbox (same store write); the SLA stopwatches start.
+// With an IdempotencyKey already used, the existing request is returned
+// and nothing is created.
 func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*Request, error) {
 	if who.Tenant == "" {
 		return nil, forbidden(ActionCreate, "tenant")
@@ -70,11 +74,13 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*
 			return r, err
 		}
 	}
-	r, err := d.buildRequest(ctx, who.Tenant, in)
+	r, err := d.buildRequest(ctx, who, in)
 	if err != nil {
 		return nil, err
 	}
-	if err := d.store.CreateRequest(ctx, r); err != nil {
+	out := d.newOutbox()
+	out.add(toTeam(r, NotifyNewRequest, "", r.CreatedAt))
+	if err := d.store.CreateRequest(ctx, r, out.list()); err != nil {
 		var ce *ConflictError
 		if in.IdempotencyKey != "" && errors.As(err, &ce) && ce.Field == "idempotency_key" {
 			return d.existing(ctx, who, in.IdempotencyKey)
@@ -100,7 +106,8 @@ func (d *Desk) existing(ctx context.Context, who auth.Principal, key string) (*R
 
 // buildRequest validates in against the catalogue and returns the new
 // request, or one *ValidationError listing every invalid field.
-func (d *Desk) buildRequest(ctx context.Context, tenant string, in NewRequest) (*Request, error) {
+func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewRequest) (*Request, error) {
+	tenant := who.Tenant
 	var v validationErrors
 	var svc *Service
 	var sub *Subcategory
@@ -153,6 +160,9 @@ func (d *Desk) buildRequest(ctx context.Context, tenant string, in NewRequest) (
 		v.add("origin", "oneof", "must be one of: portal, mail, phone, chat, in_person, monitoring")
 	}
 	checkText(&v, "requester_id", in.RequesterID, true, maxID)
+	if len(in.Contacts) > maxContacts {
+		v.add("contacts", "max", "must list at most "+strconv.Itoa(maxContacts)+" contacts")
+	}
 	seen := map[string]bool{in.RequesterID: true}
 	for i, c := range in.Contacts {
 		f := "contacts[" + strconv.Itoa(i) + "]"
@@ -166,7 +176,9 @@ func (d *Desk) buildRequest(ctx context.Context, tenant string, in NewRequest) (
 	if in.ParentID != "" {
 		p, err := d.store.GetRequest(ctx, tenant, in.ParentID)
 		switch {
-		case errors.Is(err, ErrNotFound):
+		case errors.Is(err, ErrNotFound) || (err == nil && Can(who, ActionView, p) != nil):
+			// A request who may not see is reported as missing: linking
+			// to it would later hand its solution to who's request.
 			v.add("parent_id", "exists", "names no request")
 		case err != nil:
 			return nil, err
@@ -290,15 +302,19 @@ func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, cursor st
 		limit = defaultPageSize
 	}
 	limit = min(limit, maxPageSize)
-	rs, err := d.store.ListRequests(ctx, who.Tenant, f, after, limit)
+	// One more than the page tells whether a next page exists, so Next is
+	// empty on the last page.
+	rs, err := d.store.ListRequests(ctx, who.Tenant, f, after, limit+1)
 	if err != nil {
 		return Page{}, err
 	}
+	more := len(rs) > limit
+	rs = rs[:min(len(rs), limit)]
 	p := Page{Requests: make([]*Request, 0, len(rs))}
 	for _, r := range rs {
 		p.Requests = append(p.Requests, d.visible(who, r))
 	}
-	if len(rs) == limit {
+	if more {
 		p.Next = encodeCursor(rs[len(rs)-1].ID)
 	}
 	return p, nil

@@ -12,9 +12,13 @@ import (
 // or an empty Type matches any. Of all matching targets the shortest
 // applies.
 type Target struct {
+	// Priority matches requests of that priority (0: any).
 	Priority Priority
-	Type     RequestType
-	Metric   Metric
+	// Type matches requests of that type ("": any).
+	Type RequestType
+	// Metric is tto or ttr.
+	Metric Metric
+	// Duration is the goal (> 0).
 	Duration time.Duration
 }
 
@@ -36,7 +40,9 @@ func GoalFor(targets []Target, p Priority, t RequestType, m Metric) time.Duratio
 // Window is a covered span of one weekday, in local clock time: from Start
 // to End after local midnight (0 <= Start < End <= 24h).
 type Window struct {
-	Day        time.Weekday
+	// Day is the weekday the window applies to.
+	Day time.Weekday
+	// Start and End are offsets from local midnight.
 	Start, End time.Duration
 }
 

@@ -223,3 +223,76 @@ func TestNextSLAEventAndDueFilter(t *testing.T) {
 		t.Fatalf("next once assigned %s", got)
 	}
 }
+
+// On the autumn DST change the covered day is 25 hours long, in spring 23:
+// the windows are local clock times, not fixed offsets.
+func TestCoverageAcrossDSTDaysOfEveryLength(t *testing.T) {
+	rome := romeWorkingHours(t).Location
+	c := &Coverage{Location: rome, Windows: []Window{{Day: time.Sunday, Start: 0, End: 24 * time.Hour}}}
+	if err := c.validate(); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		day  int // Sunday in 2026: Oct 25 (fall back), Mar 29 (spring forward), Oct 18 (ordinary)
+		m    time.Month
+		want time.Duration
+	}{
+		{"fall back", 25, time.October, 25 * time.Hour},
+		{"spring forward", 29, time.March, 23 * time.Hour},
+		{"ordinary", 18, time.October, 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sat := time.Date(2026, tt.m, tt.day-1, 20, 0, 0, 0, rome)
+			mon := time.Date(2026, tt.m, tt.day+1, 8, 0, 0, 0, rome)
+			if got := c.Between(sat, mon); got != tt.want {
+				t.Errorf("Between = %s, want %s", got, tt.want)
+			}
+			sun := time.Date(2026, tt.m, tt.day, 0, 0, 0, 0, rome)
+			// Covered time runs out at local midnight whatever the day's length.
+			if got := c.Add(sat, tt.want); !got.Equal(time.Date(2026, tt.m, tt.day+1, 0, 0, 0, 0, rome)) {
+				t.Errorf("Add(%s) = %s", tt.want, got.In(rome))
+			}
+			if got := c.Add(sun, 3*time.Hour); !got.Equal(sun.Add(3 * time.Hour)) {
+				t.Errorf("Add 3h from midnight = %s, want %s", got.In(rome), sun.Add(3*time.Hour).In(rome))
+			}
+		})
+	}
+}
+
+// The stopwatches run and pause per status as the reference says: tto
+// runs in new, approved and escalated_tto; ttr in new, assigned, approved
+// and the escalated statuses, and pauses in pending.
+func TestStopwatchesRunPerStatus(t *testing.T) {
+	want := map[Status]struct{ tto, ttr, ttrPaused bool }{
+		"new":                  {true, true, false},
+		"waiting_for_approval": {false, false, false},
+		"approved":             {true, true, false},
+		"rejected":             {false, false, false},
+		"assigned":             {false, true, false},
+		"pending":              {false, false, true},
+		"escalated_tto":        {true, true, false},
+		"escalated_ttr":        {false, true, false},
+		"resolved":             {false, false, false},
+		"closed":               {false, false, false},
+	}
+	if len(want) != len(Statuses()) {
+		t.Fatalf("the table covers %d of %d statuses", len(want), len(Statuses()))
+	}
+	for _, s := range Statuses() {
+		r := &Request{Status: StatusNew, CreatedAt: t0}
+		r.SLA.TTO.Goal, r.SLA.TTR.Goal = time.Hour, time.Hour
+		(*slaClock)(nil).sync(r, t0)
+		r.Status = s
+		(*slaClock)(nil).sync(r, t0.Add(10*time.Minute))
+		w := want[s]
+		if r.SLA.TTO.Running() != w.tto || r.SLA.TTR.Running() != w.ttr || r.SLA.TTR.Paused != w.ttrPaused || r.SLA.TTO.Paused {
+			t.Errorf("%s: tto running %v, ttr running %v paused %v", s, r.SLA.TTO.Running(), r.SLA.TTR.Running(), r.SLA.TTR.Paused)
+		}
+		// Time counted so far is kept whether the stopwatch goes on or not.
+		if r.SLA.TTO.ElapsedAt(t0.Add(10*time.Minute), nil) != 10*time.Minute {
+			t.Errorf("%s: tto lost its elapsed time", s)
+		}
+	}
+}

@@ -43,26 +43,37 @@ type Store interface {
 // service's FamilyID, a subcategory's ServiceID): the Desk does. Listings
 // return every record of the tenant (catalogues are small), ordered by ID.
 type CatalogueStore interface {
+	// CreateFamily inserts f (Version 0 → 1).
 	CreateFamily(ctx context.Context, f *Family) error
 	// GetFamily returns a copy of the family, or ErrNotFound.
 	GetFamily(ctx context.Context, tenant, id string) (*Family, error)
+	// UpdateFamily replaces f if its stored version equals f.Version.
 	UpdateFamily(ctx context.Context, f *Family) error
+	// DeleteFamily removes the family if its stored version is version.
 	DeleteFamily(ctx context.Context, tenant, id string, version int64) error
 	// ListFamilies returns every family of the tenant, ordered by ID.
 	ListFamilies(ctx context.Context, tenant string) ([]*Family, error)
 
+	// CreateService inserts s (Version 0 → 1).
 	CreateService(ctx context.Context, s *Service) error
 	// GetService returns a copy of the service, or ErrNotFound.
 	GetService(ctx context.Context, tenant, id string) (*Service, error)
+	// UpdateService replaces s if its stored version equals s.Version.
 	UpdateService(ctx context.Context, s *Service) error
+	// DeleteService removes the service if its stored version is version.
 	DeleteService(ctx context.Context, tenant, id string, version int64) error
 	// ListServices returns every service of the tenant, ordered by ID.
 	ListServices(ctx context.Context, tenant string) ([]*Service, error)
 
+	// CreateSubcategory inserts s (Version 0 → 1).
 	CreateSubcategory(ctx context.Context, s *Subcategory) error
 	// GetSubcategory returns a copy of the subcategory, or ErrNotFound.
 	GetSubcategory(ctx context.Context, tenant, id string) (*Subcategory, error)
+	// UpdateSubcategory replaces s if its stored version equals
+	// s.Version.
 	UpdateSubcategory(ctx context.Context, s *Subcategory) error
+	// DeleteSubcategory removes the subcategory if its stored version is
+	// version.
 	DeleteSubcategory(ctx context.Context, tenant, id string, version int64) error
 	// ListSubcategories returns every subcategory of the tenant, ordered
 	// by ID.

@@ -24,8 +24,9 @@ type SweepReport struct {
 // Sweep applies the SLA rule to every open request of tenant at now, page
 // by page: a running stopwatch past 75% of its goal is marked warned, one
 // past 100% fires the timeout stimulus (new/approved → escalated_tto for
-// tto, assigned → escalated_ttr for ttr). Each request is saved on its
-// own with a version check; a request changed meanwhile is skipped and
+// tto, assigned → escalated_ttr for ttr), each with a NotifySLAWarning or
+// NotifySLAEscalation for the team saved in the same write. Each request
+// is saved on its own with a version check; a request changed meanwhile is skipped and
 // counted in Conflicts. Sweep is idempotent: sweeping twice at the same
 // now changes nothing the second time. Hosts call it on a schedule (every
 // minute, say), from any number of instances.
@@ -48,7 +49,14 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (SweepRe
 			if !out.Changed() {
 				continue
 			}
-			if err := d.store.UpdateRequests(ctx, r); err != nil {
+			notes := d.newOutbox()
+			for _, m := range out.Warned {
+				notes.add(toTeam(r, NotifySLAWarning, m, now))
+			}
+			for _, m := range out.Fired {
+				notes.add(toTeam(r, NotifySLAEscalation, m, now))
+			}
+			if err := d.store.UpdateRequests(ctx, notes.list(), r); err != nil {
 				if errors.Is(err, ErrConflict) || errors.Is(err, ErrNotFound) {
 					rep.Conflicts++
 					continue

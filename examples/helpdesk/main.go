@@ -225,6 +225,21 @@ func run(ctx context.Context) error {
 		return err
 	}
 	show("the colleague's closed list: %d request(s)", len(closed.Requests))
+
+	step("The host drains the notification outbox")
+	mailer := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+		to := strings.Join(n.Recipients, ", ")
+		if to == "" {
+			to = "agents of team " + n.Team
+		}
+		show("%s %-15s to %s", n.Ref, n.Kind, to)
+		return nil
+	})
+	sent, err := desk.DeliverNotifications(ctx, req.Tenant, mailer, 100)
+	if err != nil {
+		return err
+	}
+	show("%d delivered; each carries only principal IDs, the host looks up addresses", sent)
 	if len(accepted) > 0 {
 		return fmt.Errorf("steps that should have been refused were accepted: %s", strings.Join(accepted, "; "))
 	}

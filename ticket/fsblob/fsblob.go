@@ -124,6 +124,13 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
 	if err := os.Rename(tmp.Name(), file); err != nil {
 		return fmt.Errorf("ticket/fsblob: put: %w", err)
 	}
+	// Make the rename itself durable: a crash after Put returned must not
+	// lose a blob whose metadata the Store then records. Best effort on
+	// systems that cannot sync a directory.
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 	return nil
 }
 

@@ -41,11 +41,11 @@ func BenchmarkCreateAndUpdate(b *testing.B) {
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
 		r := benchRequest(i)
-		if err := s.CreateRequest(ctx, r); err != nil {
+		if err := s.CreateRequest(ctx, r, nil); err != nil {
 			b.Fatal(err)
 		}
 		r.Logs = append([]ticket.LogEntry{{ID: "l2", Visibility: ticket.Private, AuthorID: "agent", At: r.CreatedAt, Text: "on it"}}, r.Logs...)
-		if err := s.UpdateRequests(ctx, r); err != nil {
+		if err := s.UpdateRequests(ctx, nil, r); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -61,7 +61,7 @@ func BenchmarkListPages(b *testing.B) {
 		if i%3 == 0 {
 			r.Status = ticket.StatusClosed
 		}
-		if err := s.CreateRequest(ctx, r); err != nil {
+		if err := s.CreateRequest(ctx, r, nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -20,4 +20,9 @@
 // listing is one indexed query ordered by ID, never a scan in Go. Instants are
 // timestamptz, written and read in UTC to the microsecond; a zero time is
 // NULL.
+//
+// The notification outbox is the table ticket_outbox (migration
+// 0002_outbox.sql): the notes of a write are inserted in the transaction
+// that writes the requests, ordered by an identity column, and
+// MarkDelivered deletes a delivered row.
 package pgstore

@@ -80,6 +80,7 @@ var constraintField = map[string]string{
 	"ticket_requests_pkey":            "id",
 	"ticket_requests_idempotency_key": "idempotency_key",
 	"ticket_requests_number_key":      "number",
+	"ticket_outbox_pkey":              "notification_id",
 }
 
 // translate turns driver errors into ticket errors; ticket errors and

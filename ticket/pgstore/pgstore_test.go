@@ -65,7 +65,7 @@ func TestNewConcurrentlyOnOneDatabase(t *testing.T) {
 		t.Fatalf("New on a migrated database: %v", err)
 	}
 	r := &ticket.Request{ID: "r1", Tenant: "t1", Title: "t", Description: "d", RequesterID: "u", Status: ticket.StatusNew}
-	if err := stores[1].CreateRequest(ctx, r); err != nil {
+	if err := stores[1].CreateRequest(ctx, r, nil); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := again.GetRequest(ctx, "t1", "r1"); err != nil {
@@ -82,7 +82,7 @@ func TestCanceledContextIsReturned(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	r := &ticket.Request{ID: "r1", Tenant: "t1", Title: "t", Description: "d", RequesterID: "u", Status: ticket.StatusNew}
-	if err := s.CreateRequest(ctx, r); !errors.Is(err, context.Canceled) {
+	if err := s.CreateRequest(ctx, r, nil); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
 	if r.Version != 0 || r.Number != 0 {

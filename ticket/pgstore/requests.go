@@ -95,7 +95,10 @@ func scanRequest(row pgx.Row) (*ticket.Request, error) {
 // CreateRequest implements ticket.RequestStore. The tenant's counter row
 // and the request are written in one transaction: the counter's row lock
 // orders concurrent creators, and a refused insert rolls the number back.
-func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request) error {
+func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request, notes []ticket.Notification) error {
+	if err := checkNotes(r.Tenant, notes); err != nil {
+		return err
+	}
 	var number int64
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO ticket_counters (tenant, last) VALUES ($1, 1)
@@ -104,9 +107,12 @@ func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request) error {
 		if err != nil {
 			return err
 		}
-		args := append([]any{r.Tenant, r.ID, number, ticket.FormatRef(number), nullString(r.IdempotencyKey)}, mutableArgs(r)...)
-		_, err = tx.Exec(ctx, insertRequest, args...)
-		return err
+		ref := ticket.FormatRef(number)
+		args := append([]any{r.Tenant, r.ID, number, ref, nullString(r.IdempotencyKey)}, mutableArgs(r)...)
+		if _, err = tx.Exec(ctx, insertRequest, args...); err != nil {
+			return err
+		}
+		return insertNotes(ctx, tx, notes, &ticket.Request{ID: r.ID, Ref: ref})
 	})
 	if err != nil {
 		return err
@@ -139,7 +145,7 @@ func (s *Store) FindRequestByIdempotencyKey(ctx context.Context, tenant, key str
 // UpdateRequests implements ticket.RequestStore: one transaction of
 // version-guarded UPDATEs, run in ID order so that concurrent batches
 // over the same requests lock them in the same order.
-func (s *Store) UpdateRequests(ctx context.Context, rs ...*ticket.Request) error {
+func (s *Store) UpdateRequests(ctx context.Context, notes []ticket.Notification, rs ...*ticket.Request) error {
 	if len(rs) == 0 {
 		return nil
 	}
@@ -148,6 +154,9 @@ func (s *Store) UpdateRequests(ctx context.Context, rs ...*ticket.Request) error
 		if r.Tenant != tenant {
 			return ticket.ErrNotFound
 		}
+	}
+	if err := checkNotes(tenant, notes); err != nil {
+		return err
 	}
 	order := slices.Clone(rs)
 	slices.SortStableFunc(order, func(a, b *ticket.Request) int { return strings.Compare(a.ID, b.ID) })
@@ -162,7 +171,7 @@ func (s *Store) UpdateRequests(ctx context.Context, rs ...*ticket.Request) error
 				return guard(ctx, tx, "ticket_requests", tenant, r.ID)
 			}
 		}
-		return nil
+		return insertNotes(ctx, tx, notes, nil)
 	})
 	if err != nil {
 		return err

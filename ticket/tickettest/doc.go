@@ -5,8 +5,10 @@
 // round trip of every field of every record (catalogue and requests, with
 // logs, contacts, attachment metadata and SLA state; times in UTC to the
 // microsecond), version checks, atomic multi-request updates, request
-// numbers and idempotency keys under concurrency, tenant isolation, and the
-// request listings with keyset pagination. Stores are made in groups that
+// numbers and idempotency keys under concurrency, tenant isolation, the
+// request listings with keyset pagination, and the notification outbox
+// (notes saved only with a successful write, in order, removed by
+// MarkDelivered, per tenant, only the winner's under concurrent writes). Stores are made in groups that
 // share one data set, standing for several application instances on one
 // database, so the concurrency checks also hold across processes.
 //

@@ -40,7 +40,7 @@ func ExampleRun() {
 	ctx := context.Background()
 	stores, _ := memHarness{}.MakeStores(ctx, 2)
 	r := &ticket.Request{ID: "req-1", Tenant: "comune-a", Title: "No network", Description: "Room 12", Status: ticket.StatusNew}
-	if err := stores[0].CreateRequest(ctx, r); err != nil {
+	if err := stores[0].CreateRequest(ctx, r, nil); err != nil {
 		fmt.Println(err)
 		return
 	}

@@ -251,7 +251,7 @@ func testListUnderUpdates(t *testing.T, k *kit) {
 		// Between pages another instance updates every request.
 		for _, r := range rs {
 			r.Logs = append(r.Logs, ticket.LogEntry{ID: fmt.Sprintf("l%d", r.Version), Visibility: ticket.Private, AuthorID: "system", At: at(int(r.Version)), Text: strings.Repeat("x", int(r.Version))})
-			require.NoError(t, ss[0].UpdateRequests(k.ctx, r))
+			require.NoError(t, ss[0].UpdateRequests(k.ctx, nil, r))
 		}
 		if len(page) < 4 {
 			break
@@ -277,16 +277,16 @@ func testListSLADue(t *testing.T, k *kit) {
 	assert.Equal(t, []string{r.ID}, due(at(45)), "due at the 75% instant")
 
 	r.SLA.TTO.Warned, r.SLA.TTO.WarnedAt = true, at(45)
-	require.NoError(t, s.UpdateRequests(k.ctx, r))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, r))
 	assert.Empty(t, due(at(59)), "once warned, the next event is the 100% instant")
 	assert.Equal(t, []string{r.ID}, due(at(60)))
 
 	r.Status, r.TeamID, r.AgentID = ticket.StatusAssigned, "team-a", "agent-1"
-	require.NoError(t, s.UpdateRequests(k.ctx, r))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, r))
 	assert.Empty(t, due(at(600)), "tto does not escalate from assigned")
 
 	quiet.SLA.TTR = ticket.Stopwatch{Goal: time.Hour, StartedAt: at(0), RunningSince: at(0), WarnAt: at(5), DueAt: at(10)}
-	require.NoError(t, s.UpdateRequests(k.ctx, quiet))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, quiet))
 	assert.Equal(t, []string{quiet.ID}, due(at(5)), "a stopwatch started by an update is due")
 	assert.Empty(t, ids(k.pageAll(t, s, "t2", ticket.Filter{SLADueBy: at(600)}, 10)), "another tenant has nothing due")
 }

@@ -57,6 +57,11 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"ListPagesUnderConcurrentUpdates", testListUnderUpdates},
 		{"ListSLADueFollowsUpdates", testListSLADue},
 		{"TenantsAreIsolated", testTenants},
+		{"OutboxSavedWithWrites", testOutboxSavedWithWrites},
+		{"OutboxOnlyWithSuccessfulWrites", testOutboxOnlyWithSuccessfulWrites},
+		{"OutboxMarkDelivered", testOutboxMarkDelivered},
+		{"OutboxTenantsAreIsolated", testOutboxTenants},
+		{"OutboxConcurrentWritersOneWins", testOutboxConcurrentWriters},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -475,14 +480,14 @@ func (k *kit) fullRequest(tenant string) *ticket.Request {
 
 func (k *kit) create(t *testing.T, s ticket.Store, r *ticket.Request) *ticket.Request {
 	t.Helper()
-	require.NoError(t, s.CreateRequest(k.ctx, r))
+	require.NoError(t, s.CreateRequest(k.ctx, r, nil))
 	return r
 }
 
 func testRequestRoundTrip(t *testing.T, k *kit) {
 	s := k.store(t)
 	r := k.fullRequest("t1")
-	require.NoError(t, s.CreateRequest(k.ctx, r))
+	require.NoError(t, s.CreateRequest(k.ctx, r, nil))
 	assertCovered(t, "Request", r)
 	assert.Equal(t, int64(1), r.Version)
 	assert.Equal(t, int64(1), r.Number, "the first request of a tenant is number 1")
@@ -512,7 +517,7 @@ func testRequestRoundTrip(t *testing.T, k *kit) {
 	got.SLA.TTO = ticket.Stopwatch{}
 	got.Status, got.AgentID, got.ClosedAt, got.Satisfaction = ticket.StatusAssigned, "agent-8", time.Time{}, 0
 	got.UpdatedAt = at(131)
-	require.NoError(t, s.UpdateRequests(k.ctx, got))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, got))
 	assert.Equal(t, int64(2), got.Version)
 	again, err := s.GetRequest(k.ctx, "t1", r.ID)
 	require.NoError(t, err)
@@ -572,7 +577,7 @@ func testRequestCopies(t *testing.T, k *kit) {
 
 	// Changing the caller's value after an update changes nothing stored.
 	upd := again.Clone()
-	require.NoError(t, s.UpdateRequests(k.ctx, upd))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, upd))
 	upd.Logs[0].Text = "after-update"
 	again, err = s.GetRequest(k.ctx, "t1", r.ID)
 	require.NoError(t, err)
@@ -608,12 +613,12 @@ func testCreateConflicts(t *testing.T, k *kit) {
 	dupID := k.request("t1")
 	dupID.ID = a.ID
 	dupID.Title = "Intruder"
-	assertConflict(t, s.CreateRequest(k.ctx, dupID), "id", "taken ID")
+	assertConflict(t, s.CreateRequest(k.ctx, dupID, nil), "id", "taken ID")
 	assert.Zero(t, dupID.Version, "a refused create leaves the caller's version")
 
 	dupKey := k.request("t1")
 	dupKey.IdempotencyKey = "key-a"
-	assertConflict(t, s.CreateRequest(k.ctx, dupKey), "idempotency_key", "taken idempotency key")
+	assertConflict(t, s.CreateRequest(k.ctx, dupKey, nil), "idempotency_key", "taken idempotency key")
 	_, err := s.GetRequest(k.ctx, "t1", dupKey.ID)
 	assert.ErrorIs(t, err, ticket.ErrNotFound, "a refused create stores nothing")
 	got, err := s.GetRequest(k.ctx, "t1", a.ID)
@@ -661,11 +666,11 @@ func testUpdateVersion(t *testing.T, k *kit) {
 	v1 := r.Clone()
 	r.Title = "Changed"
 	r.UpdatedAt = at(1)
-	require.NoError(t, s.UpdateRequests(k.ctx, r))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, r))
 	assert.Equal(t, int64(2), r.Version)
 
 	v1.Title = "Stale"
-	err := s.UpdateRequests(k.ctx, v1)
+	err := s.UpdateRequests(k.ctx, nil, v1)
 	assertConflict(t, err, "version", "stale version")
 	assert.Equal(t, int64(1), v1.Version, "a refused update leaves the caller's version")
 	got, err := s.GetRequest(k.ctx, "t1", r.ID)
@@ -674,12 +679,12 @@ func testUpdateVersion(t *testing.T, k *kit) {
 
 	ahead := r.Clone()
 	ahead.Version = 7
-	assertConflict(t, s.UpdateRequests(k.ctx, ahead), "version", "a version from the future is stale too")
+	assertConflict(t, s.UpdateRequests(k.ctx, nil, ahead), "version", "a version from the future is stale too")
 
 	missing := k.request("t1")
 	missing.Version = 1
-	assert.ErrorIs(t, s.UpdateRequests(k.ctx, missing), ticket.ErrNotFound)
-	require.NoError(t, s.UpdateRequests(k.ctx), "no request: nothing to do")
+	assert.ErrorIs(t, s.UpdateRequests(k.ctx, nil, missing), ticket.ErrNotFound)
+	require.NoError(t, s.UpdateRequests(k.ctx, nil), "no request: nothing to do")
 }
 
 func testUpdateIdentity(t *testing.T, k *kit) {
@@ -690,7 +695,7 @@ func testUpdateIdentity(t *testing.T, k *kit) {
 	c := r.Clone()
 	c.Number, c.Ref, c.IdempotencyKey = 99, "R-000099", "key-2"
 	c.Title = "Retitled"
-	if err := s.UpdateRequests(k.ctx, c); err != nil {
+	if err := s.UpdateRequests(k.ctx, nil, c); err != nil {
 		// A store may refuse the change instead of ignoring it, but then
 		// nothing is written.
 		got, gerr := s.GetRequest(k.ctx, "t1", r.ID)
@@ -725,7 +730,7 @@ func testUpdateAtomic(t *testing.T, k *kit) {
 	// child2 moves on, so the batch below holds a stale version.
 	moved := child2.Clone()
 	moved.Status = ticket.StatusAssigned
-	require.NoError(t, s.UpdateRequests(k.ctx, moved))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, moved))
 
 	resolve := func(rs ...*ticket.Request) []*ticket.Request {
 		out := make([]*ticket.Request, len(rs))
@@ -747,7 +752,7 @@ func testUpdateAtomic(t *testing.T, k *kit) {
 	}
 
 	batch := resolve(parent, child1, child2)
-	assertConflict(t, s.UpdateRequests(k.ctx, batch...), "version", "one stale request fails the batch")
+	assertConflict(t, s.UpdateRequests(k.ctx, nil, batch...), "version", "one stale request fails the batch")
 	for i, r := range batch {
 		assert.Equal(t, []int64{1, 1, 1}[i], r.Version, "a refused batch leaves every caller's version")
 	}
@@ -756,17 +761,17 @@ func testUpdateAtomic(t *testing.T, k *kit) {
 	ghost := k.request("t1")
 	ghost.Version = 1
 	batch = resolve(parent, child1, ghost)
-	assert.ErrorIs(t, s.UpdateRequests(k.ctx, batch...), ticket.ErrNotFound, "a missing request fails the batch")
+	assert.ErrorIs(t, s.UpdateRequests(k.ctx, nil, batch...), ticket.ErrNotFound, "a missing request fails the batch")
 	unchanged("a missing request in the batch writes nothing")
 
 	foreign := child1.Clone()
 	foreign.Tenant = "t2"
 	batch = resolve(parent, foreign)
-	assert.ErrorIs(t, s.UpdateRequests(k.ctx, batch...), ticket.ErrNotFound, "another tenant's request fails the batch")
+	assert.ErrorIs(t, s.UpdateRequests(k.ctx, nil, batch...), ticket.ErrNotFound, "another tenant's request fails the batch")
 	unchanged("a foreign request in the batch writes nothing")
 
 	batch = resolve(parent, child1, moved)
-	require.NoError(t, s.UpdateRequests(k.ctx, batch...))
+	require.NoError(t, s.UpdateRequests(k.ctx, nil, batch...))
 	for _, r := range batch {
 		got, err := s.GetRequest(k.ctx, "t1", r.ID)
 		require.NoError(t, err)
@@ -784,7 +789,7 @@ func testConcurrentUpdates(t *testing.T, k *kit) {
 		c := r.Clone()
 		c.Title = fmt.Sprintf("writer %d", i)
 		c.Logs = []ticket.LogEntry{{ID: fmt.Sprintf("log-%d", i), Visibility: ticket.Public, AuthorID: "user-1", At: at(i), Text: "hello"}}
-		err := ss[i%2].UpdateRequests(k.ctx, c)
+		err := ss[i%2].UpdateRequests(k.ctx, nil, c)
 		if err == nil {
 			winners[i] = c
 		} else if conflictField(err) != "version" {
@@ -819,7 +824,7 @@ func testNoLostUpdate(t *testing.T, k *kit) {
 			}
 			entry := ticket.LogEntry{ID: fmt.Sprintf("log-%02d", i), Visibility: ticket.Private, AuthorID: "agent-1", At: at(i), Text: "note"}
 			cur.Logs = append([]ticket.LogEntry{entry}, cur.Logs...)
-			err = s.UpdateRequests(k.ctx, cur)
+			err = s.UpdateRequests(k.ctx, nil, cur)
 			if !errors.Is(err, ticket.ErrConflict) {
 				return err
 			}
@@ -873,7 +878,7 @@ func testConcurrentMulti(t *testing.T, k *kit) {
 			tag := ticket.LogEntry{ID: fmt.Sprintf("batch-%02d", i), Visibility: ticket.Private, AuthorID: "agent-1", At: at(i), Text: "pair"}
 			x.Logs = append(x.Logs, tag)
 			y.Logs = append(y.Logs, tag)
-			err = s.UpdateRequests(k.ctx, x, y)
+			err = s.UpdateRequests(k.ctx, nil, x, y)
 			if err == nil {
 				mu.Lock()
 				wins[a]++
@@ -916,7 +921,7 @@ func testConcurrentNumbers(t *testing.T, k *kit) {
 		if i%3 == 0 {
 			r.Tenant = "t2"
 		}
-		err := ss[i%2].CreateRequest(k.ctx, r)
+		err := ss[i%2].CreateRequest(k.ctx, r, nil)
 		numbers[i] = r.Number
 		return err
 	})
@@ -952,7 +957,7 @@ func testConcurrentIdempotency(t *testing.T, k *kit) {
 			Type: ticket.TypeIncident, Title: "t", Description: "d", RequesterID: "user-1",
 			Status: ticket.StatusNew, IdempotencyKey: "same-key", CreatedAt: base, UpdatedAt: base,
 		}
-		err := ss[i%2].CreateRequest(k.ctx, r)
+		err := ss[i%2].CreateRequest(k.ctx, r, nil)
 		if err != nil && conflictField(err) != "idempotency_key" {
 			t.Errorf("creator %d: got %v, want an idempotency_key conflict", i, err)
 		}
@@ -1023,7 +1028,7 @@ func testTenants(t *testing.T, k *kit) {
 	assert.ErrorIs(t, s.UpdateSubcategory(k.ctx, fc), ticket.ErrNotFound)
 	fr := r.Clone()
 	fr.Tenant, fr.Title = "t2", "stolen"
-	assert.ErrorIs(t, s.UpdateRequests(k.ctx, fr), ticket.ErrNotFound)
+	assert.ErrorIs(t, s.UpdateRequests(k.ctx, nil, fr), ticket.ErrNotFound)
 	assert.ErrorIs(t, s.DeleteFamily(k.ctx, "t2", f.ID, 1), ticket.ErrNotFound)
 	assert.ErrorIs(t, s.DeleteService(k.ctx, "t2", v.ID, 1), ticket.ErrNotFound)
 	assert.ErrorIs(t, s.DeleteSubcategory(k.ctx, "t2", c.ID, 1), ticket.ErrNotFound)
