@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 	"github.com/shopspring/decimal"
@@ -61,6 +62,8 @@ type Desk struct {
 	store Store
 	gw    Gateway
 	log   zerolog.Logger
+	// validate checks the validate tags of inputs.
+	validate *validator.Validate
 }
 
 // New validates cfg, fills the defaults and returns a Desk.
@@ -90,7 +93,11 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.Logger != nil {
 		log = *cfg.Logger
 	}
-	return &Desk{cfg: cfg, store: cfg.Store, gw: cfg.Gateway, log: log}, nil
+	v, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
+	return &Desk{cfg: cfg, store: cfg.Store, gw: cfg.Gateway, log: log, validate: v}, nil
 }
 
 // StampDuty returns the configured stamp duty amount.
@@ -166,7 +173,8 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPayment) (*
 	if stored.Status != StatusCreationPending {
 		return stored, nil
 	}
-	return d.openPosition(ctx, who, stored)
+	q, _, err := d.openPosition(ctx, who, stored)
+	return q, err
 }
 
 // sameRequest checks that a record found by idempotency key is the one the
@@ -191,25 +199,28 @@ func debtPosition(p *Payment) DebtPosition {
 }
 
 // openPosition asks the gateway for p's position (idempotent by p.ID) and
-// records the answer.
-func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment) (*Payment, error) {
+// records the answer. applied reports whether this call moved the record
+// (false when another call recorded the outcome first).
+func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment) (_ *Payment, applied bool, _ error) {
 	pos, gwErr := d.gw.CreatePosition(ctx, debtPosition(p))
 	if gwErr != nil && !errors.Is(gwErr, ErrGatewayRejected) {
 		d.log.Warn().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).Err(gwErr).Msg("payment: gateway did not create the position; repeat the call")
-		return nil, fmt.Errorf("payment: gateway: create position: %w", gwErr)
+		return nil, false, fmt.Errorf("payment: gateway: create position: %w", gwErr)
 	}
 	var code NoticeCode
 	if gwErr == nil {
 		var err error
 		if code, err = ParseNoticeCode(pos.NoticeCode); err != nil {
 			// Not wrapped: the caller's input was fine, the gateway is at fault.
-			return nil, fmt.Errorf("payment: gateway returned an unusable notice code: %s", err.Error())
+			return nil, false, fmt.Errorf("payment: gateway returned an unusable notice code: %s", err.Error())
 		}
 	}
-	return d.change(ctx, p, func(p *Payment) (*Event, error) {
+	q, err := d.change(ctx, p, func(p *Payment) (*Event, error) {
+		applied = false
 		if p.Status != StatusCreationPending {
 			return nil, nil // another call recorded the outcome first
 		}
+		applied = true
 		now := d.now()
 		if gwErr != nil {
 			ev, err := p.apply(StepCreationFailed, now, "gateway", who.ID, d.cfg.NewID())
@@ -225,6 +236,10 @@ func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment)
 		ev, err := p.apply(StepCreated, now, "gateway", who.ID, d.cfg.NewID())
 		return &ev, err
 	})
+	if err != nil {
+		return nil, false, err
+	}
+	return q, applied, nil
 }
 
 // maxAttempts bounds the retries of a read-modify-write on version

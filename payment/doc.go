@@ -26,7 +26,7 @@
 // a Sequence the host provides (StoreSequence uses Store.NextSequence), so
 // no code is issued twice, across goroutines or processes. RegisterValidations
 // adds the `noticecode` tag (and auth's `codicefiscale` and `partitaiva`)
-// to a validator.
+// to a validator; the Desk uses it on Notification.NoticeCode.
 //
 // # Lifecycle
 //
@@ -52,17 +52,20 @@
 // Desk.RegisterManual records a payment taken at the counter, complete at
 // once and irreversibly, with an optional note; Desk.RegisterStamp records
 // a physical stamp, whose 14-digit identifier can never be registered
-// twice. Desk.Cancel withdraws an open payment at the gateway and then in
-// the record.
+// twice. Desk.Cancel withdraws a payment not yet started (creation_pending
+// or payment_pending) at the gateway and then in the record.
 //
 // # Notifications and reconciliation
 //
 // The gateway reports what the payer does through notifications, which may
-// arrive twice, late or out of order. Desk.ApplyNotification applies one
-// through the pure rule Decide: a duplicate, a move backwards (a "pending"
+// arrive twice, late or out of order; each names its record by payment ID,
+// IUV or notice code. Desk.ApplyNotification applies one through the pure
+// rule Decide: a duplicate, a move backwards (a "pending"
 // after "complete") or a move the record no longer allows is Ignored and
 // logged, never an error; anything else is Applied, and a "complete" always
-// is, with its receipt, from any status but complete. Desk.Refresh asks the
+// is, with its receipt, from any status but complete. A "payment_pending"
+// for a record whose creation was never recorded completes it, with the
+// position the gateway already holds. Desk.Refresh asks the
 // gateway for a record's status and applies it the same way, recovering a
 // lost notification, and finishes a Create that was interrupted.
 // Desk.Sweep moves open records past their due date to expired; run twice,

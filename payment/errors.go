@@ -25,6 +25,7 @@ var (
 // ConflictError says which value conflicted: "version", "notice_code",
 // "stamp_identifier" or "idempotency_key". It matches ErrConflict.
 type ConflictError struct {
+	// Field names the conflicting value.
 	Field string
 }
 
@@ -60,6 +61,7 @@ type FieldError struct {
 // ValidationError lists every invalid field of one input. It matches
 // ErrValidation.
 type ValidationError struct {
+	// Fields lists the invalid fields, in the order checked.
 	Fields []FieldError
 }
 
@@ -108,8 +110,11 @@ func (v validationErrors) err() error {
 // TransitionError says that a record's lifecycle does not allow a step
 // from its current status. It matches ErrInvalidTransition.
 type TransitionError struct {
-	ID   ID
+	// ID names the record.
+	ID ID
+	// From is the record's status.
 	From Status
+	// Step is the refused step.
 	Step Step
 }
 

@@ -81,8 +81,10 @@ func FuzzParseAmount(f *testing.F) {
 }
 
 // FuzzLifecycle walks the state machine with random notifications: a record
-// never leaves complete, a receipt once recorded is never replaced, and
-// every applied move is in the table.
+// never leaves complete (so its first receipt is never replaced), a
+// "complete" is never ignored before the record is complete, no applied
+// move goes backwards (only a late receipt moves a final record, to
+// complete), and every applied move is in the table.
 func FuzzLifecycle(f *testing.F) {
 	f.Add([]byte{0, 1, 2, 3})
 	f.Add([]byte{3, 2, 1, 0, 3, 3})
@@ -105,6 +107,9 @@ func FuzzLifecycle(f *testing.F) {
 				}
 				if completed {
 					t.Fatalf("a complete record moved to %s", d.To)
+				}
+				if d.To != StatusComplete && d.To.rank() <= st.rank() {
+					t.Fatalf("moved backwards or sideways: %s -> %s", st, d.To)
 				}
 				st = d.To
 			case Ignored:

@@ -16,6 +16,10 @@ import (
 // a position it already created returns that position, and CancelPosition
 // of a position that is already canceled, or was never created, returns
 // nil. This is what makes Desk.Create safe to repeat after any failure.
+//
+// The Desk wraps the gateway's errors in its own and logs those of
+// CreatePosition, so their messages must carry no personal data (no
+// codice fiscale, no names).
 type Gateway interface {
 	// CreatePosition creates the debt position of a payment, or returns the
 	// one already created for dp.PaymentID. An error matching
@@ -32,20 +36,29 @@ type Gateway interface {
 // DebtPosition is what the Desk asks the gateway to create.
 type DebtPosition struct {
 	// Tenant and PaymentID name the position; the gateway keys it by them.
-	Tenant    string
+	Tenant string
+	// PaymentID is the record's ID.
 	PaymentID ID
-	Kind      Kind
-	Amount    decimal.Decimal
-	Reason    string
+	// Kind is KindPagoPA or KindStampDigital.
+	Kind Kind
+	// Amount is in euros, with at most 2 decimals.
+	Amount decimal.Decimal
+	// Reason is the description ("causale").
+	Reason string
 	// Payer is the debtor's codice fiscale or partita IVA.
-	Payer   string
+	Payer string
+	// Subject is what is paid for, e.g. a pratica ID.
 	Subject string
+	// Service is the public service the subject belongs to.
 	Service string
-	DueAt   time.Time
+	// DueAt is when the position expires (UTC).
+	DueAt time.Time
 	// NoticeCode is the code the Desk's Generator issued, or "" to let the
 	// gateway assign one.
 	NoticeCode string
-	Split      []Split
+	// Split divides the amount among beneficiaries; empty means all to the
+	// tenant.
+	Split []Split
 }
 
 // Position is the gateway's answer: the notice code and IUV the payer pays
@@ -54,8 +67,10 @@ type Position struct {
 	// NoticeCode is the 18-digit notice code; IUV may be left empty, and
 	// is then derived from it.
 	NoticeCode string
-	IUV        string
-	Links      Links
+	// IUV is the unique payment identifier; see NoticeCode.
+	IUV string
+	// Links are the addresses to show the payer.
+	Links Links
 }
 
 // Notification is the gateway telling that a position changed status. It
@@ -64,9 +79,15 @@ type Position struct {
 type Notification struct {
 	// Tenant is the creditor body.
 	Tenant string
-	// PaymentID names the record; when empty, IUV does.
+	// PaymentID names the record; when empty, IUV does, and when that is
+	// empty too, NoticeCode (whose IUV is looked up). When both IUV and
+	// NoticeCode are given they must agree.
 	PaymentID ID
-	IUV       string
+	// IUV is the unique payment identifier; see PaymentID.
+	IUV string
+	// NoticeCode is the 18-digit notice code the payer paid, spaces
+	// allowed; optional.
+	NoticeCode string `validate:"omitempty,noticecode"`
 	// Status is what the gateway reports: payment_pending, payment_started,
 	// complete, payment_failed, canceled or expired.
 	Status Status

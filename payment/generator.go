@@ -10,6 +10,8 @@ import (
 // concurrent use across processes. The host provides it; StoreSequence is
 // one backed by the Store.
 type Sequence interface {
+	// Next returns the next value, greater than every value returned
+	// before.
 	Next(ctx context.Context) (uint64, error)
 }
 

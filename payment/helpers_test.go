@@ -205,3 +205,20 @@ func statuses(evs []payment.Event) []string {
 	}
 	return out
 }
+
+// state is what a command could change in the store: every record of the
+// tenant (deep copies) and the undelivered events.
+type state struct {
+	records []*payment.Payment
+	events  []payment.Event
+}
+
+// snapshot reads the store's state without changing it.
+func (e *env) snapshot(t testing.TB) state {
+	t.Helper()
+	evs, err := e.mem.PendingEvents(context.Background(), tenant, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return state{records: e.all(t), events: evs}
+}

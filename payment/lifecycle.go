@@ -27,9 +27,12 @@ const (
 
 // Transition is one allowed move: from a status, on a step, to a status.
 type Transition struct {
+	// From is the status the move starts from.
 	From Status
+	// Step is what happens.
 	Step Step
-	To   Status
+	// To is the status the move ends in.
+	To Status
 }
 
 // transitions is the lifecycle of reference/payment.md, one move a line,
@@ -193,9 +196,12 @@ const (
 // Decision is what a notification does to a record: Outcome Applied with
 // the status To, or Ignored with a Reason.
 type Decision struct {
+	// Outcome is Applied or Ignored.
 	Outcome Outcome
-	To      Status
-	Reason  IgnoreReason
+	// To is the new status when Applied.
+	To Status
+	// Reason says why when Ignored.
+	Reason IgnoreReason
 }
 
 // Decide is the pure rule applying a gateway notification reporting

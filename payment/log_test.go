@@ -49,9 +49,22 @@ func TestIgnoredNotificationsAreLoggedWithoutPersonalData(t *testing.T) {
 	_, _, err = d.ApplyNotification(ctx, system, payment.Notification{PaymentID: p.ID, Status: payment.StatusPending})
 	require.NoError(t, err)
 
+	// A stale one: "canceled" for a payment the payer started paying.
+	q, err := d.Create(ctx, system, newPayment(""))
+	require.NoError(t, err)
+	_, err = gw.Start(tenant, q.ID)
+	require.NoError(t, err)
+	_, err = gw.Deliver(ctx, fakegateway.To(d))
+	require.NoError(t, err)
+	_, outcome, err := d.ApplyNotification(ctx, system, payment.Notification{PaymentID: q.ID, Status: payment.StatusCanceled})
+	require.NoError(t, err)
+	assert.Equal(t, payment.Ignored, outcome)
+
 	out := buf.String()
 	assert.Contains(t, out, `"reason":"duplicate"`)
 	assert.Contains(t, out, `"reason":"backwards"`)
+	assert.Contains(t, out, `"reason":"stale"`)
+	assert.Contains(t, out, `"notified":"canceled"`)
 	assert.Contains(t, out, string(p.ID))
 	assert.False(t, strings.Contains(out, payerCF), "the payer's codice fiscale is logged")
 }

@@ -34,14 +34,22 @@ type Status string
 // The statuses. Complete, Canceled, Expired, CreationFailed and Failed are
 // final.
 const (
+	// StatusCreationPending: stored, the debt position not yet created.
 	StatusCreationPending Status = "creation_pending"
-	StatusCreationFailed  Status = "creation_failed"
-	StatusPending         Status = "payment_pending"
-	StatusStarted         Status = "payment_started"
-	StatusFailed          Status = "payment_failed"
-	StatusComplete        Status = "complete"
-	StatusCanceled        Status = "canceled"
-	StatusExpired         Status = "expired"
+	// StatusCreationFailed: the gateway refused the debt position. Final.
+	StatusCreationFailed Status = "creation_failed"
+	// StatusPending: the position exists and waits to be paid.
+	StatusPending Status = "payment_pending"
+	// StatusStarted: the payer started paying at a PSP.
+	StatusStarted Status = "payment_started"
+	// StatusFailed: the payment failed at the PSP (rarely used). Final.
+	StatusFailed Status = "payment_failed"
+	// StatusComplete: paid, with a receipt. Final; nothing leaves it.
+	StatusComplete Status = "complete"
+	// StatusCanceled: withdrawn before being paid. Final.
+	StatusCanceled Status = "canceled"
+	// StatusExpired: the due date passed unpaid. Final.
+	StatusExpired Status = "expired"
 )
 
 // Receipt is the proof of a completed payment.
@@ -106,9 +114,13 @@ type Change struct {
 
 // Payment is a payment record.
 type Payment struct {
-	ID     ID
+	// ID identifies the record within its tenant.
+	ID ID
+	// Tenant is the public body the record belongs to.
 	Tenant string
-	Kind   Kind
+	// Kind says how the payment is made.
+	Kind Kind
+	// Status is the record's place in the lifecycle.
 	Status Status
 	// Amount is in euros, > 0, at most 2 decimals.
 	Amount decimal.Decimal
@@ -126,7 +138,9 @@ type Payment struct {
 	// NoticeCode is the 18-digit pagoPA notice code, and IUV the unique
 	// payment identifier inside it; empty for kinds without one.
 	NoticeCode string
-	IUV        string
+	// IUV is the unique payment identifier ("identificativo univoco di
+	// versamento").
+	IUV string
 	// Receipt is set once the payment is complete.
 	Receipt *Receipt
 	// Links are set by the gateway.
@@ -180,11 +194,13 @@ func (p *Payment) Clone() *Payment {
 // example to move the pratica a payment belongs to.
 type Event struct {
 	// ID is unique; a consumer can use it to drop a repeated delivery.
-	ID     string
+	ID string
+	// Tenant is the public body the payment belongs to.
 	Tenant string
 	// PaymentID and Subject name the payment and what it pays for.
 	PaymentID ID
-	Subject   string
+	// Subject is the payment's subject, e.g. a pratica ID.
+	Subject string
 	// From and To are the statuses before and after the change.
 	From, To Status
 	// At is the UTC instant of the change.

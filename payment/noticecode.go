@@ -74,13 +74,17 @@ func ParseNoticeCode(s string) (NoticeCode, error) {
 }
 
 // checkDigits returns the remainder of dividing by 93 the number the ASCII
-// digits form.
+// digits form. The 16 digits before the check digits fit a uint64 (10^16 <
+// 2^64), so one division suffices; longer input is reduced as it goes.
 func checkDigits(digits []byte) int {
-	r := 0
-	for _, b := range digits {
-		r = (r*10 + int(b-'0')) % 93
+	var n uint64
+	for i, b := range digits {
+		n = n*10 + uint64(b-'0')
+		if i%16 == 15 {
+			n %= 93
+		}
 	}
-	return r
+	return int(n % 93)
 }
 
 // IUVBaseMax is one more than the largest IUV base of aux 0 and aux 3

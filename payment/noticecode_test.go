@@ -3,6 +3,7 @@ package payment
 import (
 	"errors"
 	"math/big"
+	"math/rand/v2"
 	"testing"
 )
 
@@ -143,5 +144,20 @@ func TestParseNoticeCodeDoesNotAllocate(t *testing.T) {
 	})
 	if allocs != 0 {
 		t.Fatalf("ParseNoticeCode allocates %v times", allocs)
+	}
+}
+
+func TestCheckDigitsMatchesBigInt(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		n := 1 + rng.IntN(40)
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte('0' + rng.IntN(10))
+		}
+		want, _ := new(big.Int).SetString(string(b), 10)
+		if got := checkDigits(b); int64(got) != new(big.Int).Mod(want, big.NewInt(93)).Int64() {
+			t.Fatalf("checkDigits(%s) = %d", b, got)
+		}
 	}
 }

@@ -3,15 +3,25 @@ package payment
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/sportello/sportello/auth"
 )
 
-// checkNotification validates a notification's own fields.
-func checkNotification(n Notification) error {
+// checkNotification validates a notification's own fields: its validate
+// tags (the notice code) and the rules between fields.
+func (d *Desk) checkNotification(n Notification) error {
 	var v validationErrors
-	if n.PaymentID == "" && n.IUV == "" {
-		v.add("payment_id", "required", "payment_id or iuv is required")
+	if err := checkTags(d.validate, &v, n); err != nil {
+		return err
+	}
+	if n.PaymentID == "" && n.IUV == "" && strings.TrimSpace(n.NoticeCode) == "" {
+		v.add("payment_id", "required", "payment_id, iuv or notice_code is required")
+	}
+	if n.IUV != "" && n.NoticeCode != "" {
+		if c, err := ParseNoticeCode(n.NoticeCode); err == nil && c.IUV() != n.IUV {
+			v.add("iuv", "notice_code", "must be the IUV inside notice_code")
+		}
 	}
 	if !n.Status.Valid() || n.Status == StatusCreationPending {
 		v.add("status", "oneof", "must be a status the gateway reports")
@@ -22,15 +32,35 @@ func checkNotification(n Notification) error {
 	return v.err()
 }
 
+// matchRecord refuses a notification whose IUV or notice code belongs to
+// another record than p, the one it names: a misrouted receipt must not
+// complete the wrong payment.
+func matchRecord(p *Payment, n Notification) error {
+	var v validationErrors
+	if n.IUV != "" && p.IUV != "" && n.IUV != p.IUV {
+		v.add("iuv", "record", "is not the IUV of the payment named")
+	}
+	if n.NoticeCode != "" && p.NoticeCode != "" {
+		if c, err := ParseNoticeCode(n.NoticeCode); err == nil && c.String() != p.NoticeCode {
+			v.add("notice_code", "record", "is not the notice code of the payment named")
+		}
+	}
+	return v.err()
+}
+
 // ApplyNotification applies a gateway notification to the record it
-// names (by PaymentID, else by IUV) and tells whether it was Applied or
-// Ignored. Notifications may come twice, late or out of order: Decide
+// names (by PaymentID, else by IUV, else by NoticeCode) and tells whether
+// it was Applied or Ignored. Notifications may come twice, late or out of order: Decide
 // keeps a record from moving backwards and never loses a "complete" (its
 // receipt is saved with it; a later "complete" keeps the first receipt).
 // An ignored notification is logged without personal data and is not an
 // error. Only the system may apply notifications; n.Tenant, when set, must
 // be who's tenant. A malformed notification gives *ValidationError; an
-// unknown record ErrNotFound.
+// unknown record ErrNotFound; an IUV or notice code that is not the named
+// record's gives *ValidationError too. A "payment_pending" for a record still
+// creation_pending (Create's reply from the gateway was lost) completes
+// the creation as Refresh does, asking the gateway for the position so
+// that the record gets its notice code, IUV and links.
 func (d *Desk) ApplyNotification(ctx context.Context, who auth.Principal, n Notification) (*Payment, Outcome, error) {
 	if n.Tenant == "" {
 		n.Tenant = who.Tenant
@@ -38,18 +68,39 @@ func (d *Desk) ApplyNotification(ctx context.Context, who auth.Principal, n Noti
 	if err := Can(who, ActionNotify, n.Tenant, "", ""); err != nil {
 		return nil, 0, err
 	}
-	if err := checkNotification(n); err != nil {
+	if err := d.checkNotification(n); err != nil {
 		return nil, 0, err
 	}
 	var p *Payment
 	var err error
-	if n.PaymentID != "" {
+	switch {
+	case n.PaymentID != "":
 		p, err = d.store.Get(ctx, n.Tenant, n.PaymentID)
-	} else {
+	case n.IUV != "":
 		p, err = d.store.FindByIUV(ctx, n.Tenant, n.IUV)
+	default:
+		code, _ := ParseNoticeCode(n.NoticeCode) // checked above
+		p, err = d.store.FindByIUV(ctx, n.Tenant, code.IUV())
 	}
 	if err != nil {
 		return nil, 0, err
+	}
+	if err := matchRecord(p, n); err != nil {
+		return nil, 0, err
+	}
+	if p.Status == StatusCreationPending && n.Status == StatusPending {
+		// The gateway created the position but Create never recorded it
+		// (its reply was lost): record it now with its notice code, IUV and
+		// links, which the notification does not carry. The gateway
+		// returns the position it already has.
+		q, applied, err := d.openPosition(ctx, who, p)
+		if err != nil {
+			return nil, 0, err
+		}
+		if !applied {
+			return q, Ignored, nil
+		}
+		return q, Applied, nil
 	}
 	return d.applyNotification(ctx, p, n, "gateway")
 }
@@ -77,6 +128,16 @@ func (d *Desk) applyNotification(ctx context.Context, p *Payment, n Notification
 		}
 		if n.Links != (Links{}) {
 			p.Links = mergeLinks(p.Links, n.Links)
+		}
+		if p.NoticeCode == "" && n.NoticeCode != "" {
+			// A record completed before its creation was recorded learns
+			// the code it was paid with.
+			if c, err := ParseNoticeCode(n.NoticeCode); err == nil {
+				p.NoticeCode, p.IUV = c.String(), c.IUV()
+			}
+		}
+		if p.IUV == "" {
+			p.IUV = n.IUV
 		}
 		outcome = Applied
 		d.log.Info().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).
@@ -135,12 +196,11 @@ func (d *Desk) Refresh(ctx context.Context, who auth.Principal, id ID) (*Payment
 		p.Status == StatusComplete, p.Status == StatusCreationFailed:
 		return p, Ignored, nil
 	case p.Status == StatusCreationPending:
-		version := p.Version
-		q, err := d.openPosition(ctx, who, p)
+		q, applied, err := d.openPosition(ctx, who, p)
 		if err != nil {
 			return nil, 0, err
 		}
-		if q.Version == version {
+		if !applied {
 			return q, Ignored, nil
 		}
 		return q, Applied, nil
@@ -150,8 +210,9 @@ func (d *Desk) Refresh(ctx context.Context, who auth.Principal, id ID) (*Payment
 		return nil, 0, fmt.Errorf("payment: gateway: position status: %w", err)
 	}
 	n.Tenant, n.PaymentID = p.Tenant, p.ID
-	if err := checkNotification(n); err != nil {
-		return nil, 0, fmt.Errorf("payment: gateway returned an unusable status: %w", err)
+	if err := d.checkNotification(n); err != nil {
+		// Not wrapped: the caller's input was fine, the gateway is at fault.
+		return nil, 0, fmt.Errorf("payment: gateway returned an unusable status: %s", err.Error())
 	}
 	return d.applyNotification(ctx, p, n, "reconcile")
 }

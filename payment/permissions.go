@@ -11,13 +11,20 @@ type Action string
 
 // The payment actions.
 const (
-	ActionCreate         Action = "create_payment"
-	ActionView           Action = "view_payment"
+	// ActionCreate is Desk.Create.
+	ActionCreate Action = "create_payment"
+	// ActionView is Desk.Get and Desk.List.
+	ActionView Action = "view_payment"
+	// ActionRegisterManual is Desk.RegisterManual.
 	ActionRegisterManual Action = "register_manual_payment"
-	ActionRegisterStamp  Action = "register_stamp"
-	ActionCancel         Action = "cancel_payment"
-	ActionRefresh        Action = "refresh_payment"
-	ActionNotify         Action = "apply_notification"
+	// ActionRegisterStamp is Desk.RegisterStamp.
+	ActionRegisterStamp Action = "register_stamp"
+	// ActionCancel is Desk.Cancel.
+	ActionCancel Action = "cancel_payment"
+	// ActionRefresh is Desk.Refresh.
+	ActionRefresh Action = "refresh_payment"
+	// ActionNotify is Desk.ApplyNotification.
+	ActionNotify Action = "apply_notification"
 )
 
 // Actions lists every action, in the order of the permission matrix.

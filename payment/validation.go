@@ -1,6 +1,7 @@
 package payment
 
 import (
+	"errors"
 	"fmt"
 	"reflect"
 	"strings"
@@ -34,6 +35,70 @@ func RegisterValidations(v *validator.Validate) error {
 		return fmt.Errorf("payment: register %s: %w", TagNoticeCode, err)
 	}
 	return nil
+}
+
+// newValidator returns the validator the Desk runs on the validate tags of
+// its inputs: the package's and auth's tags registered, fields named in
+// snake_case as in every FieldError ("NoticeCode" is "notice_code").
+func newValidator() (*validator.Validate, error) {
+	v := validator.New(validator.WithRequiredStructEnabled())
+	if err := RegisterValidations(v); err != nil {
+		return nil, err
+	}
+	v.RegisterTagNameFunc(func(f reflect.StructField) string { return snakeCase(f.Name) })
+	return v, nil
+}
+
+// snakeCase turns an ASCII Go field name into its snake_case form,
+// keeping initialisms whole: "NoticeCode" is "notice_code", "IUV" "iuv",
+// "PaymentID" "payment_id".
+func snakeCase(name string) string {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		if c >= 'A' && c <= 'Z' {
+			prevLower := i > 0 && !(name[i-1] >= 'A' && name[i-1] <= 'Z')
+			nextLower := i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z'
+			if i > 0 && (prevLower || nextLower) {
+				b.WriteByte('_')
+			}
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// checkTags runs v on the validate tags of s and adds every failure to
+// errs, with the tag as Rule and a message that never quotes the value.
+func checkTags(v *validator.Validate, errs *validationErrors, s any) error {
+	err := v.Struct(s)
+	if err == nil {
+		return nil
+	}
+	var verrs validator.ValidationErrors
+	if !errors.As(err, &verrs) {
+		return fmt.Errorf("payment: validate: %w", err)
+	}
+	for _, fe := range verrs {
+		field := fe.Field()
+		if _, rest, ok := strings.Cut(fe.Namespace(), "."); ok && rest != "" {
+			field = rest
+		}
+		errs.add(field, fe.Tag(), tagMessage(fe.Tag()))
+	}
+	return nil
+}
+
+// tagMessage explains a failed tag in English.
+func tagMessage(tag string) string {
+	switch tag {
+	case TagNoticeCode:
+		return "must be an 18-digit pagoPA notice code with valid check digits"
+	case "required":
+		return "is required"
+	}
+	return "does not satisfy the " + tag + " rule"
 }
 
 // validateNoticeCodeField implements the noticecode tag. A NoticeCode field

@@ -95,3 +95,14 @@ func TestValidStampIdentifier(t *testing.T) {
 		}
 	}
 }
+
+func TestSnakeCase(t *testing.T) {
+	for in, want := range map[string]string{
+		"NoticeCode": "notice_code", "IUV": "iuv", "PaymentID": "payment_id",
+		"IUVCode": "iuv_code", "Status": "status", "DueAt": "due_at",
+	} {
+		if got := snakeCase(in); got != want {
+			t.Errorf("snakeCase(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

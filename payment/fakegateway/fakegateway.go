@@ -16,8 +16,11 @@ type Op string
 
 // The operations.
 const (
+	// OpCreate is CreatePosition.
 	OpCreate Op = "create"
+	// OpStatus is PositionStatus.
 	OpStatus Op = "status"
+	// OpCancel is CancelPosition.
 	OpCancel Op = "cancel"
 )
 

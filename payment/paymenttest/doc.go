@@ -3,7 +3,10 @@
 // and the payment Desk relies on — exact round-trips of every field,
 // idempotent creation under a race, optimistic versions, unique stamp
 // identifiers and notice codes, tenant isolation, filtered keyset listings,
-// the expiry listing, per-tenant sequences and the event outbox — with
+// the expiry listing, per-tenant sequences and the event outbox, and, with
+// a payment.Desk over the stores, that 50 concurrent Creates with one
+// idempotency key make one record and that Generators on several instances
+// never issue a code twice — with
 // concurrent calls spread over several stores that share one backing data
 // set, as several application instances share one database. Every adapter's
 // tests call it:

@@ -14,7 +14,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/payment"
+	"github.com/sportello/sportello/payment/fakegateway"
 )
 
 // Harness makes the stores under test.
@@ -59,6 +61,8 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OutboxSavedWithWrites", testOutbox},
 		{"OutboxUntouchedByFailedWrites", testOutboxFailedWrites},
 		{"TenantsAreIsolated", testTenants},
+		{"DeskIdempotencyRaceCreatesOnce", testDeskIdempotencyRace},
+		{"GeneratorNeverRepeatsAcrossInstances", testGeneratorAcrossInstances},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1150,4 +1154,81 @@ func testTenants(t *testing.T, k *kit) {
 	got := k.get(t, s, "t2", p.ID)
 	assert.Equal(t, "t2", got.Tenant)
 	assert.Equal(t, twin.Reason, got.Reason)
+}
+
+// testDeskIdempotencyRace makes 50 concurrent Desk.Create calls with one
+// idempotency key through two Desks on two store instances (two
+// application instances sharing the data and the payment platform), each
+// with its own Generator: exactly one record and one debt position come
+// out, and every call returns that record.
+func testDeskIdempotencyRace(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	gw := fakegateway.New(nil)
+	desks := make([]*payment.Desk, len(ss))
+	for i, s := range ss {
+		g, err := payment.NewGenerator("05", payment.StoreSequence(s, "t1", "notice"))
+		require.NoError(t, err)
+		desks[i], err = payment.New(payment.Config{Store: s, Gateway: gw, Generator: g})
+		require.NoError(t, err)
+	}
+	const n = 50
+	got := make([]payment.ID, n)
+	in := payment.NewPayment{
+		Kind: payment.KindPagoPA, Amount: dec("48.50"), Payer: "RSSMRA80A01H501U",
+		Subject: "pratica-1", Service: "svc-a", IdempotencyKey: "desk-race",
+	}
+	ok, _ := concurrently(t, n, nil, func(i int) error {
+		p, err := desks[i%len(desks)].Create(k.ctx, auth.System("t1"), in)
+		if err != nil {
+			return err
+		}
+		got[i] = p.ID
+		return nil
+	})
+	require.Equal(t, n, ok, "every call succeeds")
+	for i := range got {
+		assert.Equal(t, got[0], got[i], "call %d returned another record", i)
+	}
+	list := k.all(t, ss[1], "t1")
+	require.Len(t, list, 1, "exactly one record")
+	assert.Equal(t, payment.StatusPending, list[0].Status)
+	assert.NotEmpty(t, list[0].NoticeCode)
+	assert.Len(t, list[0].History, 2, "created once, opened once")
+	assert.Equal(t, 1, gw.Positions(), "exactly one debt position")
+	assert.Len(t, k.pending(t, ss[0], "t1"), 2, "one event per status change")
+}
+
+// testGeneratorAcrossInstances issues notice codes from three Generators
+// on three store instances, many goroutines each: no code is issued twice.
+func testGeneratorAcrossInstances(t *testing.T, k *kit) {
+	ss := k.stores(t, 3)
+	gens := make([]*payment.Generator, len(ss))
+	for i, s := range ss {
+		var err error
+		gens[i], err = payment.NewGenerator("01", payment.StoreSequence(s, "t1", "notice-01"))
+		require.NoError(t, err)
+	}
+	const goroutines, each = 24, 5
+	codes := make([][]payment.NoticeCode, goroutines)
+	ok, _ := concurrently(t, goroutines, nil, func(i int) error {
+		for range each {
+			c, err := gens[i%len(gens)].Next(k.ctx)
+			if err != nil {
+				return err
+			}
+			codes[i] = append(codes[i], c)
+		}
+		return nil
+	})
+	require.Equal(t, goroutines, ok)
+	seen := map[payment.NoticeCode]bool{}
+	for _, cs := range codes {
+		for _, c := range cs {
+			assert.False(t, seen[c], "code %s issued twice", c)
+			seen[c] = true
+			_, err := payment.ParseNoticeCode(c.String())
+			assert.NoError(t, err)
+		}
+	}
+	assert.Len(t, seen, goroutines*each)
 }
