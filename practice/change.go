@@ -81,22 +81,18 @@ func (c *change) message(vis Visibility, subject, text string, att []Attachment)
 }
 
 // skipProtocol passes a *_waiting step straight on for services without
-// protocol (4100 → 4200, 4300 → 4000).
+// protocol (4100 → 4200, 4300 → 4000), as the table allows; elsewhere it
+// does nothing.
 func (c *change) skipProtocol() {
-	if c.svc.ProtocolRequired {
-		return
-	}
 	if to, ok := Next(c.p.Status, ActionSkipProtocol, c.facts()); ok {
 		c.moveTo(ActionSkipProtocol, to, "")
 	}
 }
 
 // paymentDone moves a pratica that reached 1520 onwards (1900 up front,
-// 6000/7000 after acceptance).
+// 6000/7000 after acceptance), as the table allows; elsewhere it does
+// nothing.
 func (c *change) paymentDone() {
-	if c.p.Status != StatusPaymentSuccess {
-		return
-	}
 	if to, ok := Next(c.p.Status, ActionPaymentDone, c.facts()); ok {
 		c.moveTo(ActionPaymentDone, to, "")
 		if to == StatusPreSubmit && c.p.SubmittedAt.IsZero() {

@@ -22,8 +22,9 @@ type NewPractice struct {
 }
 
 // Create makes a draft (1000) owned by the acting citizen. The service
-// must be available and the citizen's authentication level at least the
-// service's (else ErrUnavailable).
+// must be available (else ErrUnavailable) and the citizen's
+// authentication level at least the service's (else a
+// *auth.PermissionError).
 func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPractice) (*Practice, error) {
 	if err := d.validateInput(in); err != nil {
 		return nil, err

@@ -22,14 +22,20 @@ import (
 // failed half-way. The Desk derives the keys from the pratica, so that
 // repeating a command after any failure creates no second payment.
 type Payments interface {
+	// Create creates a payment (or returns the one made with the same
+	// idempotency key).
 	Create(ctx context.Context, who auth.Principal, in payment.NewPayment) (*payment.Payment, error)
+	// Get reads a payment.
 	Get(ctx context.Context, who auth.Principal, id payment.ID) (*payment.Payment, error)
+	// RegisterManual records a payment received by hand, complete at once.
 	RegisterManual(ctx context.Context, who auth.Principal, in payment.NewManual) (*payment.Payment, error)
+	// Cancel cancels an open payment.
 	Cancel(ctx context.Context, who auth.Principal, id payment.ID) (*payment.Payment, error)
 }
 
 // ProtocolDocument is what the Desk asks the host's Registrar to register.
 type ProtocolDocument struct {
+	// Tenant is the public body whose protocol registers the document.
 	Tenant string
 	// Practice and Service name the pratica and its service.
 	Practice ID
@@ -64,6 +70,8 @@ func (f RegistrarFunc) Register(ctx context.Context, doc ProtocolDocument) (stri
 
 // Notifier delivers outbox notifications; the host implements it.
 type Notifier interface {
+	// Notify delivers n (to the owner, or to the operators enabled for
+	// n.Service); an error leaves n in the outbox.
 	Notify(ctx context.Context, n Notification) error
 }
 

@@ -43,6 +43,18 @@
 // write as the change, in an outbox the host drains with
 // DeliverNotifications.
 //
+// # Listings
+//
+// ListTab lists a citizen's pratiche by tab of the citizen area, in ID
+// order. ListOffice lists what an operator may see, filtered by office,
+// service, status (default: from 1500 up), assignment, text and last
+// status change, and sorted by submission time (the default), last status
+// change or ID, ascending or descending. Pages carry an opaque keyset
+// cursor (the sort time and ID of the last item): a listing never loads
+// more than a page, and the next page starts right after the last item
+// (a pratica whose sort time changes between two pages moves with it).
+// Iterate streams the same order for ExportCSV and Stats.
+//
 // # Storage
 //
 // A Desk keeps services and pratiche in a Store. memstore is the in-memory

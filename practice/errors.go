@@ -8,10 +8,13 @@ import (
 	"github.com/sportello/sportello/auth"
 )
 
-// Category sentinels. Every error the package returns matches one of them
-// (or auth.ErrForbidden, through *auth.PermissionError) via errors.Is; typed
-// errors carry the detail. Error strings never carry personal data (no
-// codice fiscale, name or form data).
+// Category sentinels. Every error the package itself makes matches one of
+// them (or auth.ErrForbidden, through *auth.PermissionError) via
+// errors.Is; typed errors carry the detail. Errors of what the Desk calls
+// pass through unchanged: the payment package's (payment.ErrConflict,
+// payment.ErrValidation, ...), the host's Registrar's, and context
+// errors. Error strings never carry personal data (no codice fiscale,
+// name or form data).
 var (
 	// ErrNotFound: the pratica or service does not exist in the caller's
 	// tenant. A record of another tenant is reported as not found.
@@ -26,8 +29,10 @@ var (
 	// *TransitionError.
 	ErrInvalidTransition = errors.New("practice: invalid transition")
 	// ErrUnavailable: the service does not take new pratiche (suspended,
-	// scheduled, cancelled), or the citizen's authentication level is
-	// below the service's.
+	// private, scheduled, cancelled), or the Desk lacks what the command
+	// needs (Config.Payments, Config.Registrar). A citizen whose
+	// authentication level is below the service's gets a
+	// *auth.PermissionError instead.
 	ErrUnavailable = errors.New("practice: service unavailable")
 )
 
@@ -48,6 +53,7 @@ type FieldError struct {
 // ValidationError lists every invalid field of one input. It matches
 // ErrValidation.
 type ValidationError struct {
+	// Fields lists the invalid fields, in the order checked.
 	Fields []FieldError
 }
 

@@ -3,6 +3,7 @@ package practice_test
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -134,4 +135,56 @@ func ExampleNext() {
 	// Output:
 	// complete_waiting_document true Accettata (in attesa di protocollo)
 	// false
+}
+
+// The back-office list, newest submission first, two per page: the
+// cursor of a page leads to the next.
+func ExampleDesk_ListOffice() {
+	ctx := context.Background()
+	clock := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
+	desk, err := practice.New(practice.Config{
+		Store: memstore.New(),
+		Now:   func() time.Time { clock = clock.Add(time.Minute); return clock },
+	})
+	if err != nil {
+		panic(err)
+	}
+	admin, citizen, operator := exampleActors()
+	if _, err := desk.CreateService(ctx, admin, practice.Service{
+		ID: "bonus", Name: "Bonus famiglie", Office: "servizi-sociali", Status: practice.ServiceAvailable,
+		Workflow: practice.WorkflowApproval, Payment: practice.PaymentNone,
+	}); err != nil {
+		panic(err)
+	}
+	var ids []practice.ID
+	name := map[practice.ID]string{}
+	for _, n := range []string{"first", "second", "third"} {
+		p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "bonus"})
+		ids = append(ids, p.ID)
+		name[p.ID] = n
+	}
+	for _, i := range []int{1, 2, 0} { // sent in another order than made
+		if _, err := desk.Submit(ctx, citizen, ids[i]); err != nil {
+			panic(err)
+		}
+	}
+	q := practice.OfficeQuery{Sort: practice.SortSubmitted, Desc: true}
+	cursor := ""
+	for {
+		page, err := desk.ListOffice(ctx, operator, q, cursor, 2)
+		if err != nil {
+			panic(err)
+		}
+		for _, p := range page.Items {
+			fmt.Println(name[p.ID], "sent at", p.SubmittedAt.Format("15:04"))
+		}
+		if page.Next == "" {
+			break
+		}
+		cursor = page.Next
+	}
+	// Output:
+	// first sent at 09:07
+	// third sent at 09:06
+	// second sent at 09:05
 }

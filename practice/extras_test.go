@@ -2,6 +2,8 @@ package practice_test
 
 import (
 	"bytes"
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -135,5 +137,100 @@ func TestCitizenDoesNotLearnOfInternalNotesFromTheHistory(t *testing.T) {
 	staff := f.must(f.desk.Get(f.ctx, f.act.enabled, p.ID))
 	if len(staff.Messages) != 1 || staff.Payments[len(staff.Payments)-1].Status != payment.StatusComplete {
 		t.Fatalf("staff view: %+v", staff.Messages)
+	}
+}
+
+// TestOfficeListSortsAndPagesInEveryOrder: the back-office list is sorted
+// by submission time by default, or by last status change or ID, in
+// either direction, and pages through it with cursors that belong to one
+// order only.
+func TestOfficeListSortsAndPagesInEveryOrder(t *testing.T) {
+	f := newFixture(t, baseService())
+	a, d, ctx := f.act, f.desk, f.ctx
+	// Drafts created in order a, b, c, d; sent in the order c, a, d, b;
+	// then b and c change status again, b last.
+	var drafts []practice.ID
+	for range 4 {
+		drafts = append(drafts, f.draft().ID)
+	}
+	pa, pb, pc, pd := drafts[0], drafts[1], drafts[2], drafts[3]
+	for _, id := range []practice.ID{pc, pa, pd, pb} {
+		f.must(d.Submit(ctx, a.owner, id))
+	}
+	f.must(d.Acquire(ctx, a.system, pc))
+	f.must(d.Acquire(ctx, a.system, pb))
+	// A note keeps the status: it must not count as a change.
+	f.must(d.SendMessage(ctx, a.enabled, pa, practice.MessageInput{Text: "x", Internal: true}))
+
+	walk := func(q practice.OfficeQuery) []practice.ID {
+		t.Helper()
+		var got []practice.ID
+		cursor := ""
+		for range 10 {
+			pg, err := d.ListOffice(ctx, a.enabled, q, cursor, 3)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, p := range pg.Items {
+				got = append(got, p.ID)
+			}
+			if pg.Next == "" {
+				return got
+			}
+			cursor = pg.Next
+		}
+		t.Fatal("listing does not end")
+		return nil
+	}
+	rev := func(ids ...practice.ID) []practice.ID {
+		slices.Reverse(ids)
+		return ids
+	}
+	cases := []struct {
+		q    practice.OfficeQuery
+		want []practice.ID
+	}{
+		{practice.OfficeQuery{}, []practice.ID{pc, pa, pd, pb}},
+		{practice.OfficeQuery{Desc: true}, rev(pc, pa, pd, pb)},
+		{practice.OfficeQuery{Sort: practice.SortLastChange}, []practice.ID{pa, pd, pc, pb}},
+		{practice.OfficeQuery{Sort: practice.SortLastChange, Desc: true}, rev(pa, pd, pc, pb)},
+		{practice.OfficeQuery{Sort: practice.SortID}, []practice.ID{pa, pb, pc, pd}},
+		{practice.OfficeQuery{Sort: practice.SortID, Desc: true}, rev(pa, pb, pc, pd)},
+	}
+	for _, c := range cases {
+		if got := walk(c.q); !slices.Equal(got, c.want) {
+			t.Errorf("sort %s desc=%v: %v, want %v", c.q.Sort, c.q.Desc, got, c.want)
+		}
+		var streamed []practice.ID
+		for p, err := range d.Iterate(ctx, a.enabled, c.q) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			streamed = append(streamed, p.ID)
+		}
+		if !slices.Equal(streamed, c.want) {
+			t.Errorf("Iterate sort %s desc=%v: %v, want %v", c.q.Sort, c.q.Desc, streamed, c.want)
+		}
+	}
+	// A cursor belongs to the order that made it.
+	pg, err := d.ListOffice(ctx, a.enabled, practice.OfficeQuery{}, "", 1)
+	if err != nil || pg.Next == "" {
+		t.Fatalf("first page: %v", err)
+	}
+	for _, q := range []practice.OfficeQuery{{Desc: true}, {Sort: practice.SortLastChange}, {Sort: practice.SortID}} {
+		if _, err := d.ListOffice(ctx, a.enabled, q, pg.Next, 1); !errors.Is(err, practice.ErrValidation) {
+			t.Errorf("cursor of another order accepted by sort %s desc=%v: %v", q.Sort, q.Desc, err)
+		}
+	}
+	if _, err := d.ListTab(ctx, a.owner, practice.TabPending, pg.Next, 1); !errors.Is(err, practice.ErrValidation) {
+		t.Errorf("office cursor accepted by the citizen list: %v", err)
+	}
+	if _, err := d.ListOffice(ctx, a.enabled, practice.OfficeQuery{Sort: practice.SortKey(9)}, "", 1); !errors.Is(err, practice.ErrValidation) {
+		t.Errorf("unknown sort key: %v", err)
+	}
+	for _, k := range []practice.SortKey{practice.SortSubmitted, practice.SortLastChange, practice.SortID} {
+		if back, ok := practice.ParseSortKey(k.String()); !ok || back != k {
+			t.Errorf("sort key %d does not round-trip", k)
+		}
 	}
 }

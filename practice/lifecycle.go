@@ -108,11 +108,17 @@ func (s *Service) Facts() Facts {
 // an action allowed in From that keeps the status. StatusNone as From is
 // the creation; as To the deletion.
 type Transition struct {
-	From   Status
+	// From is the source status (StatusNone: creation).
+	From Status
+	// Action is what moves the pratica.
 	Action Action
-	To     Status
-	When   Facts
-	Any    Facts
+	// To is the target status (StatusNone: deletion).
+	To Status
+	// When are the facts that must all hold.
+	When Facts
+	// Any are facts of which at least one must hold (none: no condition).
+	Any Facts
+	// Unless are the facts of which none may hold.
 	Unless Facts
 }
 
@@ -166,7 +172,11 @@ func buildTransitions() []Transition {
 		{From: StatusSubmitted, Action: ActionTakeInCharge, To: StatusPending, When: FactApproval, Unless: FactProtocol},
 		{From: StatusRegistered, Action: ActionTakeInCharge, To: StatusPending, When: FactApproval},
 
-		// Integrations.
+		// Integrations. The reference also lists 4300→4500, 4400→4000
+		// and 4500→4000 without naming the action that makes them: the
+		// last two are the manual status change (below); 4300→4500 has no
+		// action here, since an answer waiting for protocol (4300) is
+		// registered (→4400) and then taken in charge (→4500).
 		{From: StatusPending, Action: ActionRequestIntegration, To: StatusRequestIntegration, When: FactIntegrationAllowed},
 		{From: StatusRequestIntegration, Action: ActionRegisterProtocol, To: StatusDraftForIntegration, When: FactProtocol},
 		{From: StatusRequestIntegration, Action: ActionSkipProtocol, To: StatusDraftForIntegration, Unless: FactProtocol},

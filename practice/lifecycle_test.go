@@ -15,17 +15,38 @@ func TestStatusNamesLabelsAndFinality(t *testing.T) {
 	}{
 		{StatusDraft, "draft", "Bozza", "Draft", false},
 		{StatusPaymentPending, "payment_pending", "In attesa di pagamento", "Waiting for payment", false},
+		{StatusPaymentOutcomePending, "payment_outcome_pending", "In attesa dell'esito di pagamento", "Waiting for the payment outcome", false},
+		{StatusPaymentSuccess, "payment_success", "Pagamento avvenuto con successo", "Payment successful", false},
+		{StatusPaymentError, "payment_error", "Pagamento rifiutato", "Payment refused", false},
 		{StatusPreSubmit, "pre_submit", "Inviata", "Sent", false},
 		{StatusSubmitted, "submitted", "Acquisita", "Acquired", false},
 		{StatusRegistered, "registered", "Protocollata", "Registered", false},
+		{StatusPending, "pending", "Presa in carico", "Taken in charge", false},
+		{StatusRequestIntegration, "request_integration", "Richiesta integrazioni", "Integration requested", false},
+		{StatusDraftForIntegration, "draft_for_integration", "In attesa di integrazioni", "Waiting for integrations", false},
+		{StatusSubmittedAfterIntegration, "submitted_after_integration", "Integrazioni concluse", "Integrations sent", false},
+		{StatusRegisteredAfterIntegration, "registered_after_integration", "Integrazioni protocollate", "Integrations registered", false},
 		{StatusPendingAfterIntegration, "pending_after_integration", "Presa in carico in seguito a integrazioni", "Taken in charge after integrations", false},
 		{StatusCompleteWaitingDocument, "complete_waiting_document", "Accettata (in attesa di protocollo)", "Accepted (outcome being registered)", false},
 		{StatusComplete, "complete", "Accettata", "Accepted", true},
+		{StatusCancelledWaitingDocument, "cancelled_waiting_document", "Rifiutata (in attesa di protocollo)", "Rejected (outcome being registered)", false},
 		{StatusCancelled, "cancelled", "Rifiutata", "Rejected", true},
 		{StatusWithdrawn, "withdrawn", "Ritirata", "Withdrawn", true},
 		{StatusRevoked, "revoked", "Annullata", "Revoked", true},
 	}
+	// The platform's codes, as reference/practice.md lists them.
+	codes := map[string]int{"draft": 1000, "payment_pending": 1500, "payment_outcome_pending": 1510,
+		"payment_success": 1520, "payment_error": 1530, "pre_submit": 1900, "submitted": 2000, "registered": 3000,
+		"pending": 4000, "request_integration": 4100, "draft_for_integration": 4200, "submitted_after_integration": 4300,
+		"registered_after_integration": 4400, "pending_after_integration": 4500, "complete_waiting_document": 6000,
+		"complete": 7000, "cancelled_waiting_document": 8000, "cancelled": 9000, "withdrawn": 20000, "revoked": 50000}
+	if len(cases) != len(Statuses()) {
+		t.Fatalf("%d cases for %d statuses: every status must be checked", len(cases), len(Statuses()))
+	}
 	for _, c := range cases {
+		if int(c.s) != codes[c.name] {
+			t.Errorf("%s has code %d, want %d", c.name, int(c.s), codes[c.name])
+		}
 		if c.s.String() != c.name || c.s.Label("it") != c.it || c.s.Label("en") != c.en || c.s.IsFinal() != c.final {
 			t.Errorf("%d: %q %q %q %v", int(c.s), c.s.String(), c.s.Label("it"), c.s.Label("en"), c.s.IsFinal())
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"iter"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,7 +13,7 @@ import (
 
 // Page is one page of a listing.
 type Page struct {
-	// Items are the pratiche of the page, ordered by ID.
+	// Items are the pratiche of the page, in the listing's order.
 	Items []*Practice
 	// Next is the cursor of the following page; empty on the last page.
 	Next string
@@ -23,19 +24,46 @@ const (
 	maxLimit     = 500
 )
 
-func encodeCursor(id ID) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("p:" + string(id)))
+// errCursor is the error of a cursor that no listing of this kind and
+// order returned.
+func errCursor() error {
+	return &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by this listing"}}}
 }
 
-func decodeCursor(c string) (ID, error) {
+// A cursor is base64 of "<order>|<unix microseconds, empty for the zero
+// time>|<ID>", where order names the listing's order ("p" for the
+// citizen's listings, "<sort>:<asc|desc>" for the office's), so that a
+// cursor is refused by a listing of another order.
+func encodeCursor(order string, pos Position) string {
+	at := ""
+	if !pos.At.IsZero() {
+		at = strconv.FormatInt(pos.At.UnixMicro(), 10)
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(order + "|" + at + "|" + string(pos.ID)))
+}
+
+func decodeCursor(order, c string) (Position, error) {
 	if c == "" {
-		return "", nil
+		return Position{}, nil
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) < 3 || string(b[:2]) != "p:" {
-		return "", &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by a listing"}}}
+	if err != nil {
+		return Position{}, errCursor()
 	}
-	return ID(b[2:]), nil
+	parts := strings.SplitN(string(b), "|", 3)
+	if len(parts) != 3 || parts[0] != order || parts[2] == "" {
+		return Position{}, errCursor()
+	}
+	var pos Position
+	if parts[1] != "" {
+		us, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return Position{}, errCursor()
+		}
+		pos.At = time.UnixMicro(us).UTC()
+	}
+	pos.ID = ID(parts[2])
+	return pos, nil
 }
 
 func clampLimit(limit int) int {
@@ -45,11 +73,15 @@ func clampLimit(limit int) int {
 	return min(limit, maxLimit)
 }
 
+// lister reads one batch of a listing after a position.
+type lister func(after Position, limit int) ([]*Practice, error)
+
 // page reads from list until it has one more matching item than needed
 // (to know whether a next page exists) or list is exhausted. keep, when
-// not nil, filters items the store cannot.
-func page(who auth.Principal, cursor string, limit int, keep func(*Practice) bool, list func(after ID, limit int) ([]*Practice, error)) (Page, error) {
-	after, err := decodeCursor(cursor)
+// not nil, filters items the store cannot; pos gives an item's position
+// in the listing's order, which order names in the cursor.
+func page(who auth.Principal, order, cursor string, limit int, pos func(*Practice) Position, keep func(*Practice) bool, list lister) (Page, error) {
+	after, err := decodeCursor(order, cursor)
 	if err != nil {
 		return Page{}, err
 	}
@@ -68,18 +100,21 @@ func page(who auth.Principal, cursor string, limit int, keep func(*Practice) boo
 		if len(batch) < limit+1 {
 			break
 		}
-		after = batch[len(batch)-1].ID
+		after = pos(batch[len(batch)-1])
 	}
 	var pg Page
 	if len(items) > limit {
 		items = items[:limit]
-		pg.Next = encodeCursor(items[limit-1].ID)
+		pg.Next = encodeCursor(order, pos(items[limit-1]))
 	}
 	for _, p := range items {
 		pg.Items = append(pg.Items, forCaller(who, p))
 	}
 	return pg, nil
 }
+
+// idPosition is the position of a pratica in a listing ordered by ID.
+func idPosition(p *Practice) Position { return Position{ID: p.ID} }
 
 // Tab is one of the citizen area's tabs.
 type Tab string
@@ -136,8 +171,8 @@ func (d *Desk) ListTab(ctx context.Context, who auth.Principal, tab Tab, cursor 
 	} else if f.Statuses = TabStatuses(tab); f.Statuses == nil {
 		return Page{}, &ValidationError{Fields: []FieldError{{Field: "tab", Rule: "oneof", Message: "is not a tab of the citizen area"}}}
 	}
-	return page(who, cursor, limit, nil, func(after ID, n int) ([]*Practice, error) {
-		return d.store.ListForCitizen(ctx, who.Tenant, f, after, n)
+	return page(who, "p", cursor, limit, idPosition, nil, func(after Position, n int) ([]*Practice, error) {
+		return d.store.ListForCitizen(ctx, who.Tenant, f, after.ID, n)
 	})
 }
 
@@ -159,42 +194,46 @@ type OfficeQuery struct {
 	// ChangedFrom and ChangedTo keep the pratiche whose last status change
 	// is in [ChangedFrom, ChangedTo); zero bounds are open.
 	ChangedFrom, ChangedTo time.Time
+	// Sort chooses the order: submission time (the default), last status
+	// change or ID; ties are broken by ID. Desc reverses the order.
+	Sort SortKey
+	Desc bool
 }
 
-// matches applies the filters of q the store does not.
+// matches applies the filter of q the store does not (the text query).
 func (q OfficeQuery) matches(p *Practice) bool {
-	if q.Text != "" {
-		t := strings.ToUpper(q.Text)
-		if !strings.Contains(strings.ToUpper(string(p.ID)), t) && !strings.Contains(p.Owner.FiscalCode, t) &&
-			!strings.Contains(strings.ToUpper(p.ProtocolNumber), t) {
-			return false
-		}
+	if q.Text == "" {
+		return true
 	}
-	if !q.ChangedFrom.IsZero() || !q.ChangedTo.IsZero() {
-		c := p.LastStatusChange()
-		if !q.ChangedFrom.IsZero() && c.Before(q.ChangedFrom) || !q.ChangedTo.IsZero() && !c.Before(q.ChangedTo) {
-			return false
-		}
-	}
-	return true
+	t := strings.ToUpper(q.Text)
+	return strings.Contains(strings.ToUpper(string(p.ID)), t) || strings.Contains(p.Owner.FiscalCode, t) ||
+		strings.Contains(strings.ToUpper(p.ProtocolNumber), t)
 }
 
-func (q OfficeQuery) filtered() bool {
-	return q.Text != "" || !q.ChangedFrom.IsZero() || !q.ChangedTo.IsZero()
+// order names q's order in its cursors.
+func (q OfficeQuery) order() string {
+	if q.Desc {
+		return q.Sort.String() + ":desc"
+	}
+	return q.Sort.String() + ":asc"
 }
 
 // ListOffice lists the pratiche the acting operator may see (services
-// enabled or offices belonged to; administrators see all) matching q.
+// enabled or offices belonged to; administrators see all) matching q, in
+// q's order. cursor is "" for the first page, else the Next of the
+// previous page of the same query (a cursor of another order is refused
+// with ErrValidation).
 func (d *Desk) ListOffice(ctx context.Context, who auth.Principal, q OfficeQuery, cursor string, limit int) (Page, error) {
 	f, empty, err := d.officeFilter(ctx, who, q)
 	if err != nil || empty {
 		return Page{}, err
 	}
 	var keep func(*Practice) bool
-	if q.filtered() {
+	if q.Text != "" {
 		keep = q.matches
 	}
-	return page(who, cursor, limit, keep, func(after ID, n int) ([]*Practice, error) {
+	pos := func(p *Practice) Position { return PositionOf(p, q.Sort) }
+	return page(who, q.order(), cursor, limit, pos, keep, func(after Position, n int) ([]*Practice, error) {
 		return d.store.ListForOffice(ctx, who.Tenant, f, after, n)
 	})
 }
@@ -205,7 +244,11 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 	if !who.IsOperator() && !who.IsSystem() {
 		return OfficeFilter{}, false, &auth.PermissionError{Action: "practice.list_office", Missing: "operator"}
 	}
-	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned}
+	if !q.Sort.Valid() {
+		return OfficeFilter{}, false, &ValidationError{Fields: []FieldError{{Field: "sort", Rule: "oneof", Message: "must be one of: submitted last_change id"}}}
+	}
+	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned,
+		ChangedFrom: q.ChangedFrom, ChangedTo: q.ChangedTo, Sort: q.Sort, Desc: q.Desc}
 	if len(f.Statuses) == 0 {
 		for _, s := range Statuses() {
 			if s >= StatusPaymentPending {
@@ -232,7 +275,7 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 	return f, false, nil
 }
 
-// Iterate streams every pratica matching q that who may see, in ID order,
+// Iterate streams every pratica matching q that who may see, in q's order,
 // reading the store a page at a time (for exports and statistics). It
 // stops at the first error, which it yields.
 func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) iter.Seq2[*Practice, error] {
@@ -245,7 +288,7 @@ func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) i
 		if empty {
 			return
 		}
-		var after ID
+		var after Position
 		for {
 			batch, err := d.store.ListForOffice(ctx, who.Tenant, f, after, iteratePage)
 			if err != nil {
@@ -260,7 +303,7 @@ func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) i
 			if len(batch) < iteratePage {
 				return
 			}
-			after = batch[len(batch)-1].ID
+			after = PositionOf(batch[len(batch)-1], q.Sort)
 		}
 	}
 }

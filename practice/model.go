@@ -176,8 +176,8 @@ const (
 // ServiceStatus says whether a service takes new pratiche.
 type ServiceStatus string
 
-// The service statuses. Only available services (and, for their
-// operators' tests, private ones) accept new pratiche.
+// The service statuses. Only available services accept new pratiche;
+// pratiche already made go on whatever the service's status.
 const (
 	ServiceAvailable ServiceStatus = "available"
 	ServiceSuspended ServiceStatus = "suspended"
@@ -475,7 +475,9 @@ type ProtocolRecord struct {
 // Practice is a citizen's application ("pratica") to a service: the
 // aggregate every command loads, changes and saves as one.
 type Practice struct {
-	ID     ID
+	// ID is unique within the tenant.
+	ID ID
+	// Tenant is the public body the pratica is addressed to.
 	Tenant string
 	// Service is the service's ID.
 	Service string

@@ -45,8 +45,11 @@ func (d *Desk) Assign(ctx context.Context, who auth.Principal, id ID, office, op
 	if office == "" {
 		errs.add("office", "required", "is required")
 	}
-	if len(office) > 100 || len(operator) > 100 {
+	if len(office) > 100 {
 		errs.add("office", "max", "must be at most 100")
+	}
+	if len(operator) > 100 {
+		errs.add("operator", "max", "must be at most 100")
 	}
 	if err := errs.err(); err != nil {
 		return nil, err

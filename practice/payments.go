@@ -317,6 +317,9 @@ func (d *Desk) ApplyPaymentOutcome(ctx context.Context, who auth.Principal, id I
 // RequestStampDuty asks the citizen to pay stamp duty ("imposta di
 // bollo") digitally (enabled operator; 4000, 4500; the status does not
 // change). The payment package's configured stamp duty amount applies.
+// While a stamp duty payment of the pratica is still open, the call
+// returns the pratica unchanged: repeating it (after a lost answer, say)
+// never asks twice.
 func (d *Desk) RequestStampDuty(ctx context.Context, who auth.Principal, id ID) (*Practice, error) {
 	c, err := d.load(ctx, who, id, ActionRequestStampDuty)
 	if err != nil {
@@ -325,6 +328,11 @@ func (d *Desk) RequestStampDuty(ctx context.Context, who auth.Principal, id ID) 
 	to, err := step(c.p, ActionRequestStampDuty, c.facts())
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range c.p.Payments {
+		if r.Purpose == PurposeStampDuty && openPayment(r.Status) {
+			return forCaller(who, c.p), nil
+		}
 	}
 	if err := c.createPayment(ctx, payment.KindStampDigital, PurposeStampDuty, decimal.Zero); err != nil {
 		return nil, err

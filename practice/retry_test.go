@@ -18,9 +18,9 @@ import (
 var errInjected = errors.New("injected failure")
 
 // injector fails the failAt-th call it sees (counting from 1 once armed).
-// In "after" mode the calls that have an effect outside the practice store
-// (payments, gateway, registrar) fail after doing their work, as when the
-// answer is lost on the way back.
+// In "after" mode the calls that write (the practice store's Create and
+// Update, payments, gateway, registrar) fail after doing their work, as
+// when the answer is lost on the way back from a commit.
 type injector struct {
 	mu     sync.Mutex
 	armed  bool
@@ -101,7 +101,7 @@ func (s flakyPracticeStore) Create(ctx context.Context, p *practice.Practice, n 
 		p  *practice.Practice
 		ok bool
 	}
-	r, err := call(s.in, false, func() (res, error) {
+	r, err := call(s.in, true, func() (res, error) {
 		p, ok, err := s.Store.Create(ctx, p, n)
 		return res{p, ok}, err
 	})
@@ -111,7 +111,7 @@ func (s flakyPracticeStore) Get(ctx context.Context, tenant string, id practice.
 	return call(s.in, false, func() (*practice.Practice, error) { return s.Store.Get(ctx, tenant, id) })
 }
 func (s flakyPracticeStore) Update(ctx context.Context, p *practice.Practice, n []practice.Notification) error {
-	return call0(s.in, false, func() error { return s.Store.Update(ctx, p, n) })
+	return call0(s.in, true, func() error { return s.Store.Update(ctx, p, n) })
 }
 
 type flakyPaymentStore struct {
@@ -124,7 +124,7 @@ func (s flakyPaymentStore) Create(ctx context.Context, p *payment.Payment, ev []
 		p  *payment.Payment
 		ok bool
 	}
-	r, err := call(s.in, false, func() (res, error) {
+	r, err := call(s.in, true, func() (res, error) {
 		p, ok, err := s.Store.Create(ctx, p, ev)
 		return res{p, ok}, err
 	})
@@ -134,7 +134,7 @@ func (s flakyPaymentStore) Get(ctx context.Context, tenant string, id payment.ID
 	return call(s.in, false, func() (*payment.Payment, error) { return s.Store.Get(ctx, tenant, id) })
 }
 func (s flakyPaymentStore) Update(ctx context.Context, p *payment.Payment, ev []payment.Event) error {
-	return call0(s.in, false, func() error { return s.Store.Update(ctx, p, ev) })
+	return call0(s.in, true, func() error { return s.Store.Update(ctx, p, ev) })
 }
 
 type flakyGateway struct {
@@ -238,7 +238,8 @@ func (f *fixture) outcome(id practice.ID) outcome {
 // TestCrossAggregateCommandsConvergeAfterAnyFailure fails, in turn, every
 // call a command makes to the practice store, the payments desk, the
 // payment store, the gateway and the registrar (before the call does its
-// work, and for external calls also after), then repeats the command: the
+// work, and for writes also after it, the answer lost), then repeats the
+// command: the
 // final state must equal the state of a run without failures, with no
 // duplicate payment, history entry, message, notification or protocol
 // registration.
@@ -306,7 +307,10 @@ func TestCrossAggregateCommandsConvergeAfterAnyFailure(t *testing.T) {
 					if !errors.Is(first, errInjected) {
 						t.Fatalf("fail at %d: unexpected error %v", failAt, first)
 					}
-					if err := sc.cmd(f, p); err != nil {
+					// After a lost answer the first call may have done
+					// everything: the repeat then finds the pratica moved on
+					// and is refused by the lifecycle, writing nothing.
+					if err := sc.cmd(f, p); err != nil && !(after && errors.Is(err, practice.ErrInvalidTransition)) {
 						return outcome{}, calls, fmt.Errorf("repeat after failure at call %d (after=%v): %w", failAt, after, err)
 					}
 				}

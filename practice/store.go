@@ -1,6 +1,9 @@
 package practice
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Store keeps services, pratiche and the notification outbox. It is the
 // union of narrow interfaces so that an adapter can be written, and tested,
@@ -77,8 +80,13 @@ type PracticeStore interface {
 	// pagination: pass the last ID of a page as after for the next).
 	ListForCitizen(ctx context.Context, tenant string, f CitizenFilter, after ID, limit int) ([]*Practice, error)
 	// ListForOffice returns up to limit pratiche of the tenant matching f
-	// with ID greater than after, ordered by ID ascending.
-	ListForOffice(ctx context.Context, tenant string, f OfficeFilter, after ID, limit int) ([]*Practice, error)
+	// that come after the position after in the order f.Sort and f.Desc
+	// choose (keyset pagination: pass PositionOf(last item, f.Sort) as
+	// after for the next page; the zero Position starts at the
+	// beginning). Ties of the sort time are broken by ID in the same
+	// direction, so the order is total and a page never repeats or skips
+	// a pratica that did not change in between.
+	ListForOffice(ctx context.Context, tenant string, f OfficeFilter, after Position, limit int) ([]*Practice, error)
 }
 
 // CitizenScope says which of a citizen's pratiche a listing returns.
@@ -133,12 +141,100 @@ type OfficeFilter struct {
 	// Unassigned keeps the pratiche without an assigned operator
 	// (Assignee == ""). Ignored when Assignee is set.
 	Unassigned bool
+	// ChangedFrom and ChangedTo keep the pratiche whose last status change
+	// (Practice.LastStatusChange) is in [ChangedFrom, ChangedTo); a zero
+	// bound is open.
+	ChangedFrom, ChangedTo time.Time
+	// Sort chooses the order (default SortSubmitted); Desc reverses it.
+	Sort SortKey
+	Desc bool
 }
 
 // Reach is the set of services and offices an operator works on.
 type Reach struct {
+	// Services are the IDs of the services the operator is enabled for.
 	Services []string
-	Offices  []string
+	// Offices are the IDs of the offices the operator belongs to.
+	Offices []string
+}
+
+// SortKey chooses the order of an office listing. Every order ends with
+// the pratica's ID, so that it is total.
+type SortKey uint8
+
+// The sort keys.
+const (
+	// SortSubmitted orders by submission time (Practice.SubmittedAt; a
+	// pratica not yet sent has the zero time, so it comes first in
+	// ascending order), then by ID. The default.
+	SortSubmitted SortKey = iota
+	// SortLastChange orders by the time of the last status change
+	// (Practice.LastStatusChange), then by ID.
+	SortLastChange
+	// SortID orders by ID only.
+	SortID
+)
+
+var sortNames = [...]string{SortSubmitted: "submitted", SortLastChange: "last_change", SortID: "id"}
+
+// String returns "submitted", "last_change" or "id".
+func (k SortKey) String() string {
+	if int(k) < len(sortNames) {
+		return sortNames[k]
+	}
+	return "unknown"
+}
+
+// Valid reports whether k is one of the sort keys.
+func (k SortKey) Valid() bool { return int(k) < len(sortNames) }
+
+// ParseSortKey returns the sort key named name (as String returns it), or
+// false.
+func ParseSortKey(name string) (SortKey, bool) {
+	for i, n := range sortNames {
+		if n == name {
+			return SortKey(i), true
+		}
+	}
+	return 0, false
+}
+
+// Position is a place in an ordered office listing: the sort time and the
+// ID of a pratica. The zero Position (empty ID) is the beginning.
+type Position struct {
+	// At is the pratica's sort time under the listing's SortKey (zero for
+	// SortID).
+	At time.Time
+	// ID is the pratica's ID; empty means the beginning of the listing.
+	ID ID
+}
+
+// SortTime returns p's sort time under k: SubmittedAt for SortSubmitted,
+// LastStatusChange for SortLastChange, the zero time for SortID. Stores
+// compare these times at microsecond precision, as the Desk writes them.
+func SortTime(p *Practice, k SortKey) time.Time {
+	switch k {
+	case SortSubmitted:
+		return p.SubmittedAt
+	case SortLastChange:
+		return p.LastStatusChange()
+	}
+	return time.Time{}
+}
+
+// PositionOf returns p's Position in a listing ordered by k.
+func PositionOf(p *Practice, k SortKey) Position {
+	return Position{At: SortTime(p, k), ID: p.ID}
+}
+
+// Before reports whether a pratica at position a comes before one at b in
+// a listing in ascending order (by time, then ID); stores and the kit use
+// it to state the order. The zero Position is not special here.
+func (a Position) Before(b Position) bool {
+	if !a.At.Equal(b.At) {
+		return a.At.Before(b.At)
+	}
+	return a.ID < b.ID
 }
 
 // Outbox keeps the notifications saved with the changes that caused them

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/sportello/sportello/practice"
 )
@@ -234,23 +235,48 @@ func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.Ci
 }
 
 // ListForOffice implements practice.PracticeStore.
-func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.ID, limit int) ([]*practice.Practice, error) {
-	return s.list(ctx, tenant, after, limit, func(p *practice.Practice) bool {
-		if f.Visible != nil && !slices.Contains(f.Visible.Services, p.Service) &&
-			(p.Office == "" || !slices.Contains(f.Visible.Offices, p.Office)) {
-			return false
+func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.Position, limit int) ([]*practice.Practice, error) {
+	if !f.Sort.Valid() {
+		return nil, errSort
+	}
+	if err := live(ctx); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	after.At = after.At.Truncate(time.Microsecond)
+	// less orders positions as the listing asks.
+	less := func(a, b practice.Position) bool {
+		if f.Desc {
+			return b.Before(a)
 		}
-		switch {
-		case f.Office != "" && p.Office != f.Office,
-			f.Service != "" && p.Service != f.Service,
-			len(f.Services) > 0 && !slices.Contains(f.Services, p.Service),
-			len(f.Statuses) > 0 && !slices.Contains(f.Statuses, p.Status),
-			f.Assignee != "" && p.Assignee != f.Assignee,
-			f.Assignee == "" && f.Unassigned && p.Assignee != "":
-			return false
+		return a.Before(b)
+	}
+	type item struct {
+		p   *practice.Practice
+		pos practice.Position
+	}
+	var out []item
+	for k, p := range s.practices {
+		if k.tenant != tenant || !officeMatch(f, p) {
+			continue
 		}
-		return true
-	})
+		pos := practice.PositionOf(p, f.Sort)
+		pos.At = pos.At.Truncate(time.Microsecond)
+		if after.ID != "" && !less(after, pos) {
+			continue
+		}
+		out = append(out, item{p, pos})
+	}
+	sort.Slice(out, func(i, j int) bool { return less(out[i].pos, out[j].pos) })
+	if limit >= 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	res := make([]*practice.Practice, len(out))
+	for i, it := range out {
+		res[i] = it.p.Clone()
+	}
+	return res, nil
 }
 
 func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limit int, keep func(*practice.Practice) bool) ([]*practice.Practice, error) {
@@ -273,6 +299,33 @@ func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limi
 		out[i] = p.Clone()
 	}
 	return out, nil
+}
+
+// errSort reports a sort key the store does not know.
+var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "sort", Rule: "oneof", Message: "is not a known sort key"}}}
+
+// officeMatch reports whether p matches every set field of f.
+func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
+	if f.Visible != nil && !slices.Contains(f.Visible.Services, p.Service) &&
+		(p.Office == "" || !slices.Contains(f.Visible.Offices, p.Office)) {
+		return false
+	}
+	switch {
+	case f.Office != "" && p.Office != f.Office,
+		f.Service != "" && p.Service != f.Service,
+		len(f.Services) > 0 && !slices.Contains(f.Services, p.Service),
+		len(f.Statuses) > 0 && !slices.Contains(f.Statuses, p.Status),
+		f.Assignee != "" && p.Assignee != f.Assignee,
+		f.Assignee == "" && f.Unassigned && p.Assignee != "":
+		return false
+	}
+	if !f.ChangedFrom.IsZero() || !f.ChangedTo.IsZero() {
+		c := p.LastStatusChange()
+		if !f.ChangedFrom.IsZero() && c.Before(f.ChangedFrom) || !f.ChangedTo.IsZero() && !c.Before(f.ChangedTo) {
+			return false
+		}
+	}
+	return true
 }
 
 // PendingNotifications implements practice.Outbox.

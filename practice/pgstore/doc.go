@@ -3,7 +3,10 @@
 //
 // A pratica is one row of practice_practices, whose filterable columns
 // (owner, related codici fiscali, service, office, status, assignee) carry
-// the indexes the citizen and back-office listings use; its history and
+// the indexes the citizen and back-office listings use, and so do the
+// back office's sort times: the submission time and status_changed_at (the
+// last status change, derived from the history on every write), each with
+// a (tenant, time, id) index for keyset pagination; its history and
 // messages are child tables, rewritten with the row; the parts read only
 // with the whole pratica (form data, integrations, outcome, payments,
 // protocol records) are JSONB. Reads are single statements, so a pratica

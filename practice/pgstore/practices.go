@@ -129,6 +129,7 @@ func rowArgs(p *practice.Practice) ([]any, error) {
 		data, int32(p.Status), p.Assignee, p.Office, integrations, outcome, payments, // $8-$14
 		p.ProtocolNumber, protocols, nullString(p.IdempotencyKey), // $15-$17
 		p.CreatedAt.UTC(), p.UpdatedAt.UTC(), nullTime(p.SubmittedAt), // $18-$20
+		p.LastStatusChange().UTC(), // $21: the zero time for none, as the column's default
 	}, nil
 }
 
@@ -222,8 +223,8 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 		existing = nil
 		tag, err := tx.Exec(ctx, `INSERT INTO practice_practices (tenant, id, service, owner_id, owner_fiscal_code, owner_provider,
 			related, data, status, assignee, office, integrations, outcome, payments, protocol_number, protocols,
-			idempotency_key, created_at, updated_at, submitted_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, 1)
+			idempotency_key, created_at, updated_at, submitted_at, status_changed_at, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1)
 			ON CONFLICT ON CONSTRAINT practice_practices_idempotency_key DO NOTHING`, args...)
 		if err != nil {
 			return err
@@ -282,8 +283,8 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 		tag, err := tx.Exec(ctx, `UPDATE practice_practices SET service = $3, owner_id = $4, owner_fiscal_code = $5,
 			owner_provider = $6, related = $7, data = $8, status = $9, assignee = $10, office = $11, integrations = $12,
 			outcome = $13, payments = $14, protocol_number = $15, protocols = $16, idempotency_key = $17,
-			created_at = $18, updated_at = $19, submitted_at = $20, version = version + 1
-			WHERE tenant = $1 AND id = $2 AND version = $21`, args...)
+			created_at = $18, updated_at = $19, submitted_at = $20, status_changed_at = $21, version = version + 1
+			WHERE tenant = $1 AND id = $2 AND version = $22`, args...)
 		if err != nil {
 			return err
 		}
@@ -381,9 +382,21 @@ func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.Ci
 	return s.list(ctx, &q, after, limit)
 }
 
+// sortColumns are the SQL expressions of the sort times, as indexed by
+// the migrations (an expression must match its index to use it).
+var sortColumns = [...]string{
+	practice.SortSubmitted:  "COALESCE(p.submitted_at, '0001-01-01 00:00:00+00'::timestamptz)",
+	practice.SortLastChange: "p.status_changed_at",
+}
+
 // ListForOffice implements practice.PracticeStore. Each filter has its
-// (tenant, column, id) index.
-func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.ID, limit int) ([]*practice.Practice, error) {
+// (tenant, column, id) index, and each sort time its (tenant, time, id)
+// index; the keyset condition is a row comparison on (time, id), so a
+// page starts where the previous one ended.
+func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.Position, limit int) ([]*practice.Practice, error) {
+	if !f.Sort.Valid() {
+		return nil, &practice.ValidationError{Fields: []practice.FieldError{{Field: "sort", Rule: "oneof", Message: "is not a known sort key"}}}
+	}
 	var q query
 	q.and("p.tenant = " + q.arg(tenant))
 	if v := f.Visible; v != nil {
@@ -410,7 +423,33 @@ func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.Off
 	case f.Unassigned:
 		q.and("p.assignee = ''")
 	}
-	return s.list(ctx, &q, after, limit)
+	if !f.ChangedFrom.IsZero() {
+		q.and("p.status_changed_at >= " + q.arg(f.ChangedFrom.UTC()))
+	}
+	if !f.ChangedTo.IsZero() {
+		q.and("p.status_changed_at < " + q.arg(f.ChangedTo.UTC()))
+	}
+	if limit == 0 {
+		return nil, nil
+	}
+	cmp, dir := ">", "ASC"
+	if f.Desc {
+		cmp, dir = "<", "DESC"
+	}
+	var order string
+	if f.Sort == practice.SortID {
+		if after.ID != "" {
+			q.and("p.id " + cmp + " " + q.arg(string(after.ID)))
+		}
+		order = "p.id " + dir
+	} else {
+		col := sortColumns[f.Sort]
+		if after.ID != "" {
+			q.and("(" + col + ", p.id) " + cmp + " (" + q.arg(after.At.UTC()) + "::timestamptz, " + q.arg(string(after.ID)) + "::text)")
+		}
+		order = col + " " + dir + ", p.id " + dir
+	}
+	return s.query(ctx, &q, order, limit)
 }
 
 func (s *Store) list(ctx context.Context, q *query, after practice.ID, limit int) ([]*practice.Practice, error) {
@@ -418,7 +457,13 @@ func (s *Store) list(ctx context.Context, q *query, after practice.ID, limit int
 		return nil, nil
 	}
 	q.and("p.id > " + q.arg(string(after)))
-	sql := practiceSelect + " WHERE " + strings.Join(q.where, " AND ") + " ORDER BY p.id LIMIT " + q.arg(sqlLimit(limit))
+	return s.query(ctx, q, "p.id", limit)
+}
+
+// query runs a listing: the WHERE clause of q, the given ORDER BY, limit
+// (negative: none).
+func (s *Store) query(ctx context.Context, q *query, order string, limit int) ([]*practice.Practice, error) {
+	sql := practiceSelect + " WHERE " + strings.Join(q.where, " AND ") + " ORDER BY " + order + " LIMIT " + q.arg(sqlLimit(limit))
 	rows, err := s.pool.Query(ctx, sql, q.args...)
 	if err != nil {
 		return nil, translate(err)

@@ -5,7 +5,8 @@
 // rejecting one pratica at once: one wins, the other gets
 // practice.ErrConflict), the atomic write of status, history, messages and
 // outbox notifications, tenant isolation, citizen and back-office listings
-// with keyset pagination, and the outbox. Every adapter's tests call it:
+// with keyset pagination (the back office's in every sort order, with ties
+// and zero times), and the outbox. Every adapter's tests call it:
 //
 //	func TestConformance(t *testing.T) { practicetest.Run(t, newHarness) }
 //

@@ -611,7 +611,7 @@ func testMissing(t *testing.T, k *kit) {
 	err = s.MarkDelivered(k.ctx, "t1", "nope")
 	assert.ErrorIs(t, err, practice.ErrNotFound)
 	assert.Empty(t, k.pending(t, s, "t1"), "a refused update queues nothing")
-	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, "", 10)
+	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
 	svcs, err := s.ListServices(k.ctx, "t1", "", 10)
@@ -802,7 +802,7 @@ func testStaleDelete(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"n-del"}, noteIDs(k.pending(t, s, "t1")), "a delete's notes are saved with it")
 	assert.ErrorIs(t, s.Update(k.ctx, u, nil), practice.ErrNotFound)
 	assert.ErrorIs(t, s.Delete(k.ctx, "t1", "p-1", 2, nil), practice.ErrNotFound)
-	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, "", 10)
+	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
 	// The ID may be used again, and the new pratica has nothing of the old.
@@ -936,10 +936,10 @@ func testTenants(t *testing.T, k *kit) {
 	citizen, err := o.ListForCitizen(k.ctx, "t2", practice.CitizenFilter{OwnerID: p.Owner.ID, FiscalCode: p.Related[0]}, "", 100)
 	require.NoError(t, err)
 	assert.Empty(t, citizen)
-	office, err := o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{}, "", 100)
+	office, err := o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{}, practice.Position{}, 100)
 	require.NoError(t, err)
 	assert.Empty(t, office)
-	office, err = o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{Service: "svc-1", Visible: &practice.Reach{Services: []string{"svc-1"}, Offices: []string{p.Office}}}, "", 100)
+	office, err = o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{Service: "svc-1", Visible: &practice.Reach{Services: []string{"svc-1"}, Offices: []string{p.Office}}}, practice.Position{}, 100)
 	require.NoError(t, err)
 	assert.Empty(t, office)
 
@@ -1087,10 +1087,79 @@ func (k *kit) officeSet(t *testing.T, s practice.Store, tenant string, n int) []
 		p.Office = []string{"", "off-1", "off-2", "off-1", "off-3"}[i%5]
 		p.Assignee = []string{"", "op-1", "op-2", ""}[i%4]
 		p.Status = statusCycle[i%len(statusCycle)]
+		// Sort times with ties and zeros: a third never submitted, the
+		// others in groups of four sharing one instant; the last status
+		// change in groups of three, followed by an event that keeps the
+		// status (which must not count as a change).
+		if i%3 != 0 {
+			p.SubmittedAt = at(10 + (i/4)%9)
+		}
+		p.History = append(p.History,
+			practice.HistoryEntry{At: at(20 + (i/3)%11), From: practice.StatusDraft, To: p.Status, Event: practice.ActionChangeStatus, Operator: "op-1"},
+			practice.HistoryEntry{At: at(100 + i), From: p.Status, To: p.Status, Event: practice.ActionNote, Operator: "op-1"},
+		)
 		k.create(t, s, p)
 		all = append(all, p)
 	}
 	return all
+}
+
+// officeOrders are the orders every office listing check walks.
+var officeOrders = []struct {
+	sort practice.SortKey
+	desc bool
+}{
+	{practice.SortSubmitted, false}, {practice.SortSubmitted, true},
+	{practice.SortLastChange, false}, {practice.SortLastChange, true},
+	{practice.SortID, false}, {practice.SortID, true},
+}
+
+// sortOffice sorts ps in the order of f.
+func sortOffice(f practice.OfficeFilter, ps []*practice.Practice) {
+	slices.SortFunc(ps, func(a, b *practice.Practice) int {
+		pa, pb := practice.PositionOf(a, f.Sort), practice.PositionOf(b, f.Sort)
+		if f.Desc {
+			pa, pb = pb, pa
+		}
+		switch {
+		case pa.Before(pb):
+			return -1
+		case pb.Before(pa):
+			return 1
+		}
+		return 0
+	})
+}
+
+// pageOffice walks an office listing page by page, passing the position
+// of each page's last pratica, and returns the IDs; it fails on a repeat
+// or an item out of f's order.
+func pageOffice(t *testing.T, s practice.Store, ctx context.Context, tenant string, f practice.OfficeFilter, size int) []practice.ID {
+	t.Helper()
+	got := []practice.ID{}
+	var after practice.Position
+	for range 1000 {
+		page, err := s.ListForOffice(ctx, tenant, f, after, size)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), size)
+		for _, p := range page {
+			pos := practice.PositionOf(p, f.Sort)
+			if after.ID != "" {
+				ordered := after.Before(pos)
+				if f.Desc {
+					ordered = pos.Before(after)
+				}
+				require.True(t, ordered, "%s after %s in order %s desc=%v", p.ID, after.ID, f.Sort, f.Desc)
+			}
+			after = pos
+			got = append(got, p.ID)
+		}
+		if len(page) < size {
+			return got
+		}
+	}
+	t.Fatal("listing does not end")
+	return nil
 }
 
 func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
@@ -1107,6 +1176,9 @@ func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
 		return false
 	}
 	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, p.Status) {
+		return false
+	}
+	if c := p.LastStatusChange(); !f.ChangedFrom.IsZero() && c.Before(f.ChangedFrom) || !f.ChangedTo.IsZero() && !c.Before(f.ChangedTo) {
 		return false
 	}
 	if f.Assignee != "" {
@@ -1139,23 +1211,32 @@ var officeFilters = []struct {
 		Statuses: []practice.Status{practice.StatusDraft, practice.StatusSubmitted, practice.StatusPending, practice.StatusComplete}, Unassigned: true,
 	}},
 	{"office and assignee", practice.OfficeFilter{Office: "off-1", Assignee: "op-2", Statuses: statusCycle}},
+	{"changed from", practice.OfficeFilter{ChangedFrom: at(25)}},
+	{"changed before", practice.OfficeFilter{ChangedTo: at(23)}},
+	{"changed in range", practice.OfficeFilter{ChangedFrom: at(22), ChangedTo: at(27), Service: "svc-2"}},
 }
 
 func (k *kit) checkOffice(t *testing.T, s practice.Store, all []*practice.Practice, sizes ...int) {
 	t.Helper()
 	for _, tc := range officeFilters {
-		want := []practice.ID{}
-		for _, p := range all {
-			if officeMatch(tc.f, p) {
+		for _, o := range officeOrders {
+			f := tc.f
+			f.Sort, f.Desc = o.sort, o.desc
+			var match []*practice.Practice
+			for _, p := range all {
+				if officeMatch(f, p) {
+					match = append(match, p)
+				}
+			}
+			sortOffice(f, match)
+			want := []practice.ID{}
+			for _, p := range match {
 				want = append(want, p.ID)
 			}
-		}
-		slices.Sort(want)
-		for _, size := range sizes {
-			got := pageAll(t, size, func(after practice.ID, limit int) ([]*practice.Practice, error) {
-				return s.ListForOffice(k.ctx, "t1", tc.f, after, limit)
-			})
-			assert.Equal(t, want, got, "%s, page size %d", tc.name, size)
+			for _, size := range sizes {
+				got := pageOffice(t, s, k.ctx, "t1", f, size)
+				assert.Equal(t, want, got, "%s, order %s desc=%v, page size %d", tc.name, o.sort, o.desc, size)
+			}
 		}
 	}
 }
@@ -1182,6 +1263,31 @@ func testOfficeListing(t *testing.T, k *kit) {
 			assert.True(t, n > 0 && n < len(all), "%s selects %d of %d", tc.name, n, len(all))
 		}
 	}
+	// The set exercises the orders: ties of both sort times, zero
+	// submission times, and orders that differ from the ID order.
+	for _, key := range []practice.SortKey{practice.SortSubmitted, practice.SortLastChange} {
+		byTime := slices.Clone(all)
+		sortOffice(practice.OfficeFilter{Sort: key}, byTime)
+		ties, zeros, outOfID := 0, 0, 0
+		for i, p := range byTime {
+			if practice.SortTime(p, key).IsZero() {
+				zeros++
+			}
+			if i > 0 && practice.SortTime(p, key).Equal(practice.SortTime(byTime[i-1], key)) {
+				ties++
+			}
+			if i > 0 && p.ID < byTime[i-1].ID {
+				outOfID++
+			}
+		}
+		assert.True(t, ties > 0 && outOfID > 0, "%s: %d ties, %d out of ID order", key, ties, outOfID)
+		if key == practice.SortSubmitted {
+			assert.Positive(t, zeros, "some pratiche were never submitted")
+		}
+	}
+	// A sort key the store does not know is refused.
+	_, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortKey(99)}, practice.Position{}, 10)
+	assert.ErrorIs(t, err, practice.ErrValidation)
 }
 
 func testListingsFollowUpdates(t *testing.T, k *kit) {
@@ -1199,6 +1305,9 @@ func testListingsFollowUpdates(t *testing.T, k *kit) {
 			u.Office = "off-9"
 			u.Service = "svc-2"
 			u.Related = []string{cfB}
+			u.SubmittedAt = at(200 - i)
+			u.History = append(u.History, practice.HistoryEntry{At: at(300 - i), From: p.Status, To: u.Status,
+				Event: practice.ActionWithdraw, Operator: "citizen-1"})
 			require.NoError(t, ss[1].Update(k.ctx, u, nil))
 			kept = append(kept, u)
 		case 5:
@@ -1208,9 +1317,8 @@ func testListingsFollowUpdates(t *testing.T, k *kit) {
 		}
 	}
 	k.checkOffice(t, ss[0], kept, 4)
-	moved := pageAll(t, 100, func(after practice.ID, limit int) ([]*practice.Practice, error) {
-		return ss[0].ListForOffice(k.ctx, "t1", practice.OfficeFilter{Assignee: "op-9", Office: "off-9", Statuses: []practice.Status{practice.StatusWithdrawn}}, after, limit)
-	})
+	moved := pageOffice(t, ss[0], k.ctx, "t1", practice.OfficeFilter{Assignee: "op-9", Office: "off-9",
+		Statuses: []practice.Status{practice.StatusWithdrawn}, Sort: practice.SortID}, 100)
 	assert.Len(t, moved, 10)
 	related := pageAll(t, 3, func(after practice.ID, limit int) ([]*practice.Practice, error) {
 		return ss[0].ListForCitizen(k.ctx, "t1", practice.CitizenFilter{OwnerID: "nobody", FiscalCode: cfB, Scope: practice.ScopeRelated}, after, limit)
