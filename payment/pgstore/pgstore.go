@@ -6,17 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
-	"math/rand/v2"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/payment"
 )
 
@@ -37,22 +34,11 @@ var _ payment.Store = (*Store)(nil)
 // New applies the schema migrations (safe to run from many processes at
 // once) and returns a Store over pool. The pool stays the caller's to close.
 func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	if pool == nil {
-		return nil, errors.New("payment/pgstore: nil pool")
-	}
-	files, err := fs.Sub(migrations, "migrations")
-	if err != nil {
+	if err := pgtx.Open(ctx, pool, "payment/pgstore", component, migrations, "migrations"); err != nil {
 		return nil, err
-	}
-	if err := pgmigrate.Apply(ctx, pool, component, files); err != nil {
-		return nil, fmt.Errorf("payment/pgstore: migrating: %w", err)
 	}
 	return &Store{pool: pool}, nil
 }
-
-// maxAttempts bounds the runs of a transaction that lost a serialization
-// conflict or a deadlock.
-const maxAttempts = 8
 
 // tx runs fn in a transaction, running it again after a serialization
 // failure (40001) or a deadlock (40P01), and translates driver errors into
@@ -65,27 +51,7 @@ func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
 // transaction), again after a serialization failure or a deadlock, and
 // translates the error it ends with.
 func retry(ctx context.Context, fn func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := fn()
-		if err == nil {
-			return nil
-		}
-		if !retryable(err) || attempt == maxAttempts {
-			return translate(err)
-		}
-		// Growing waits with some spread, so that the rivals part ways.
-		wait := time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(wait):
-		}
-	}
-}
-
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return translate(pgtx.Retry(ctx, fn))
 }
 
 // constraintField names the payment.ConflictError field of each unique
@@ -106,15 +72,14 @@ func translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		if pe.Code == "23505" {
-			if f, ok := constraintField[pe.ConstraintName]; ok {
+	if code := pgtx.Code(err); code != "" {
+		if code == pgtx.UniqueViolation {
+			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
 				return &payment.ConflictError{Field: f}
 			}
 			return &payment.ConflictError{Field: "unique"}
 		}
-		return fmt.Errorf("payment/pgstore: database error SQLSTATE %s", pe.Code)
+		return fmt.Errorf("payment/pgstore: database error SQLSTATE %s", code)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

@@ -6,16 +6,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/shopspring/decimal"
 
 	"github.com/sportello/sportello/auth"
-	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/practice"
 )
 
@@ -33,46 +31,16 @@ var _ practice.Store = (*Store)(nil)
 // New applies the schema migrations (safe to run from many processes at
 // once) and returns a Store over pool. The pool stays the caller's to close.
 func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	if pool == nil {
-		return nil, errors.New("practice/pgstore: nil pool")
-	}
-	files, err := fs.Sub(migrations, "migrations")
-	if err != nil {
+	if err := pgtx.Open(ctx, pool, "practice/pgstore", "practice", migrations, "migrations"); err != nil {
 		return nil, err
-	}
-	if err := pgmigrate.Apply(ctx, pool, "practice", files); err != nil {
-		return nil, fmt.Errorf("practice/pgstore: migrating: %w", err)
 	}
 	return &Store{pool: pool}, nil
 }
 
-// maxAttempts bounds the retries of a transaction that lost a
-// serialization conflict or a deadlock.
-const maxAttempts = 8
-
 // tx runs fn in a transaction, retrying on SQLSTATE 40001 and 40P01, and
 // translates driver errors into practice errors. fn may run more than once.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, fn)
-		if err == nil {
-			return nil
-		}
-		if retryable(err) && attempt < maxAttempts {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
-			}
-			continue
-		}
-		return translate(err)
-	}
-}
-
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return translate(pgtx.Run(ctx, s.pool, fn))
 }
 
 // constraintField names the unique field each constraint guards.
@@ -99,18 +67,17 @@ func translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		switch pe.Code {
-		case "23505":
-			if f, ok := constraintField[pe.ConstraintName]; ok {
+	if code := pgtx.Code(err); code != "" {
+		switch code {
+		case pgtx.UniqueViolation:
+			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
 				return &practice.ConflictError{Field: f}
 			}
 			return &practice.ConflictError{Field: "unique"}
-		case "23503":
+		case pgtx.ForeignKeyViolation:
 			return practice.ErrNotFound
 		}
-		return fmt.Errorf("practice/pgstore: database error SQLSTATE %s", pe.Code)
+		return fmt.Errorf("practice/pgstore: database error SQLSTATE %s", code)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

@@ -5,14 +5,12 @@ import (
 	"embed"
 	"errors"
 	"fmt"
-	"io/fs"
 	"time"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -30,46 +28,16 @@ var _ ticket.Store = (*Store)(nil)
 // New applies the schema migrations (safe to run from many processes at
 // once) and returns a Store over pool. The pool stays the caller's to close.
 func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
-	if pool == nil {
-		return nil, errors.New("ticket/pgstore: nil pool")
-	}
-	files, err := fs.Sub(migrations, "migrations")
-	if err != nil {
+	if err := pgtx.Open(ctx, pool, "ticket/pgstore", "ticket", migrations, "migrations"); err != nil {
 		return nil, err
-	}
-	if err := pgmigrate.Apply(ctx, pool, "ticket", files); err != nil {
-		return nil, fmt.Errorf("ticket/pgstore: migrating: %w", err)
 	}
 	return &Store{pool: pool}, nil
 }
 
-// maxAttempts bounds the runs of a transaction that lost a serialization
-// conflict or a deadlock.
-const maxAttempts = 8
-
 // tx runs fn in a transaction, retrying on SQLSTATE 40001 and 40P01, and
 // translates driver errors into ticket errors.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	for attempt := 1; ; attempt++ {
-		err := pgx.BeginFunc(ctx, s.pool, fn)
-		if err == nil {
-			return nil
-		}
-		if retryable(err) && attempt < maxAttempts {
-			select {
-			case <-ctx.Done():
-				return ctx.Err()
-			case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
-			}
-			continue
-		}
-		return translate(err)
-	}
-}
-
-func retryable(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+	return translate(pgtx.Run(ctx, s.pool, fn))
 }
 
 // constraintField names the unique field each constraint guards.
@@ -90,15 +58,14 @@ func translate(err error) error {
 	if err == nil {
 		return nil
 	}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		if pe.Code == "23505" {
-			if f, ok := constraintField[pe.ConstraintName]; ok {
+	if code := pgtx.Code(err); code != "" {
+		if code == pgtx.UniqueViolation {
+			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
 				return &ticket.ConflictError{Field: f}
 			}
 			return &ticket.ConflictError{Field: "unique"}
 		}
-		return fmt.Errorf("ticket/pgstore: database error SQLSTATE %s", pe.Code)
+		return fmt.Errorf("ticket/pgstore: database error SQLSTATE %s", code)
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err

@@ -1,0 +1,114 @@
+// Package pgtx holds what every PostgreSQL store of sportello shares:
+// opening a store (applying its embedded migrations), running transactions
+// that are retried when PostgreSQL reports a serialization failure or a
+// deadlock, and reading the SQLSTATE of driver errors. Each store keeps
+// its own translation of those errors into its package's error types.
+package pgtx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sportello/sportello/internal/pgmigrate"
+)
+
+// MaxAttempts bounds how many times Retry runs a function that keeps
+// losing serialization conflicts or deadlocks.
+const MaxAttempts = 8
+
+// SQLSTATE codes the stores act on.
+const (
+	// SerializationFailure (40001): the transaction lost to a concurrent
+	// one under SERIALIZABLE (or a distributed engine); run it again.
+	SerializationFailure = "40001"
+	// DeadlockDetected (40P01): the transaction was chosen as a deadlock
+	// victim; run it again.
+	DeadlockDetected = "40P01"
+	// UniqueViolation (23505): a unique constraint or index refused a row.
+	UniqueViolation = "23505"
+	// ForeignKeyViolation (23503): a referenced row does not exist.
+	ForeignKeyViolation = "23503"
+)
+
+// Open checks pool and applies the migrations found in the directory dir of
+// fsys (an embed.FS, usually) under component's name in the shared
+// migrations table. It is safe to call from many processes at once. name
+// prefixes its errors, e.g. "payment/pgstore".
+func Open(ctx context.Context, pool *pgxpool.Pool, name, component string, fsys fs.FS, dir string) error {
+	if pool == nil {
+		return fmt.Errorf("%s: nil pool", name)
+	}
+	files, err := fs.Sub(fsys, dir)
+	if err != nil {
+		return fmt.Errorf("%s: migrations: %w", name, err)
+	}
+	if err := pgmigrate.Apply(ctx, pool, component, files); err != nil {
+		return fmt.Errorf("%s: migrating: %w", name, err)
+	}
+	return nil
+}
+
+// Run runs fn in a transaction on pool, committing when fn returns nil, and
+// runs the whole transaction again (see Retry) when it lost a
+// serialization conflict or a deadlock. Any other error is returned as it
+// is, for the caller to translate.
+func Run(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	return Retry(ctx, func() error { return pgx.BeginFunc(ctx, pool, fn) })
+}
+
+// Retry calls fn until it succeeds, fails with an error that Retryable
+// refuses, or has run MaxAttempts times. Between runs it waits a growing,
+// slightly randomised time, so that rivals part ways; a context ended
+// while waiting gives the context's error.
+func Retry(ctx context.Context, fn func() error) error {
+	for attempt := 1; ; attempt++ {
+		err := fn()
+		if err == nil || !Retryable(err) || attempt == MaxAttempts {
+			return err
+		}
+		wait := time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// Retryable reports whether err is a serialization failure or a deadlock,
+// after which the same transaction may simply run again.
+func Retryable(err error) bool {
+	code := Code(err)
+	return code == SerializationFailure || code == DeadlockDetected
+}
+
+// Code returns the SQLSTATE of the PostgreSQL error in err's chain, or ""
+// when there is none.
+func Code(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.Code
+	}
+	return ""
+}
+
+// Constraint returns the name of the constraint a PostgreSQL error in
+// err's chain names (for a unique violation, the index or constraint that
+// refused the row), or "".
+func Constraint(err error) string {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe.ConstraintName
+	}
+	return ""
+}
