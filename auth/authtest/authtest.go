@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/conctest"
 )
 
 // Harness makes the stores under test.
@@ -190,7 +190,7 @@ func testUnique(t *testing.T, k *kit) {
 func testConcurrentUnique(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 20
-	ok, conflicts := concurrently(t, n, auth.ErrConflict, func(i int) error {
+	ok, conflicts := conctest.Run(t, n, auth.ErrConflict, func(i int) error {
 		// Odd ones collide on the username, even ones on the e-mail,
 		// differing only in case.
 		a := &auth.Account{Tenant: "t1", ID: fmt.Sprintf("c-%02d", i), Username: "same.name",
@@ -206,35 +206,6 @@ func testConcurrentUnique(t *testing.T, k *kit) {
 	})
 	assert.Equal(t, 2, ok, "one account per username and one per e-mail")
 	assert.Equal(t, n-2, conflicts)
-}
-
-// concurrently runs fn(0..n-1) at once and counts the calls that succeeded
-// and those refused with an error matching refusal; any other error fails
-// the test.
-func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
-	t.Helper()
-	var oks, refusals atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := fn(i)
-			switch {
-			case err == nil:
-				oks.Add(1)
-			case errors.Is(err, refusal):
-				refusals.Add(1)
-			default:
-				t.Errorf("call %d: unexpected error: %v", i, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return int(oks.Load()), int(refusals.Load())
 }
 
 func testFind(t *testing.T, k *kit) {
@@ -290,7 +261,7 @@ func testStaleUpdate(t *testing.T, k *kit) {
 func testConcurrentUpdates(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	a := k.create(t, ss[0], k.account("t1"))
-	ok, _ := concurrently(t, 16, auth.ErrConflict, func(i int) error {
+	ok, _ := conctest.Run(t, 16, auth.ErrConflict, func(i int) error {
 		c := a.Clone()
 		c.Services = []string{fmt.Sprintf("svc-%d", i)}
 		return ss[i%2].UpdateAccount(k.ctx, c, nil)
@@ -337,7 +308,7 @@ func testConcurrentLastAdmin(t *testing.T, k *kit) {
 		tenant := fmt.Sprintf("t-%d", round)
 		a := k.create(t, ss[0], k.account(tenant, auth.RoleOperator, auth.RoleAdmin))
 		b := k.create(t, ss[0], k.account(tenant, auth.RoleOperator, auth.RoleAdmin))
-		ok, _ := concurrently(t, 2, auth.ErrLastAdmin, func(i int) error {
+		ok, _ := conctest.Run(t, 2, auth.ErrLastAdmin, func(i int) error {
 			if i == 0 {
 				c := a.Clone()
 				c.Disabled = true
@@ -435,7 +406,7 @@ func testTokenConcurrent(t *testing.T, k *kit) {
 	a := k.create(t, ss[0], k.account("t1"))
 	require.NoError(t, ss[0].CreateToken(k.ctx, token(a, "race", auth.PurposeReset, base), 0, time.Time{}))
 	const n = 50
-	ok, invalid := concurrently(t, n, auth.ErrInvalidToken, func(i int) error {
+	ok, invalid := conctest.Run(t, n, auth.ErrInvalidToken, func(i int) error {
 		_, err := ss[i%2].RedeemToken(k.ctx, redemption(a, "race", auth.PurposeReset, base.Add(time.Second)))
 		return err
 	})
@@ -485,7 +456,7 @@ func testTokenRateLimit(t *testing.T, k *kit) {
 	// An old token outside the window does not count.
 	require.NoError(t, ss[0].CreateToken(k.ctx, token(a, "old", auth.PurposeReset, base.Add(-2*time.Hour)), 3, base.Add(-3*time.Hour)))
 	const n = 10
-	ok, throttled := concurrently(t, n, auth.ErrThrottled, func(i int) error {
+	ok, throttled := conctest.Run(t, n, auth.ErrThrottled, func(i int) error {
 		return ss[i%2].CreateToken(k.ctx, token(a, fmt.Sprintf("r%d", i), auth.PurposeReset, base), 3, base.Add(-time.Hour))
 	})
 	assert.Equal(t, 3, ok, "the limit holds under concurrency")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/auth/authtest"
 	"github.com/sportello/sportello/auth/pgstore"
@@ -13,16 +15,7 @@ import (
 type harness struct{ t *testing.T }
 
 func (h harness) MakeStores(ctx context.Context, n int) ([]auth.Store, error) {
-	pools := pgtest.NewPools(h.t, n)
-	out := make([]auth.Store, n)
-	for i, pool := range pools {
-		s, err := pgstore.New(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
+	return pgtest.Stores(h.t, ctx, n, func(ctx context.Context, p *pgxpool.Pool) (auth.Store, error) { return pgstore.New(ctx, p) })
 }
 
 func (harness) Close() {}

@@ -79,6 +79,24 @@ func NewPool(t testing.TB) *pgxpool.Pool {
 	return NewPools(t, 1)[0]
 }
 
+// Stores opens a store on each of n pools made by [NewPools]: n application
+// instances sharing one new database, as a conformance kit's MakeStores
+// needs. open is the adapter's constructor, e.g.
+//
+//	func(ctx context.Context, p *pgxpool.Pool) (payment.Store, error) { return pgstore.New(ctx, p) }
+func Stores[S any](t testing.TB, ctx context.Context, n int, open func(context.Context, *pgxpool.Pool) (S, error)) ([]S, error) {
+	t.Helper()
+	out := make([]S, 0, n)
+	for _, pool := range NewPools(t, n) {
+		s, err := open(ctx, pool)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
 // NewPools returns n separate connection pools on the same new database made by
 // [NewDatabase], standing for n application instances that share one database. Every pool
 // has been pinged. The pools are closed when the test ends, before the database is dropped.

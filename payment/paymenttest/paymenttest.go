@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/conctest"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/payment/fakegateway"
 )
@@ -219,35 +220,6 @@ func eventIDs(list []payment.Event) []string {
 		out[i] = e.ID
 	}
 	return out
-}
-
-// concurrently runs fn(0..n-1) in n goroutines released together and
-// counts the successes and the errors matching refusal; any other error
-// fails the test.
-func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
-	t.Helper()
-	var oks, refusals atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := fn(i)
-			switch {
-			case err == nil:
-				oks.Add(1)
-			case refusal != nil && errors.Is(err, refusal):
-				refusals.Add(1)
-			default:
-				t.Errorf("call %d: unexpected error: %v", i, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return int(oks.Load()), int(refusals.Load())
 }
 
 func testRoundTrip(t *testing.T, k *kit) {
@@ -498,7 +470,7 @@ func testIdempotencyRace(t *testing.T, k *kit) {
 		recs[i] = r
 		evs[i] = k.event(r, "", payment.StatusPending)
 	}
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		got, created, err := ss[i%len(ss)].Create(k.ctx, recs[i], []payment.Event{evs[i]})
 		if err != nil {
 			return err
@@ -538,7 +510,7 @@ func testIdempotentStampRace(t *testing.T, k *kit) {
 	var created atomic.Int32
 	var mu sync.Mutex
 	seen := map[payment.ID]bool{}
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		got, c, err := ss[i%2].Create(k.ctx, recs[i], nil)
 		if err != nil {
 			return err
@@ -641,7 +613,7 @@ func testConcurrentUpdates(t *testing.T, k *kit) {
 	}
 	var winner atomic.Int32
 	winner.Store(-1)
-	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+	ok, refused := conctest.Run(t, n, payment.ErrConflict, func(i int) error {
 		err := ss[i%2].Update(k.ctx, copies[i], []payment.Event{{
 			ID: fmt.Sprintf("upd-%02d", i), Tenant: "t1", PaymentID: p.ID, Subject: p.Subject,
 			From: payment.StatusPending, To: payment.StatusStarted, At: base,
@@ -671,7 +643,7 @@ func testConcurrentRetries(t *testing.T, k *kit) {
 	const n = 8
 	// Each writer appends one history entry, re-reading and retrying on a
 	// version conflict: in the end no entry is lost.
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		s := ss[i%2]
 		for {
 			cur, err := s.Get(k.ctx, "t1", p.ID)
@@ -740,7 +712,7 @@ func testStampRace(t *testing.T, k *kit) {
 		// physical stamp.
 		recs[i] = k.stamp(fmt.Sprintf("t%d", 1+i%2), "77777777777777")
 	}
-	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+	ok, refused := conctest.Run(t, n, payment.ErrConflict, func(i int) error {
 		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
 		if err != nil && conflictField(err) != "stamp_identifier" {
 			return fmt.Errorf("want a stamp_identifier conflict: %w", err)
@@ -792,7 +764,7 @@ func testNoticeCodeRace(t *testing.T, k *kit) {
 		r.NoticeCode, r.IUV = "301000000000000777", "01000000000000777"
 		recs[i] = r
 	}
-	ok, refused := concurrently(t, n, payment.ErrConflict, func(i int) error {
+	ok, refused := conctest.Run(t, n, payment.ErrConflict, func(i int) error {
 		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
 		if err != nil && conflictField(err) != "notice_code" {
 			return fmt.Errorf("want a notice_code conflict: %w", err)
@@ -1010,7 +982,7 @@ func testSequenceConcurrent(t *testing.T, k *kit) {
 	ss := k.stores(t, 3)
 	const n = 60
 	vals := make([]uint64, n)
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		v, err := ss[i%3].NextSequence(k.ctx, "t1", "seq")
 		vals[i] = v
 		return err
@@ -1177,7 +1149,7 @@ func testDeskIdempotencyRace(t *testing.T, k *kit) {
 		Kind: payment.KindPagoPA, Amount: dec("48.50"), Payer: "RSSMRA80A01H501U",
 		Subject: "pratica-1", Service: "svc-a", IdempotencyKey: "desk-race",
 	}
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		p, err := desks[i%len(desks)].Create(k.ctx, auth.System("t1"), in)
 		if err != nil {
 			return err
@@ -1210,7 +1182,7 @@ func testGeneratorAcrossInstances(t *testing.T, k *kit) {
 	}
 	const goroutines, each = 24, 5
 	codes := make([][]payment.NoticeCode, goroutines)
-	ok, _ := concurrently(t, goroutines, nil, func(i int) error {
+	ok, _ := conctest.Run(t, goroutines, nil, func(i int) error {
 		for range each {
 			c, err := gens[i%len(gens)].Next(k.ctx)
 			if err != nil {

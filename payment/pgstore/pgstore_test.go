@@ -20,16 +20,7 @@ import (
 type harness struct{ t *testing.T }
 
 func (h harness) MakeStores(ctx context.Context, n int) ([]payment.Store, error) {
-	pools := pgtest.NewPools(h.t, n)
-	out := make([]payment.Store, n)
-	for i, pool := range pools {
-		s, err := pgstore.New(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
+	return pgtest.Stores(h.t, ctx, n, func(ctx context.Context, p *pgxpool.Pool) (payment.Store, error) { return pgstore.New(ctx, p) })
 }
 
 func (harness) Close() {}

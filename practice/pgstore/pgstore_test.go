@@ -5,6 +5,7 @@ import (
 	"math"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -17,16 +18,7 @@ import (
 type harness struct{ t *testing.T }
 
 func (h harness) MakeStores(ctx context.Context, n int) ([]practice.Store, error) {
-	pools := pgtest.NewPools(h.t, n)
-	out := make([]practice.Store, n)
-	for i, pool := range pools {
-		s, err := pgstore.New(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
+	return pgtest.Stores(h.t, ctx, n, func(ctx context.Context, p *pgxpool.Pool) (practice.Store, error) { return pgstore.New(ctx, p) })
 }
 
 func (harness) Close() {}

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/conctest"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/practice"
 )
@@ -300,35 +301,6 @@ func canon(v reflect.Value) any {
 	return v.Interface()
 }
 
-// concurrently runs fn(0..n-1) at once and counts the calls that succeeded
-// and those refused with an error matching refusal; any other error fails
-// the test.
-func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
-	t.Helper()
-	var oks, refusals atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := fn(i)
-			switch {
-			case err == nil:
-				oks.Add(1)
-			case errors.Is(err, refusal):
-				refusals.Add(1)
-			default:
-				t.Errorf("call %d: unexpected error: %v", i, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return int(oks.Load()), int(refusals.Load())
-}
-
 // pending returns every undelivered notification of the tenant.
 func (k *kit) pending(t *testing.T, s practice.Store, tenant string) []practice.Notification {
 	t.Helper()
@@ -432,7 +404,7 @@ func testServiceStaleUpdate(t *testing.T, k *kit) {
 	assert.Equal(t, "first", got.Name)
 	assert.Equal(t, int64(2), got.Version)
 
-	ok, _ := concurrently(t, 10, practice.ErrConflict, func(i int) error {
+	ok, _ := conctest.Run(t, 10, practice.ErrConflict, func(i int) error {
 		c := got.Clone()
 		c.Name = fmt.Sprintf("writer %d", i)
 		return ss[i%2].UpdateService(k.ctx, c)
@@ -687,7 +659,7 @@ func testConcurrentCreate(t *testing.T, k *kit) {
 	var created atomic.Int32
 	var mu sync.Mutex
 	ids := map[practice.ID]int{}
-	ok, _ := concurrently(t, n, errors.New("no refusal expected"), func(i int) error {
+	ok, _ := conctest.Run(t, n, errors.New("no refusal expected"), func(i int) error {
 		p := minimalPractice("t1", practice.ID(fmt.Sprintf("p-%02d", i)))
 		p.IdempotencyKey = "one-key"
 		got, c, err := ss[i%2].Create(k.ctx, p, []practice.Notification{note("t1", fmt.Sprintf("n-%02d", i), p.ID, p.Status, base)})
@@ -714,7 +686,7 @@ func testConcurrentCreate(t *testing.T, k *kit) {
 	}
 
 	// A retried call (one ID, one key) from many instances at once.
-	ok, _ = concurrently(t, 20, errors.New("no refusal expected"), func(i int) error {
+	ok, _ = conctest.Run(t, 20, errors.New("no refusal expected"), func(i int) error {
 		p := minimalPractice("t1", "retried")
 		p.IdempotencyKey = "retry-key"
 		_, c, err := ss[i%2].Create(k.ctx, p, nil)
@@ -881,7 +853,7 @@ func testConcurrentUpdates(t *testing.T, k *kit) {
 	p := fullPractice("t1", "p-1")
 	k.create(t, ss[0], p)
 	const n = 16
-	ok, _ := concurrently(t, n, practice.ErrConflict, func(i int) error {
+	ok, _ := conctest.Run(t, n, practice.ErrConflict, func(i int) error {
 		c := p.Clone()
 		c.Messages = append(c.Messages, practice.Message{ID: fmt.Sprintf("m-w%d", i), Author: "op", AuthorKind: auth.KindOperator, Visibility: practice.VisibilityInternal, Text: "x", CreatedAt: at(i)})
 		c.History = append(c.History, practice.HistoryEntry{At: at(i), From: c.Status, To: c.Status, Event: practice.ActionNote, Operator: "op", MessageID: fmt.Sprintf("m-w%d", i)})
@@ -1363,7 +1335,7 @@ func testOutbox(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"m-1"}, noteIDs(k.pending(t, s, "t2")))
 
 	// Concurrent deliveries of one notification: exactly one succeeds.
-	ok, _ := concurrently(t, 10, practice.ErrNotFound, func(i int) error {
+	ok, _ := conctest.Run(t, 10, practice.ErrNotFound, func(i int) error {
 		return ss[i%2].MarkDelivered(k.ctx, "t2", "m-1")
 	})
 	assert.Equal(t, 1, ok)

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/sportello/sportello/internal/pgtest"
 	"github.com/sportello/sportello/ticket"
 	"github.com/sportello/sportello/ticket/pgstore"
@@ -15,16 +17,7 @@ type harness struct{ t *testing.T }
 
 // MakeStores opens n pools on one new database: n application instances.
 func (h harness) MakeStores(ctx context.Context, n int) ([]ticket.Store, error) {
-	pools := pgtest.NewPools(h.t, n)
-	out := make([]ticket.Store, n)
-	for i, pool := range pools {
-		s, err := pgstore.New(ctx, pool)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = s
-	}
-	return out, nil
+	return pgtest.Stores(h.t, ctx, n, func(ctx context.Context, p *pgxpool.Pool) (ticket.Store, error) { return pgstore.New(ctx, p) })
 }
 
 func (harness) Close() {}

@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sportello/sportello/internal/conctest"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -173,7 +174,7 @@ func testOutboxConcurrentWriters(t *testing.T, k *kit) {
 	r := k.create(t, ss[0], k.request("t1"))
 	const n = 12
 	winner := ""
-	ok, _ := concurrently(t, n, ticket.ErrConflict, func(i int) error {
+	ok, _ := conctest.Run(t, n, ticket.ErrConflict, func(i int) error {
 		c := r.Clone()
 		c.Title = fmt.Sprintf("writer %d", i)
 		id := fmt.Sprintf("n-%02d", i)

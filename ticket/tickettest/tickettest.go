@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sportello/sportello/internal/conctest"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -184,35 +184,6 @@ func equalService(t *testing.T, want, got *ticket.Service, msgAndArgs ...any) {
 	t.Helper()
 	require.NotNil(t, got, msgAndArgs...)
 	assert.Equal(t, normService(want), normService(got), msgAndArgs...)
-}
-
-// concurrently runs fn(0..n-1) in n goroutines released together and
-// counts the calls that succeeded and those refused with refusal; any other
-// error fails the test.
-func concurrently(t *testing.T, n int, refusal error, fn func(i int) error) (ok, refused int) {
-	t.Helper()
-	var oks, refusals atomic.Int32
-	var wg sync.WaitGroup
-	start := make(chan struct{})
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			<-start
-			err := fn(i)
-			switch {
-			case err == nil:
-				oks.Add(1)
-			case refusal != nil && errors.Is(err, refusal):
-				refusals.Add(1)
-			default:
-				t.Errorf("call %d: unexpected error: %v", i, err)
-			}
-		}()
-	}
-	close(start)
-	wg.Wait()
-	return int(oks.Load()), int(refusals.Load())
 }
 
 // --- catalogue ---
@@ -785,7 +756,7 @@ func testConcurrentUpdates(t *testing.T, k *kit) {
 	r := k.create(t, ss[0], k.request("t1"))
 	const n = 16
 	winners := make([]*ticket.Request, n)
-	ok, refused := concurrently(t, n, ticket.ErrConflict, func(i int) error {
+	ok, refused := conctest.Run(t, n, ticket.ErrConflict, func(i int) error {
 		c := r.Clone()
 		c.Title = fmt.Sprintf("writer %d", i)
 		c.Logs = []ticket.LogEntry{{ID: fmt.Sprintf("log-%d", i), Visibility: ticket.Public, AuthorID: "user-1", At: at(i), Text: "hello"}}
@@ -815,7 +786,7 @@ func testNoLostUpdate(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	r := k.create(t, ss[0], k.request("t1"))
 	const n = 12
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		s := ss[i%2]
 		for attempt := 0; attempt < 1000; attempt++ {
 			cur, err := s.GetRequest(k.ctx, "t1", r.ID)
@@ -859,7 +830,7 @@ func testConcurrentMulti(t *testing.T, k *kit) {
 	const n = 12
 	var mu sync.Mutex
 	wins := map[string]int{}
-	concurrently(t, n, nil, func(i int) error {
+	conctest.Run(t, n, nil, func(i int) error {
 		s := ss[i%2]
 		// Batches in both orders, to expose lock-order deadlocks.
 		a, b := rs[i%3].ID, rs[(i+1)%3].ID
@@ -912,7 +883,7 @@ func testConcurrentNumbers(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 24
 	numbers := make([]int64, n)
-	ok, _ := concurrently(t, n, nil, func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		r := &ticket.Request{
 			ID: fmt.Sprintf("req-c%03d", i), Tenant: "t1", ServiceID: "svc-1", SubcategoryID: "sub-1",
 			Type: ticket.TypeIncident, Title: "t", Description: "d", RequesterID: "user-1",
@@ -951,7 +922,7 @@ func testConcurrentNumbers(t *testing.T, k *kit) {
 func testConcurrentIdempotency(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 12
-	ok, refused := concurrently(t, n, ticket.ErrConflict, func(i int) error {
+	ok, refused := conctest.Run(t, n, ticket.ErrConflict, func(i int) error {
 		r := &ticket.Request{
 			ID: fmt.Sprintf("req-i%03d", i), Tenant: "t1", ServiceID: "svc-1", SubcategoryID: "sub-1",
 			Type: ticket.TypeIncident, Title: "t", Description: "d", RequesterID: "user-1",
