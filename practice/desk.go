@@ -94,6 +94,14 @@ type Config struct {
 	// services that require protocol; RegisterProtocol fails with
 	// ErrUnavailable when it is nil.
 	Registrar Registrar
+	// NotificationLease is how long DeliverNotifications holds the
+	// notifications it claims before another drainer may claim them
+	// (default 1 minute; zero or less gets the default). A notification
+	// whose delivery fails, or whose drainer stops, is delivered by a
+	// later call once its lease has ended. Choose it longer than a batch
+	// takes to deliver: a lease that ends mid-batch lets another drainer
+	// deliver the same notification again.
+	NotificationLease time.Duration
 	// Now returns the current time (default time.Now). The Desk stores it
 	// in UTC truncated to the microsecond.
 	Now func() time.Time
@@ -104,6 +112,9 @@ type Config struct {
 	Logger *zerolog.Logger
 }
 
+// defaultNotificationLease is Config.NotificationLease's default.
+const defaultNotificationLease = time.Minute
+
 // Desk runs the commands on pratiche: it loads the pratica, checks who
 // acts (Authorize), applies the lifecycle (Transitions) and saves with a
 // version check, the history, messages and notifications in the same
@@ -113,6 +124,7 @@ type Desk struct {
 	store     Store
 	payments  Payments
 	registrar Registrar
+	lease     time.Duration
 	now       func() time.Time
 	newID     func() string
 	log       zerolog.Logger
@@ -128,10 +140,14 @@ func New(cfg Config) (*Desk, error) {
 		store:     cfg.Store,
 		payments:  cfg.Payments,
 		registrar: cfg.Registrar,
+		lease:     cfg.NotificationLease,
 		now:       cfg.Now,
 		newID:     cfg.NewID,
 		log:       zerolog.Nop(),
 		validate:  auth.NewValidator(),
+	}
+	if d.lease <= 0 {
+		d.lease = defaultNotificationLease
 	}
 	if d.now == nil {
 		d.now = time.Now

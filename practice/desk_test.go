@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -268,10 +269,7 @@ func TestNotificationsFollowTheReference(t *testing.T) {
 	f.must(d.RegisterProtocol(ctx, a.system, p.ID))                                   // 7000: template inactive
 	f.must(d.ChangeStatus(ctx, a.enabled, p.ID, practice.StatusRevoked, "annullata")) // 50000
 
-	notes, err := f.store.PendingNotifications(ctx, tenant, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
+	notes := outbox(t, f.store, time.Time{})
 	var citizen, operators []practice.Status
 	for _, n := range notes {
 		switch n.Kind {
@@ -303,7 +301,7 @@ func TestNotificationsFollowTheReference(t *testing.T) {
 	if err != nil || n != len(notes) || delivered != n {
 		t.Fatalf("delivered %d/%d: %v", n, len(notes), err)
 	}
-	if rest, _ := f.store.PendingNotifications(ctx, tenant, 100); len(rest) != 0 {
+	if rest := outbox(t, f.store, f.clock.Add(time.Hour)); len(rest) != 0 {
 		t.Fatalf("%d notifications still pending after delivery", len(rest))
 	}
 }

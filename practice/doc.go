@@ -41,7 +41,16 @@
 // The notifications a change causes (the citizen's, with the service's
 // templates; the operators' on 2000 and 3000) are saved in the same store
 // write as the change, in an outbox the host drains with
-// DeliverNotifications.
+// DeliverNotifications, usually from a periodic chore. Many application
+// instances may run that chore at once: each call claims a batch, leasing
+// it for Config.NotificationLease (default 1 minute) so that no other
+// instance takes it meanwhile, delivers each notification through the
+// host's Notifier and acknowledges it, which removes it from the outbox. A
+// notification whose delivery fails stays and is claimed again once its
+// lease has ended. Delivery is at least once: a notification is repeated
+// only when its lease ends before its acknowledgement (a crash after
+// delivery, or a delivery slower than the lease), and notifiers drop
+// repeats by Notification.ID.
 //
 // # Listings
 //

@@ -188,3 +188,52 @@ func ExampleDesk_ListOffice() {
 	// third sent at 09:06
 	// second sent at 09:05
 }
+
+// Two application instances drain one outbox at once: each notification
+// is handed to one of them. A failed delivery stays in the outbox and is
+// claimed again once its lease has ended.
+func ExampleDesk_DeliverNotifications() {
+	ctx := context.Background()
+	store := memstore.New() // shared, as a database would be
+	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	first, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute})
+	second, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute})
+	admin, citizen, _ := exampleActors()
+	if _, err := first.CreateService(ctx, admin, practice.Service{
+		ID: "bonus", Name: "Bonus famiglie", Office: "servizi-sociali", Status: practice.ServiceAvailable,
+		Workflow: practice.WorkflowApproval, Payment: practice.PaymentNone, RequiredLevel: auth.LevelL2,
+	}); err != nil {
+		panic(err)
+	}
+	p, _ := first.Create(ctx, citizen, practice.NewPractice{Service: "bonus"}) // 1000: the citizen
+	if _, err := first.Submit(ctx, citizen, p.ID); err != nil {                // 1900: the citizen
+		panic(err)
+	}
+	if _, err := first.Acquire(ctx, auth.System("comune"), p.ID); err != nil { // 2000: the citizen, the operators
+		panic(err)
+	}
+
+	down := practice.NotifierFunc(func(context.Context, practice.Notification) error {
+		return fmt.Errorf("mail server down")
+	})
+	n, err := first.DeliverNotifications(ctx, "comune", down, 2)
+	fmt.Println("first instance:", n, err)
+	up := practice.NotifierFunc(func(_ context.Context, n practice.Notification) error {
+		fmt.Printf("  deliver %s %d\n", n.Kind, n.Status)
+		return nil
+	})
+	n, _ = second.DeliverNotifications(ctx, "comune", up, 0)
+	fmt.Println("second instance:", n)
+	now = now.Add(5 * time.Minute) // the first instance's lease ends
+	n, _ = second.DeliverNotifications(ctx, "comune", up, 0)
+	fmt.Println("second instance, after the lease:", n)
+	// Output:
+	// first instance: 0 mail server down
+	//   deliver citizen_status 2000
+	//   deliver operators_new_practice 2000
+	// second instance: 2
+	//   deliver citizen_status 1000
+	//   deliver citizen_status 1900
+	// second instance, after the lease: 2
+}

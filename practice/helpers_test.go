@@ -268,3 +268,16 @@ func statuses(p *practice.Practice) []practice.Status {
 }
 
 func decimalOf(s string) decimal.Decimal { return decimal.RequireFromString(s) }
+
+// outbox returns the tenant's notifications claimable at the instant at,
+// without leasing them (a zero lease): before any delivery, with the zero
+// time, every one saved; with an instant after every lease, every one not
+// yet acknowledged.
+func outbox(t testing.TB, s practice.Store, at time.Time) []practice.Notification {
+	t.Helper()
+	notes, err := s.ClaimNotifications(context.Background(), tenant, at, 0, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return notes
+}

@@ -3,6 +3,7 @@ package practice
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"iter"
 	"strconv"
 	"strings"
@@ -331,25 +332,47 @@ func (d *Desk) approvalServices(ctx context.Context, tenant string) ([]string, e
 	}
 }
 
-// DeliverNotifications hands up to limit pending notifications of tenant
-// to n, oldest first, and removes each delivered one from the outbox. It
-// stops at the first delivery error (that notification stays pending) and
-// returns how many were delivered. A crash between Notify and the removal
-// delivers that one again: notifiers drop repeats by Notification.ID.
+// DeliverNotifications drains the tenant's outbox through n: it claims up
+// to limit notifications (default 50, at most 500) for
+// Config.NotificationLease, oldest first, hands each to n and acknowledges
+// each delivered one, which leaves the outbox. A notification whose
+// delivery fails stays in the outbox and is claimed again, by this or
+// another Desk sharing the store, once its lease has ended; the other
+// claimed notifications are still delivered. It returns how many were
+// delivered and the first delivery error (or the error of the claim or of
+// an acknowledgement, which ends the call; the unacknowledged claimed
+// notifications are claimed again after their lease).
+//
+// Many instances may drain one tenant at once: each notification is handed
+// to one of them while its lease runs. A notification is delivered again
+// only if its lease ends before its acknowledgement (a crash between Notify
+// and the acknowledgement, or a delivery slower than the lease): notifiers
+// drop repeats by Notification.ID.
 func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifier, limit int) (int, error) {
-	notes, err := d.store.PendingNotifications(ctx, tenant, clampLimit(limit))
+	if n == nil {
+		return 0, errors.New("practice: DeliverNotifications needs a Notifier")
+	}
+	notes, err := d.store.ClaimNotifications(ctx, tenant, d.clock(), d.lease, clampLimit(limit))
 	if err != nil {
 		return 0, err
 	}
 	done := 0
+	var first error
 	for _, note := range notes {
-		if err := n.Notify(ctx, note); err != nil {
+		if err := ctx.Err(); err != nil {
 			return done, err
 		}
-		if err := d.store.MarkDelivered(ctx, tenant, note.ID); err != nil {
+		if err := n.Notify(ctx, note); err != nil {
+			if first == nil {
+				first = err
+			}
+			d.log.Warn().Str("tenant", tenant).Str("notification", note.ID).Msg("notification delivery failed; retried after the lease")
+			continue
+		}
+		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
 			return done, err
 		}
 		done++
 	}
-	return done, nil
+	return done, first
 }

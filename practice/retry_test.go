@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/shopspring/decimal"
 
@@ -221,10 +222,7 @@ func (f *fixture) outcome(id practice.ID) outcome {
 	for _, r := range recs {
 		o.Records = append(o.Records, fmt.Sprintf("%s:%s:%s:%s", r.Kind, r.Status, r.Amount, r.IdempotencyKey))
 	}
-	notes, err := f.store.PendingNotifications(f.ctx, tenant, 1000)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	notes := outbox(f.t, f.store, time.Time{})
 	for _, n := range notes {
 		o.Notifications = append(o.Notifications, fmt.Sprintf("%s:%v", n.Kind, n.Status))
 	}

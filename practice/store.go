@@ -238,14 +238,28 @@ func (a Position) Before(b Position) bool {
 }
 
 // Outbox keeps the notifications saved with the changes that caused them
-// until the host has delivered them.
+// until the host has delivered them. Several drainers (one per application
+// instance sharing the database) may work on one tenant's outbox at once:
+// a claim leases the entries it returns, so that while the lease runs no
+// other claimer gets them.
 type Outbox interface {
-	// PendingNotifications returns up to limit undelivered notifications
-	// of the tenant, oldest first (in the order they were saved; within
-	// one write, in the order given).
-	PendingNotifications(ctx context.Context, tenant string, limit int) ([]Notification, error)
-	// MarkDelivered removes the notification from the outbox; it is never
-	// returned again. An unknown ID (or one already delivered) is
-	// ErrNotFound.
-	MarkDelivered(ctx context.Context, tenant, id string) error
+	// ClaimNotifications leases up to limit undelivered notifications of
+	// the tenant that were never claimed or whose lease has ended (its end
+	// is not after now), oldest first (in the order they were saved;
+	// within one write, in the order given), until now+lease, and returns
+	// them. Two claimers, concurrent or not, never get the same
+	// notification while its lease runs; once it has ended, the
+	// notification (if not acknowledged) is claimed again. A lease of zero
+	// or less leaves the returned notifications claimable at once (a
+	// claim is then a plain read of what is claimable at now). A limit of
+	// zero claims nothing; a negative limit claims every claimable
+	// notification.
+	ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Notification, error)
+	// AckNotification acknowledges the delivery of the tenant's
+	// notification id: it leaves the outbox and is never claimed again,
+	// whether or not its lease still runs. Acknowledging an unknown or
+	// already acknowledged ID is not an error and changes nothing; so is
+	// acknowledging another tenant's notification, which stays in that
+	// tenant's outbox.
+	AckNotification(ctx context.Context, tenant, id string) error
 }

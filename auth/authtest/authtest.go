@@ -596,6 +596,7 @@ func testOutboxConcurrent(t *testing.T, k *kit) {
 				if !assert.NoError(t, err) || len(got) == 0 {
 					return
 				}
+				assert.LessOrEqual(t, len(got), 4, "a claim returned more than its limit")
 				mu.Lock()
 				for _, n := range got {
 					seen[n.ID]++

@@ -486,13 +486,19 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 	var out []auth.Notification
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		out = out[:0]
-		rows, err := tx.Query(ctx, `UPDATE auth_outbox SET claimed_until = $3
-			WHERE tenant = $1 AND id IN (
+		// The rows are picked once, in a materialized CTE: a locking
+		// subquery under IN may be run again for each row the UPDATE
+		// visits, see this statement's own leases, and pick rows past the
+		// limit.
+		rows, err := tx.Query(ctx, `WITH picked AS MATERIALIZED (
 				SELECT id FROM auth_outbox
 				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
 				ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-			AND (claimed_until IS NULL OR claimed_until <= $2)
-			RETURNING tenant, id, kind, account_id, profile_id, recipient, expires_at, created_at`,
+			UPDATE auth_outbox o SET claimed_until = $3
+			FROM picked
+			WHERE o.tenant = $1 AND o.id = picked.id
+				AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
+			RETURNING o.tenant, o.id, o.kind, o.account_id, o.profile_id, o.recipient, o.expires_at, o.created_at`,
 			tenant, now.UTC(), now.Add(lease).UTC(), limit)
 		if err != nil {
 			return err

@@ -18,7 +18,14 @@ type Store struct {
 	services  map[key]*practice.Service
 	practices map[pkey]*practice.Practice
 	keys      map[key]practice.ID // (tenant, idempotency key) → pratica
-	outbox    []practice.Notification
+	outbox    []entry             // in the order saved
+}
+
+// entry is an outbox notification and the end of its lease (zero: never
+// claimed).
+type entry struct {
+	n            practice.Notification
+	claimedUntil time.Time
 }
 
 type key struct{ tenant, id string }
@@ -135,7 +142,7 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 	if p.IdempotencyKey != "" {
 		s.keys[key{p.Tenant, p.IdempotencyKey}] = p.ID
 	}
-	s.outbox = append(s.outbox, notes...)
+	s.enqueue(notes)
 	return p, true, nil
 }
 
@@ -184,7 +191,7 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 	}
 	p.Version++
 	s.practices[k] = p.Clone()
-	s.outbox = append(s.outbox, notes...)
+	s.enqueue(notes)
 	return nil
 }
 
@@ -207,7 +214,7 @@ func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, versi
 		delete(s.keys, key{tenant, old.IdempotencyKey})
 	}
 	delete(s.practices, k)
-	s.outbox = append(s.outbox, notes...)
+	s.enqueue(notes)
 	return nil
 }
 
@@ -328,37 +335,50 @@ func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
 	return true
 }
 
-// PendingNotifications implements practice.Outbox.
-func (s *Store) PendingNotifications(ctx context.Context, tenant string, limit int) ([]practice.Notification, error) {
+// enqueue appends notes to the outbox, unclaimed. The caller holds s.mu.
+func (s *Store) enqueue(notes []practice.Notification) {
+	for _, n := range notes {
+		s.outbox = append(s.outbox, entry{n: n})
+	}
+}
+
+// ClaimNotifications implements practice.Outbox: the claim happens under
+// the store's lock, so concurrent claimers never share an entry.
+func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]practice.Notification, error) {
 	if err := live(ctx); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []practice.Notification
-	for _, n := range s.outbox {
+	until := now.Add(lease)
+	for i := range s.outbox {
 		if limit >= 0 && len(out) >= limit {
 			break
 		}
-		if n.Tenant == tenant {
-			out = append(out, n)
+		e := &s.outbox[i]
+		if e.n.Tenant != tenant || e.claimedUntil.After(now) {
+			continue
 		}
+		e.claimedUntil = until
+		out = append(out, e.n)
 	}
 	return out, nil
 }
 
-// MarkDelivered implements practice.Outbox.
-func (s *Store) MarkDelivered(ctx context.Context, tenant, id string) error {
+// AckNotification implements practice.Outbox: the acknowledged entry
+// leaves the slice, so the outbox does not grow forever.
+func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
 	if err := live(ctx); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for i, n := range s.outbox {
-		if n.Tenant == tenant && n.ID == id {
+	for i, e := range s.outbox {
+		if e.n.Tenant == tenant && e.n.ID == id {
 			s.outbox = slices.Delete(s.outbox, i, i+1)
 			return nil
 		}
 	}
-	return practice.ErrNotFound
+	return nil
 }

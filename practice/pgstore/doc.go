@@ -21,4 +21,10 @@
 // also run (no advisory locks, no LISTEN/NOTIFY); transactions that fail
 // with a serialization failure or a deadlock are retried. Times are stored
 // as timestamptz and returned in UTC.
+//
+// The outbox is a table in write order (an identity column, seq).
+// ClaimNotifications leases rows by setting claimed_until in one statement
+// that picks them once with FOR UPDATE SKIP LOCKED and re-checks the lease
+// on each locked row, so that drainers in many processes never share a
+// row while its lease runs; AckNotification deletes the row.
 package pgstore

@@ -1,11 +1,13 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -289,39 +291,67 @@ func insertNotes(ctx context.Context, tx pgx.Tx, notes []practice.Notification) 
 	return err
 }
 
-// PendingNotifications implements practice.Outbox.
-func (s *Store) PendingNotifications(ctx context.Context, tenant string, limit int) ([]practice.Notification, error) {
+// ClaimNotifications implements practice.Outbox in one statement: the
+// rows to claim are chosen once, in seq order, with FOR UPDATE SKIP LOCKED, so
+// concurrent claimers pass over each other's rows instead of waiting, and
+// the lease is tested again on the locked row, so a row another claimer
+// has just leased (and committed) is not taken a second time.
+func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]practice.Notification, error) {
 	if limit == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT tenant, id, kind, practice_id, service, status, recipient, subject, body, created_at
-		FROM practice_outbox WHERE tenant = $1 ORDER BY seq LIMIT $2`, tenant, sqlLimit(limit))
-	if err != nil {
-		return nil, translate(err)
+	type claimed struct {
+		seq int64
+		n   practice.Notification
 	}
-	defer rows.Close()
-	var out []practice.Notification
-	for rows.Next() {
-		var n practice.Notification
-		var kind, pid string
-		var status int32
-		if err := rows.Scan(&n.Tenant, &n.ID, &kind, &pid, &n.Service, &status, &n.Recipient, &n.Subject, &n.Body, &n.CreatedAt); err != nil {
-			return nil, translate(err)
+	var got []claimed
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		got = got[:0]
+		// The choice is a materialized CTE: run once, not once per row
+		// the UPDATE visits (a rescanned locking subquery would see this
+		// statement's own leases and pick further rows past the limit).
+		rows, err := tx.Query(ctx, `WITH picked AS MATERIALIZED (
+				SELECT seq FROM practice_outbox
+				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
+				ORDER BY seq LIMIT $4
+				FOR UPDATE SKIP LOCKED)
+			UPDATE practice_outbox o SET claimed_until = $3
+			FROM picked
+			WHERE o.tenant = $1 AND o.seq = picked.seq
+				AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
+			RETURNING o.seq, o.tenant, o.id, o.kind, o.practice_id, o.service, o.status, o.recipient, o.subject, o.body, o.created_at`,
+			tenant, now.UTC(), now.Add(lease).UTC(), sqlLimit(limit))
+		if err != nil {
+			return err
 		}
-		n.Kind, n.Practice, n.Status, n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(n.CreatedAt)
-		out = append(out, n)
+		defer rows.Close()
+		for rows.Next() {
+			var c claimed
+			var kind, pid string
+			var status int32
+			if err := rows.Scan(&c.seq, &c.n.Tenant, &c.n.ID, &kind, &pid, &c.n.Service, &status, &c.n.Recipient, &c.n.Subject, &c.n.Body, &c.n.CreatedAt); err != nil {
+				return err
+			}
+			c.n.Kind, c.n.Practice, c.n.Status, c.n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(c.n.CreatedAt)
+			got = append(got, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	return out, translate(rows.Err())
+	// RETURNING gives no order: sort by the order of the writes.
+	slices.SortFunc(got, func(a, b claimed) int { return cmp.Compare(a.seq, b.seq) })
+	var out []practice.Notification
+	for _, c := range got {
+		out = append(out, c.n)
+	}
+	return out, nil
 }
 
-// MarkDelivered implements practice.Outbox.
-func (s *Store) MarkDelivered(ctx context.Context, tenant, id string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM practice_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return practice.ErrNotFound
-	}
-	return nil
+// AckNotification implements practice.Outbox: the acknowledged row is
+// deleted; an unknown ID, or another tenant's, deletes nothing.
+func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM practice_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
+	return translate(err)
 }

@@ -6,7 +6,10 @@
 // practice.ErrConflict), the atomic write of status, history, messages and
 // outbox notifications, tenant isolation, citizen and back-office listings
 // with keyset pagination (the back office's in every sort order, with ties
-// and zero times), and the outbox. Every adapter's tests call it:
+// and zero times), and the outbox: claims in write order, exclusive while
+// their lease runs (many claimers over two stores at once each get
+// different notifications), claimable again when the lease ends, removed by
+// an acknowledgement, per tenant. Every adapter's tests call it:
 //
 //	func TestConformance(t *testing.T) { practicetest.Run(t, newHarness) }
 //

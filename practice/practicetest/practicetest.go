@@ -59,6 +59,9 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OfficeListing", testOfficeListing},
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
 		{"OutboxOrderAndDelivery", testOutbox},
+		{"OutboxLeaseEndsThenClaimedAgain", testOutboxLease},
+		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
+		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"CanceledContextWritesNothing", testCanceled},
 	}
 	for _, tc := range tests {
@@ -301,12 +304,27 @@ func canon(v reflect.Value) any {
 	return v.Interface()
 }
 
-// pending returns every undelivered notification of the tenant.
+// peek is the instant of the kit's reads of the outbox: earlier than any
+// lease the kit takes.
+var peek = base.Add(-24 * time.Hour)
+
+// pending returns the tenant's notifications claimable at peek: with a
+// zero lease the claim leaves them claimable, so it is a read. Where the
+// kit takes no lease, that is every undelivered notification.
 func (k *kit) pending(t *testing.T, s practice.Store, tenant string) []practice.Notification {
 	t.Helper()
-	ns, err := s.PendingNotifications(k.ctx, tenant, 1000)
+	ns, err := s.ClaimNotifications(k.ctx, tenant, peek, 0, 1000)
 	require.NoError(t, err)
 	return ns
+}
+
+// claim claims up to limit notifications of the tenant at now for lease
+// and returns their IDs.
+func (k *kit) claim(t *testing.T, s practice.Store, tenant string, now time.Time, lease time.Duration, limit int) []string {
+	t.Helper()
+	ns, err := s.ClaimNotifications(k.ctx, tenant, now, lease, limit)
+	require.NoError(t, err)
+	return noteIDs(ns)
 }
 
 func noteIDs(ns []practice.Notification) []string {
@@ -580,8 +598,7 @@ func testMissing(t *testing.T, k *kit) {
 	assert.ErrorIs(t, err, practice.ErrNotFound)
 	err = s.UpdateService(k.ctx, minimalService("t1", "nope"))
 	assert.ErrorIs(t, err, practice.ErrNotFound)
-	err = s.MarkDelivered(k.ctx, "t1", "nope")
-	assert.ErrorIs(t, err, practice.ErrNotFound)
+	assert.NoError(t, s.AckNotification(k.ctx, "t1", "nope"), "acknowledging an unknown notification is a no-op")
 	assert.Empty(t, k.pending(t, s, "t1"), "a refused update queues nothing")
 	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
 	require.NoError(t, err)
@@ -916,7 +933,7 @@ func testTenants(t *testing.T, k *kit) {
 	assert.Empty(t, office)
 
 	assert.Empty(t, k.pending(t, o, "t2"))
-	assert.ErrorIs(t, o.MarkDelivered(k.ctx, "t2", "n-1"), practice.ErrNotFound)
+	assert.NoError(t, o.AckNotification(k.ctx, "t2", "n-1"), "acknowledging another tenant's notification is a no-op")
 
 	// Nothing of t1 changed, and t2 may use the same IDs for its own.
 	assertSame(t, wantP, k.get(t, s, "t1", "p-1"))
@@ -930,7 +947,7 @@ func testTenants(t *testing.T, k *kit) {
 	k.create(t, o, mine, note("t2", "n-1", "p-1", mine.Status, base))
 	assertSame(t, wantP, k.get(t, s, "t1", "p-1"))
 	assertSame(t, mine, k.get(t, o, "t2", "p-1"))
-	require.NoError(t, o.MarkDelivered(k.ctx, "t2", "n-1"))
+	require.NoError(t, o.AckNotification(k.ctx, "t2", "n-1"))
 	assert.Equal(t, []string{"n-1"}, noteIDs(k.pending(t, s, "t1")), "t2 delivering its note leaves t1's")
 	require.NoError(t, o.Delete(k.ctx, "t2", "p-1", 1, nil))
 	assertSame(t, wantP, k.get(t, s, "t1", "p-1"))
@@ -1298,6 +1315,10 @@ func testListingsFollowUpdates(t *testing.T, k *kit) {
 	assert.Equal(t, moved, related)
 }
 
+// testOutbox: claims return every field, in the order of the writes (not
+// of CreatedAt), at most limit, and skip what another claim leases; an
+// acknowledged notification is never claimed again, and acknowledging
+// twice is not an error.
 func testOutbox(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	s := ss[0]
@@ -1320,26 +1341,152 @@ func testOutbox(t *testing.T, k *kit) {
 
 	all := k.pending(t, ss[1], "t1")
 	assertSame(t, []practice.Notification{n1, n2, n3, n4, n5}, all, "every field, in write order")
-	first, err := s.PendingNotifications(k.ctx, "t1", 2)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"n-1", "n-2"}, noteIDs(first))
+	assertSame(t, all, k.pending(t, s, "t1"), "a zero lease leaves them claimable")
+	assert.Empty(t, k.claim(t, s, "t1", at(10), time.Hour, 0), "a zero limit claims nothing")
 
-	require.NoError(t, s.MarkDelivered(k.ctx, "t1", "n-2"))
-	assert.ErrorIs(t, ss[1].MarkDelivered(k.ctx, "t1", "n-2"), practice.ErrNotFound, "delivered once")
-	assert.ErrorIs(t, s.MarkDelivered(k.ctx, "t2", "n-1"), practice.ErrNotFound, "another tenant's")
-	assert.Equal(t, []string{"n-1", "n-3", "n-4", "n-5"}, noteIDs(k.pending(t, ss[1], "t1")))
-	for _, id := range []string{"n-1", "n-3", "n-4", "n-5"} {
-		require.NoError(t, ss[1].MarkDelivered(k.ctx, "t1", id))
+	now, lease := at(10), time.Hour
+	first, err := s.ClaimNotifications(k.ctx, "t1", now, lease, 2)
+	require.NoError(t, err)
+	assertSame(t, []practice.Notification{n1, n2}, first, "the oldest, whole")
+	assert.Equal(t, []string{"n-3", "n-4"}, k.claim(t, ss[1], "t1", now, lease, 2), "leased ones are skipped")
+	assert.Equal(t, []string{"n-5"}, k.claim(t, s, "t1", now.Add(time.Minute), lease, 10))
+	assert.Empty(t, k.claim(t, ss[1], "t1", now.Add(lease-time.Microsecond), lease, -1), "every lease still runs")
+
+	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-2"))
+	require.NoError(t, ss[1].AckNotification(k.ctx, "t1", "n-2"), "acknowledging twice is not an error")
+	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-4"), "an acknowledgement needs no running lease of its own")
+	assert.Equal(t, []string{"n-1", "n-3"}, k.claim(t, ss[1], "t1", now.Add(lease), lease, -1),
+		"when the leases end the unacknowledged are claimed again, in order; a negative limit claims all")
+	assert.Equal(t, []string{"n-5"}, k.claim(t, s, "t1", now.Add(lease+time.Minute), lease, -1))
+	for _, id := range []string{"n-1", "n-3", "n-5"} {
+		require.NoError(t, ss[1].AckNotification(k.ctx, "t1", id))
 	}
-	assert.Empty(t, k.pending(t, s, "t1"))
+	assert.Empty(t, k.claim(t, s, "t1", at(1000), lease, -1), "acknowledged ones are never claimed again")
 	assert.Equal(t, []string{"m-1"}, noteIDs(k.pending(t, s, "t2")))
 
-	// Concurrent deliveries of one notification: exactly one succeeds.
-	ok, _ := conctest.Run(t, 10, practice.ErrNotFound, func(i int) error {
-		return ss[i%2].MarkDelivered(k.ctx, "t2", "m-1")
+	// Concurrent acknowledgements of one notification all succeed, and it
+	// is gone.
+	ok, _ := conctest.Run(t, 10, nil, func(i int) error {
+		return ss[i%2].AckNotification(k.ctx, "t2", "m-1")
 	})
-	assert.Equal(t, 1, ok)
-	assert.Empty(t, k.pending(t, s, "t2"))
+	assert.Equal(t, 10, ok)
+	assert.Empty(t, k.claim(t, s, "t2", at(1000), lease, -1))
+}
+
+// testOutboxLease: a lease holds until its end (exclusive), then the
+// notification is claimed again; an acknowledgement removes it whatever
+// its lease.
+func testOutboxLease(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	k.create(t, ss[0], minimalPractice("t1", "p-1"), note("t1", "n-1", "p-1", practice.StatusDraft, base), note("t1", "n-2", "p-1", practice.StatusDraft, base))
+	lease := 5 * time.Minute
+	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[0], "t1", at(0), lease, 1))
+	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[1], "t1", at(1), lease, 1))
+	assert.Empty(t, k.claim(t, ss[1], "t1", at(5).Add(-time.Microsecond), lease, 10), "n-1's lease runs until at(5), n-2's until at(6)")
+	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[1], "t1", at(5), lease, 10), "a lease ending at now has ended")
+	assert.Empty(t, k.claim(t, ss[0], "t1", at(6).Add(-time.Microsecond), lease, 10), "the new claim leases n-1 again until at(10)")
+	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[0], "t1", at(6), lease, 10))
+	require.NoError(t, ss[0].AckNotification(k.ctx, "t1", "n-1"), "acknowledged while another's lease runs")
+	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[1], "t1", at(60), lease, 10), "n-1 is gone")
+	// A claim at an earlier instant sees the later leases as running: a
+	// clock behind the others does not take their notifications.
+	assert.Empty(t, k.claim(t, ss[0], "t1", at(30), lease, 10))
+}
+
+// testOutboxConcurrent: many claimers over two stores, released together
+// and claiming the same notifications in small batches: each notification
+// goes to exactly one of them while the leases run, and each batch is in
+// write order.
+func testOutboxConcurrent(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const writes, perWrite = 8, 5
+	var want []string
+	for w := range writes {
+		id := practice.ID(fmt.Sprintf("p-%d", w))
+		var notes []practice.Notification
+		for i := range perWrite {
+			nid := fmt.Sprintf("n-%d-%d", w, i)
+			notes = append(notes, note("t1", nid, id, practice.StatusDraft, base))
+			want = append(want, nid)
+		}
+		k.create(t, ss[w%2], minimalPractice("t1", id), notes...)
+	}
+	k.create(t, ss[0], minimalPractice("t2", "p-0"), note("t2", "n-0-0", "p-0", practice.StatusDraft, base))
+	order := map[string]int{}
+	for i, id := range want {
+		order[id] = i
+	}
+
+	var mu sync.Mutex
+	seen := map[string]int{}
+	conctest.Run(t, 8, nil, func(i int) error {
+		// Bounded: a store that ignored leases would never run dry.
+		for range len(want) + 1 {
+			got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", at(10), time.Hour, 3)
+			if err != nil {
+				return err
+			}
+			if len(got) == 0 {
+				return nil
+			}
+			assert.LessOrEqual(t, len(got), 3)
+			assert.True(t, slices.IsSortedFunc(got, func(a, b practice.Notification) int { return order[a.ID] - order[b.ID] }), "a batch is in write order")
+			mu.Lock()
+			for _, n := range got {
+				seen[n.ID]++
+			}
+			mu.Unlock()
+		}
+		return errors.New("the claims never ran dry")
+	})
+	assert.Len(t, seen, len(want), "every notification is claimed")
+	for id, c := range seen {
+		assert.Equal(t, 1, c, "claimed %d times while its lease runs: %s", c, id)
+	}
+	assert.Empty(t, k.claim(t, ss[1], "t1", at(70).Add(-time.Microsecond), time.Hour, -1), "all are leased")
+
+	// When the leases end, concurrent drainers claim and acknowledge
+	// everything exactly once between them.
+	var acked atomic.Int32
+	conctest.Run(t, 6, nil, func(i int) error {
+		for range len(want) + 1 {
+			got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", at(70), time.Hour, 4)
+			if err != nil || len(got) == 0 {
+				return err
+			}
+			for _, n := range got {
+				if err := ss[(i+1)%2].AckNotification(k.ctx, "t1", n.ID); err != nil {
+					return err
+				}
+				acked.Add(1)
+			}
+		}
+		return errors.New("the claims never ran dry")
+	})
+	assert.Equal(t, int32(len(want)), acked.Load())
+	assert.Empty(t, k.claim(t, ss[0], "t1", at(1000), time.Hour, -1), "every notification was acknowledged")
+	assert.Equal(t, []string{"n-0-0"}, k.claim(t, ss[1], "t2", at(10), time.Hour, -1), "another tenant's outbox is untouched")
+}
+
+// testOutboxTenants: claims and acknowledgements reach only the tenant's
+// own notifications, even with the same IDs.
+func testOutboxTenants(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	k.create(t, ss[0], minimalPractice("t1", "p-1"), note("t1", "n-1", "p-1", practice.StatusDraft, base), note("t1", "n-2", "p-1", practice.StatusDraft, base))
+	k.create(t, ss[1], minimalPractice("t2", "p-1"), note("t2", "n-1", "p-1", practice.StatusDraft, base))
+
+	got, err := ss[1].ClaimNotifications(k.ctx, "t2", at(0), time.Hour, -1)
+	require.NoError(t, err)
+	require.Len(t, got, 1)
+	assert.Equal(t, "t2", got[0].Tenant)
+	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[0], "t1", at(0), time.Hour, -1), "t2's claim leases nothing of t1")
+	assert.Empty(t, k.claim(t, ss[0], "t3", at(0), time.Hour, -1))
+
+	require.NoError(t, ss[1].AckNotification(k.ctx, "t2", "n-2"), "t1's ID, acknowledged as t2: a no-op")
+	require.NoError(t, ss[0].AckNotification(k.ctx, "t3", "n-1"))
+	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[1], "t1", at(60), time.Hour, -1), "t1's notifications are all there")
+	require.NoError(t, ss[0].AckNotification(k.ctx, "t1", "n-1"))
+	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[0], "t2", at(60), time.Hour, -1), "t1 acknowledging n-1 leaves t2's n-1")
 }
 
 // testFixtures keeps the round-trip checks honest as the model grows: the
