@@ -18,6 +18,9 @@ const (
 	// DefaultDue is how long a payment stays payable when the input names
 	// no due date: 90 days.
 	DefaultDue = 90 * 24 * time.Hour
+	// DefaultEventLease is how long DeliverEvents holds the events it has
+	// claimed before another deliverer may take them: 1 minute.
+	DefaultEventLease = time.Minute
 )
 
 // DefaultStampDuty is the usual stamp duty amount, 16.00 EUR.
@@ -42,6 +45,13 @@ type Config struct {
 	// StampDuty is the stamp duty amount used when a stamp input leaves
 	// Amount zero (default DefaultStampDuty, 16.00 EUR).
 	StampDuty decimal.Decimal
+	// EventLease is how long DeliverEvents holds the outbox events it has
+	// claimed before another deliverer (another instance sharing the
+	// Store) may claim them (default DefaultEventLease, 1 minute). An event
+	// whose delivery failed is delivered again once its lease ends. Make it
+	// longer than a batch of deliveries takes: an event still being
+	// delivered when its lease ends may be delivered twice.
+	EventLease time.Duration
 	// Now returns the current time (default time.Now).
 	Now func() time.Time
 	// NewID returns a new unique ID for records and events (default:
@@ -76,6 +86,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if cfg.DefaultDue <= 0 {
 		cfg.DefaultDue = DefaultDue
+	}
+	if cfg.EventLease <= 0 {
+		cfg.EventLease = DefaultEventLease
 	}
 	if cfg.StampDuty.IsZero() {
 		cfg.StampDuty = DefaultStampDuty

@@ -546,7 +546,7 @@ func TestGetIsScopedAndChecked(t *testing.T) {
 	require.ErrorIs(t, err, payment.ErrNotFound)
 }
 
-func TestDeliverEventsStopsAtFirstErrorAndResumes(t *testing.T) {
+func TestDeliverEventsStopsAtFirstErrorAndResumesAfterLease(t *testing.T) {
 	e := newEnv(t, false)
 	for range 3 {
 		_, err := e.desk.Create(ctx, system, newPayment(""))
@@ -563,12 +563,79 @@ func TestDeliverEventsStopsAtFirstErrorAndResumes(t *testing.T) {
 	})
 	require.ErrorIs(t, err, boom)
 	assert.Equal(t, 2, n)
+
+	// The failed event and the rest of its batch stay claimed until the
+	// lease ends: no deliverer gets them before.
+	assert.Empty(t, e.events(t), "held by the lease")
+	e.clock.Add(payment.DefaultEventLease - time.Nanosecond)
+	assert.Empty(t, e.events(t), "held until the lease ends")
+	e.clock.Add(time.Nanosecond)
 	rest := e.events(t)
 	assert.Len(t, rest, 4)
 	for _, ev := range rest {
 		assert.NotContains(t, seen, ev.ID, "a delivered event is not delivered again")
 		assert.Equal(t, tenant, ev.Tenant)
 	}
+	e.clock.Add(time.Hour)
+	assert.Empty(t, e.events(t), "every event was acknowledged")
+}
+
+func TestDeliverEventsUsesConfiguredLease(t *testing.T) {
+	c := &clock{now: t0}
+	mem := memstore.New()
+	d, err := payment.New(payment.Config{Store: mem, Gateway: fakegateway.New(c.Now), Now: c.Now, EventLease: 5 * time.Minute})
+	require.NoError(t, err)
+	_, err = d.Create(ctx, system, newPayment(""))
+	require.NoError(t, err)
+	boom := errors.New("notifier down")
+	fail := func(payment.Event) error { return boom }
+	var got []payment.Event
+	keep := func(ev payment.Event) error { got = append(got, ev); return nil }
+
+	n, err := d.DeliverEvents(ctx, tenant, fail)
+	require.ErrorIs(t, err, boom)
+	assert.Zero(t, n)
+	c.Add(payment.DefaultEventLease)
+	n, err = d.DeliverEvents(ctx, tenant, keep)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the configured lease is longer than the default")
+	c.Add(4 * time.Minute)
+	n, err = d.DeliverEvents(ctx, tenant, keep)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n, "created and opened")
+	assert.Equal(t, []payment.Status{payment.StatusCreationPending, payment.StatusPending}, []payment.Status{got[0].To, got[1].To})
+}
+
+func TestDeliverEventsStoreFailures(t *testing.T) {
+	e := newEnv(t, false)
+	_, err := e.desk.Create(ctx, system, newPayment(""))
+	require.NoError(t, err)
+	var delivered []string
+	deliver := func(ev payment.Event) error { delivered = append(delivered, ev.ID); return nil }
+
+	e.store.failNext("claim", false)
+	n, err := e.desk.DeliverEvents(ctx, tenant, deliver)
+	require.ErrorIs(t, err, errInjected)
+	assert.Zero(t, n)
+	assert.Empty(t, delivered, "nothing claimed, nothing delivered")
+
+	// A lost acknowledgement: the event was delivered but stays in the
+	// outbox, and is delivered again once its lease ends (at least once).
+	e.store.failNext("ack", false)
+	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	require.ErrorIs(t, err, errInjected)
+	assert.Zero(t, n)
+	require.Len(t, delivered, 1)
+	first := delivered[0]
+	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	require.NoError(t, err)
+	assert.Zero(t, n, "both events are under lease")
+	e.clock.Add(payment.DefaultEventLease)
+	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	require.NoError(t, err)
+	assert.Equal(t, 2, n)
+	assert.Equal(t, first, delivered[1], "the unacknowledged event is delivered again, first")
+	assert.Len(t, e.snapshot(t).events, 0)
 }
 
 func TestReconcileAppliesWhatNotificationsMissed(t *testing.T) {

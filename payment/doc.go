@@ -85,6 +85,9 @@
 // pgstore keeps them in PostgreSQL, and paymenttest.Run checks any other
 // implementation. Every update is version-checked. Hosts drain the event
 // outbox with Desk.DeliverEvents, for example to move the pratica a
-// payment belongs to; delivery is at least once, and consumers drop
-// repeats by Event.ID.
+// payment belongs to. Many instances may drain one outbox at once: each
+// claims a batch under a lease (Config.EventLease), so an event goes to one
+// deliverer only, and one whose delivery failed is claimed again when the
+// lease ends. Delivery is at least once, and consumers drop repeats by
+// Event.ID.
 package payment

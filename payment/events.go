@@ -2,23 +2,31 @@ package payment
 
 import (
 	"context"
-	"errors"
 	"fmt"
 )
 
-// eventBatch is how many events DeliverEvents reads at a time.
+// eventBatch is how many events DeliverEvents claims at a time.
 const eventBatch = 100
 
-// DeliverEvents hands the tenant's undelivered events to deliver, oldest
-// first, removing each from the outbox once deliver returns nil; it stops
-// at the first error, which it returns (the event stays for the next
-// call), and reports how many were delivered. Events are saved with the
+// DeliverEvents drains the tenant's outbox through deliver. It claims the
+// undelivered events no other deliverer holds, up to 100 at a time and
+// oldest first, leasing them for Config.EventLease; it hands each to
+// deliver in order and acknowledges it (removes it from the outbox) once
+// deliver returns nil, then claims the next batch, until the outbox has
+// nothing left to claim. It stops at the first delivery error, which it
+// returns: that event and the rest of its batch stay in the outbox,
+// claimed, and are handed out again, by this or any other call, once the
+// lease ends. It reports how many events were delivered.
+//
+// Many instances sharing one Store may run DeliverEvents at once: a
+// claimed event is handed to one of them only. Events are saved with the
 // change that caused them, so a crash loses none; a crash between deliver
-// and the removal repeats one, so consumers drop repeats by Event.ID.
+// and the acknowledgement, or a delivery outlasting the lease, repeats an
+// event, so consumers drop repeats by Event.ID.
 func (d *Desk) DeliverEvents(ctx context.Context, tenant string, deliver func(Event) error) (int, error) {
 	n := 0
 	for {
-		events, err := d.store.PendingEvents(ctx, tenant, eventBatch)
+		events, err := d.store.ClaimEvents(ctx, tenant, d.now(), d.cfg.EventLease, eventBatch)
 		if err != nil {
 			return n, err
 		}
@@ -26,10 +34,7 @@ func (d *Desk) DeliverEvents(ctx context.Context, tenant string, deliver func(Ev
 			if err := deliver(e); err != nil {
 				return n, fmt.Errorf("payment: deliver event: %w", err)
 			}
-			if err := d.store.MarkEventDelivered(ctx, tenant, e.ID); err != nil {
-				if errors.Is(err, ErrNotFound) {
-					continue // a concurrent deliverer removed it first
-				}
+			if err := d.store.AckEvent(ctx, tenant, e.ID); err != nil {
 				return n, err
 			}
 			n++

@@ -108,6 +108,20 @@ func (s *faultStore) NextSequence(ctx context.Context, tenant, name string) (uin
 	return s.Store.NextSequence(ctx, tenant, name)
 }
 
+func (s *faultStore) ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
+	if _, ok := s.take("claim"); ok {
+		return nil, errInjected
+	}
+	return s.Store.ClaimEvents(ctx, tenant, now, lease, limit)
+}
+
+func (s *faultStore) AckEvent(ctx context.Context, tenant, id string) error {
+	if _, ok := s.take("ack"); ok {
+		return errInjected
+	}
+	return s.Store.AckEvent(ctx, tenant, id)
+}
+
 type env struct {
 	desk  *payment.Desk
 	mem   *memstore.Store
@@ -216,7 +230,8 @@ type state struct {
 // snapshot reads the store's state without changing it.
 func (e *env) snapshot(t testing.TB) state {
 	t.Helper()
-	evs, err := e.mem.PendingEvents(context.Background(), tenant, 0)
+	// A zero lease returns the claimable events without holding them.
+	evs, err := e.mem.ClaimEvents(context.Background(), tenant, e.clock.Now(), 0, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

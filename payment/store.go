@@ -39,12 +39,23 @@ type Store interface {
 	// the tenant, starting at 1. Values never repeat, even under concurrent
 	// use from many processes.
 	NextSequence(ctx context.Context, tenant, name string) (uint64, error)
-	// PendingEvents returns up to limit undelivered events of the tenant,
-	// oldest first.
-	PendingEvents(ctx context.Context, tenant string, limit int) ([]Event, error)
-	// MarkEventDelivered removes the event from the outbox; an unknown ID is
-	// ErrNotFound.
-	MarkEventDelivered(ctx context.Context, tenant, id string) error
+	// ClaimEvents leases up to limit (every one when limit <= 0)
+	// undelivered events of the tenant that are not under lease at now:
+	// those never claimed and those whose lease ended at or before now. It
+	// returns them oldest first (by Event.At, then in the order they were
+	// saved) and leases them until now+lease, so that no other claimer gets
+	// them before that instant; two concurrent claimers, in any number of
+	// processes, never get the same event while its lease runs. An event
+	// claimed but never acknowledged is claimable again once its lease
+	// ends. A lease <= 0 leases nothing: the events are returned and stay
+	// claimable at once.
+	ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Event, error)
+	// AckEvent marks the tenant's event delivered: it leaves the outbox and
+	// is never claimed again. It is a no-op returning nil for an event
+	// already acknowledged, unknown, or belonging to another tenant (which
+	// therefore stays in its own tenant's outbox, untouched); acknowledging
+	// twice is not an error.
+	AckEvent(ctx context.Context, tenant, id string) error
 }
 
 // Filter narrows a listing. Zero fields match everything.

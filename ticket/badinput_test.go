@@ -26,7 +26,7 @@ func (f *fixture) snapshot(t *testing.T) snapshot {
 	t.Helper()
 	return snapshot{
 		requests:      must(f.store.ListRequests(f.ctx, "t1", ticket.Filter{}, "", 1000))(t),
-		notes:         must(f.store.PendingNotifications(f.ctx, "t1", 1000))(t),
+		notes:         f.pendingNotes(t),
 		blobs:         f.blobs.Len(),
 		families:      must(f.store.ListFamilies(f.ctx, "t1"))(t),
 		services:      must(f.store.ListServices(f.ctx, "t1"))(t),

@@ -90,7 +90,7 @@ func TestConcurrentSweepsFireOnce(t *testing.T) {
 	// The outbox holds one escalation per request: only the sweep whose
 	// write won saved its notification.
 	escalations := map[string]int{}
-	for _, note := range must(f.store.PendingNotifications(f.ctx, "t1", 1000))(t) {
+	for _, note := range f.pendingNotes(t) {
 		if note.Kind == ticket.NotifySLAEscalation {
 			escalations[note.RequestID]++
 		}

@@ -41,6 +41,13 @@ type Config struct {
 	// SweepPage is how many requests Sweep loads per page (default 500).
 	SweepPage int
 
+	// NotificationLease is how long DeliverNotifications holds the
+	// notifications it claims before another deliverer may claim them
+	// again (default 1 minute). Make it longer than a batch takes to
+	// deliver: a notification still being delivered when its lease ends
+	// may be handed to a second deliverer (with the same ID).
+	NotificationLease time.Duration
+
 	// Agents, when set, is asked on every assign and reassign whether the
 	// resulting agent is an agent of the resulting team; a "no" is a
 	// *ValidationError on agent_id (rule "agent") and nothing is saved,
@@ -166,6 +173,9 @@ func New(cfg Config) (*Desk, error) {
 	}
 	if cfg.SweepPage <= 0 {
 		cfg.SweepPage = 500
+	}
+	if cfg.NotificationLease <= 0 {
+		cfg.NotificationLease = time.Minute
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -73,7 +73,11 @@
 // drains the outbox with DeliverNotifications through its own Notifier: a
 // notification leaves the outbox only once delivered, so a crash loses
 // nothing, and a delivery repeated after a crash carries the same ID,
-// which the notifier uses to send nothing twice.
+// which the notifier uses to send nothing twice. Drains may run in many
+// instances at once: each claims its batch under a lease
+// (Config.NotificationLease), so no notification goes to two of them
+// while its lease runs, and one whose delivery failed is delivered again
+// once its lease has ended.
 //
 // # Attachments
 //

@@ -125,3 +125,10 @@ func (f *fixture) resolved(t testing.TB) *ticket.Request {
 	must(f.desk.Assign(f.ctx, f.agent, r.ID, "team-a", f.agent.ID))(t)
 	return must(f.desk.Resolve(f.ctx, f.agent, r.ID, "fixed", "Replaced the power supply"))(t)
 }
+
+// pendingNotes returns every notification of t1 claimable now, without
+// claiming them (a zero lease holds nothing).
+func (f *fixture) pendingNotes(t testing.TB) []ticket.Notification {
+	t.Helper()
+	return must(f.store.ClaimNotifications(f.ctx, "t1", f.clock.Now(), 0, 1000))(t)
+}

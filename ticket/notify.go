@@ -184,17 +184,26 @@ func (d *Desk) newOutbox() *outbox { return &outbox{newID: d.cfg.NewID} }
 // Notes of the outbox; nil when empty.
 func (o *outbox) list() []Notification { return o.notes }
 
-// DeliverNotifications hands up to limit (default 100, at most 1000)
-// pending notifications of tenant to n, oldest first, and removes each
-// delivered one from the outbox. It stops at the first delivery error
-// (that notification stays pending, to be tried again by the next call)
-// and returns how many were delivered. Nothing is lost: a notification
-// leaves the outbox only after Notify succeeded. A crash between Notify
-// and the removal hands that one notification to n again on the next
-// call, with the same ID: notifiers drop repeats by Notification.ID, which
-// is what makes "sent twice" impossible end to end. Run one drain per
-// tenant at a time (or rely on that ID) when many instances share a
-// Store; a notification another drain removed meanwhile is skipped.
+// DeliverNotifications drains tenant's outbox through n: it claims up to
+// limit (default 100, at most 1000) notifications, oldest first, under a
+// lease of Config.NotificationLease, hands each to n and acknowledges each
+// delivered one, which removes it from the outbox. It returns how many were
+// delivered.
+//
+// Any number of deliverers (goroutines, or application instances sharing
+// the Store) may run it for one tenant at the same time: a claimed
+// notification is handed to no other deliverer while its lease runs, so
+// concurrent drains split the outbox instead of delivering it twice.
+//
+// It stops at the first delivery error and returns it: that notification,
+// and the claimed ones after it that were not handed to n, stay in the
+// outbox and are claimed again (by any deliverer) once the lease has
+// ended, in their order. Nothing is lost: a notification leaves the outbox
+// only after Notify succeeded. A crash between Notify and the
+// acknowledgement, or a Notify that outlasts the lease, hands that
+// notification to a notifier again later with the same ID: notifiers drop
+// repeats by Notification.ID, which is what makes "sent twice" impossible
+// end to end.
 func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifier, limit int) (int, error) {
 	if n == nil {
 		return 0, errors.New("ticket: DeliverNotifications needs a Notifier")
@@ -203,7 +212,7 @@ func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifi
 		limit = 100
 	}
 	limit = min(limit, 1000)
-	notes, err := d.store.PendingNotifications(ctx, tenant, limit)
+	notes, err := d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
 	if err != nil {
 		return 0, err
 	}
@@ -217,7 +226,7 @@ func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifi
 				Msg("ticket: notification not delivered")
 			return done, err
 		}
-		if err := d.store.MarkDelivered(ctx, tenant, note.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
 			return done, err
 		}
 		done++

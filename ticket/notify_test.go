@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -132,24 +134,26 @@ func TestSweepNotifiesTheTeam(t *testing.T) {
 	f.expectNotes(t, "again")
 }
 
-// failingOutbox wraps a Store to make MarkDelivered fail once: a crash
-// between Notify and the removal.
+// failingOutbox wraps a Store to make AckNotification fail once: a crash
+// between Notify and the acknowledgement.
 type failingOutbox struct {
 	*memstore.Store
 	fail bool
 }
 
-func (s *failingOutbox) MarkDelivered(ctx context.Context, tenant, id string) error {
+func (s *failingOutbox) AckNotification(ctx context.Context, tenant, id string) error {
 	if s.fail {
 		s.fail = false
 		return errors.New("connection lost")
 	}
-	return s.Store.MarkDelivered(ctx, tenant, id)
+	return s.Store.AckNotification(ctx, tenant, id)
 }
 
-// Delivery stops at the first failing Notify and loses nothing; a crash
-// after Notify hands the same notification (same ID) again, which the
-// notifier drops, so every notification reaches its recipients once.
+// Delivery stops at the first failing Notify and loses nothing: the
+// failed notification and the rest of its batch are delivered once their
+// lease (default one minute) has ended. A crash after Notify hands the
+// same notification (same ID) again after the lease, which the notifier
+// drops, so every notification reaches its recipients once.
 func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 	store := &failingOutbox{Store: memstore.New()}
 	f := newFixture(t, func(c *ticket.Config) { c.Store = store })
@@ -167,24 +171,24 @@ func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 		sent[n.ID]++ // a real notifier drops a repeated ID here
 		return nil
 	})
-	done, err := f.desk.DeliverNotifications(f.ctx, "t1", n, 10)
-	if done != 1 || err == nil {
-		t.Fatalf("first drain: %d, %v", done, err)
+	drain := func(step string, limit, wantDone int, wantErr bool) {
+		t.Helper()
+		done, err := f.desk.DeliverNotifications(f.ctx, "t1", n, limit)
+		if done != wantDone || (err != nil) != wantErr {
+			t.Fatalf("%s: delivered %d, %v; want %d, error %v", step, done, err, wantDone, wantErr)
+		}
 	}
+	drain("first drain", 10, 1, true)
 	broken = false
+	drain("same instant: the rest is leased", 10, 0, false)
+	f.clock.Set(start.Add(time.Minute - time.Microsecond))
+	drain("just before the lease ends", 10, 0, false)
+	f.clock.Set(start.Add(time.Minute))
 	store.fail = true
-	done, err = f.desk.DeliverNotifications(f.ctx, "t1", n, 10)
-	if done != 0 || err == nil {
-		t.Fatalf("drain with a lost connection: %d, %v", done, err)
-	}
-	done, err = f.desk.DeliverNotifications(f.ctx, "t1", n, 1)
-	if done != 1 || err != nil {
-		t.Fatalf("limited drain: %d, %v", done, err)
-	}
-	done, err = f.desk.DeliverNotifications(f.ctx, "t1", n, 10)
-	if done != 1 || err != nil {
-		t.Fatalf("last drain: %d, %v", done, err)
-	}
+	drain("lease ended, connection lost after Notify", 10, 0, true)
+	f.clock.Set(start.Add(2 * time.Minute))
+	drain("limited drain", 1, 1, false)
+	drain("the rest", 10, 1, false)
 	if len(sent) != 3 {
 		t.Errorf("delivered %d distinct notifications, want 3", len(sent))
 	}
@@ -195,11 +199,104 @@ func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 	if repeated != 1 {
 		t.Errorf("%d repeats, want exactly the one after the lost connection", repeated)
 	}
-	if done, _ := f.desk.DeliverNotifications(f.ctx, "t1", n, 10); done != 0 {
-		t.Errorf("outbox not empty: %d more", done)
-	}
+	f.clock.Set(start.Add(time.Hour))
+	drain("outbox empty", 10, 0, false)
 	if _, err := f.desk.DeliverNotifications(f.ctx, "t1", nil, 10); err == nil {
 		t.Error("nil notifier accepted")
+	}
+}
+
+// Config.NotificationLease is how long a failed notification waits before
+// it is delivered again; zero or negative means the one-minute default.
+func TestDeliverNotificationsLease(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		lease time.Duration
+		want  time.Duration
+	}{
+		{"default", 0, time.Minute},
+		{"negative is the default", -time.Second, time.Minute},
+		{"five minutes", 5 * time.Minute, 5 * time.Minute},
+		{"one second", time.Second, time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, func(c *ticket.Config) { c.NotificationLease = tc.lease })
+			f.newRequest(t)
+			down := ticket.NotifierFunc(func(context.Context, ticket.Notification) error { return errors.New("down") })
+			if done, err := f.desk.DeliverNotifications(f.ctx, "t1", down, 10); done != 0 || err == nil {
+				t.Fatalf("failing drain: %d, %v", done, err)
+			}
+			delivered := 0
+			up := ticket.NotifierFunc(func(context.Context, ticket.Notification) error { delivered++; return nil })
+			f.clock.Set(start.Add(tc.want - time.Microsecond))
+			must(f.desk.DeliverNotifications(f.ctx, "t1", up, 10))(t)
+			if delivered != 0 {
+				t.Fatalf("delivered %d before the lease ended", delivered)
+			}
+			f.clock.Set(start.Add(tc.want))
+			must(f.desk.DeliverNotifications(f.ctx, "t1", up, 10))(t)
+			if delivered != 1 {
+				t.Fatalf("delivered %d when the lease ended, want 1", delivered)
+			}
+		})
+	}
+}
+
+// Many deliverers (two Desks standing for two instances, several
+// goroutines each) draining one outbox at once deliver every notification
+// exactly once, without relying on the notifier to drop repeats.
+func TestConcurrentDeliverersSendEachOnce(t *testing.T) {
+	f := newFixture(t, nil)
+	const requests = 40
+	for range requests {
+		f.newRequest(t)
+	}
+	second, err := ticket.New(ticket.Config{Store: f.store, Blobs: f.blobs, Now: f.clock.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var mu sync.Mutex
+	sent := map[string]int{}
+	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+		mu.Lock()
+		defer mu.Unlock()
+		sent[n.ID]++
+		return nil
+	})
+	var wg sync.WaitGroup
+	var total atomic.Int64
+	for i := range 8 {
+		desk := f.desk
+		if i%2 == 1 {
+			desk = second
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				done, err := desk.DeliverNotifications(f.ctx, "t1", n, 3)
+				if err != nil {
+					t.Error(err)
+					return
+				}
+				if done == 0 {
+					return
+				}
+				total.Add(int64(done))
+			}
+		}()
+	}
+	wg.Wait()
+	if len(sent) != requests || total.Load() != requests {
+		t.Errorf("delivered %d distinct notifications (%d reported), want %d", len(sent), total.Load(), requests)
+	}
+	for id, c := range sent {
+		if c != 1 {
+			t.Errorf("%s delivered %d times", id, c)
+		}
+	}
+	if left := f.pendingNotes(t); len(left) != 0 {
+		t.Errorf("%d notifications left in the outbox", len(left))
 	}
 }
 

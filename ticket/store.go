@@ -194,17 +194,31 @@ type RequestStore interface {
 }
 
 // Outbox keeps the notifications saved with the changes that caused them
-// until the host has delivered them (Desk.DeliverNotifications).
+// until the host has delivered them (Desk.DeliverNotifications). Several
+// deliverers (goroutines, or application instances sharing a database) may
+// drain one tenant's outbox at the same time: each claims a batch under a
+// lease, delivers it and acknowledges each delivered entry, so no entry is
+// handed to two deliverers while its lease runs.
 type Outbox interface {
-	// PendingNotifications returns up to limit undelivered notifications
-	// of the tenant, oldest first: in the order of the writes that saved
-	// them and, within one write, in the order given. limit <= 0 returns
-	// none.
-	PendingNotifications(ctx context.Context, tenant string, limit int) ([]Notification, error)
-	// MarkDelivered removes the notification from the outbox; it is never
-	// returned again. An unknown ID, one already delivered or one of
-	// another tenant is ErrNotFound.
-	MarkDelivered(ctx context.Context, tenant, id string) error
+	// ClaimNotifications leases up to limit undelivered notifications of
+	// the tenant that are claimable at now (never claimed, or claimed
+	// with a lease that ended at or before now) until now+lease, and
+	// returns them (copies) in creation order: the order of the writes
+	// that saved them and, within one write, the order given. Two
+	// concurrent claimers, in one process or in many sharing the data,
+	// never get the same notification while its lease runs; once the
+	// lease has ended, the notification (if not acknowledged) is handed
+	// out again with the same ID. limit <= 0 returns none and leases
+	// nothing. A lease <= 0 holds nothing and changes nothing: it lists
+	// what a claim at now would get, which stays claimable.
+	ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Notification, error)
+	// AckNotification removes a delivered notification of the tenant from
+	// the outbox, whether or not its lease still runs: it is never
+	// claimed again, and its ID may be used by a later note. It is a
+	// no-op returning nil when the tenant has no such notification:
+	// acknowledged already (acknowledging twice is not an error),
+	// unknown, or another tenant's (which is left untouched).
+	AckNotification(ctx context.Context, tenant, id string) error
 }
 
 // BlobStore keeps attachment content, addressed by key. Keys are made by

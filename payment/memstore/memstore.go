@@ -25,11 +25,20 @@ type Store struct {
 	// tenants: a stamp is used once, whoever registers it.
 	stamps    map[string]key
 	sequences map[key]uint64
-	// outbox holds undelivered events, oldest first.
-	outbox []payment.Event
+	// outbox holds undelivered events, oldest first: by Event.At, then in
+	// the order they were saved.
+	outbox []*entry
 }
 
 type key struct{ tenant, id string }
+
+// entry is an undelivered event and its lease.
+type entry struct {
+	ev payment.Event
+	// claimedUntil is when the lease of the last claim ends; zero when
+	// the event was never claimed.
+	claimedUntil time.Time
+}
 
 var _ payment.Store = (*Store)(nil)
 
@@ -90,13 +99,19 @@ func (s *Store) index(old, p *payment.Payment) {
 	}
 }
 
-// enqueue appends events to the outbox; each belongs to tenant. Called with
-// s.mu held.
+// enqueue adds events to the outbox, keeping it ordered by Event.At and,
+// within one instant, by saving order; each event belongs to tenant.
+// Called with s.mu held.
 func (s *Store) enqueue(tenant string, events []payment.Event) {
 	for _, e := range events {
 		e.Tenant = tenant
 		e.At = e.At.UTC()
-		s.outbox = append(s.outbox, e)
+		// New events are usually the latest: search from the end.
+		i := len(s.outbox)
+		for i > 0 && s.outbox[i-1].ev.At.After(e.At) {
+			i--
+		}
+		s.outbox = slices.Insert(s.outbox, i, &entry{ev: e})
 	}
 }
 
@@ -244,32 +259,36 @@ func (s *Store) NextSequence(_ context.Context, tenant, name string) (uint64, er
 	return s.sequences[k], nil
 }
 
-// PendingEvents implements payment.Store.
-func (s *Store) PendingEvents(_ context.Context, tenant string, limit int) ([]payment.Event, error) {
+// ClaimEvents implements payment.Store: the claim happens under the
+// store's lock, so concurrent claimers never share an event.
+func (s *Store) ClaimEvents(_ context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	until := now.Add(max(lease, 0))
 	var out []payment.Event
 	for _, e := range s.outbox {
-		if e.Tenant != tenant {
-			continue
-		}
 		if limit > 0 && len(out) == limit {
 			break
 		}
-		out = append(out, e)
+		if e.ev.Tenant != tenant || now.Before(e.claimedUntil) {
+			continue
+		}
+		e.claimedUntil = until
+		out = append(out, e.ev)
 	}
 	return out, nil
 }
 
-// MarkEventDelivered implements payment.Store.
-func (s *Store) MarkEventDelivered(_ context.Context, tenant, id string) error {
+// AckEvent implements payment.Store: the event leaves the outbox; an
+// unknown, already acknowledged or foreign event is left alone.
+func (s *Store) AckEvent(_ context.Context, tenant, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for i, e := range s.outbox {
-		if e.Tenant == tenant && e.ID == id {
+		if e.ev.Tenant == tenant && e.ev.ID == id {
 			s.outbox = slices.Delete(s.outbox, i, i+1)
 			return nil
 		}
 	}
-	return payment.ErrNotFound
+	return nil
 }

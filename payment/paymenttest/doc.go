@@ -3,10 +3,14 @@
 // and the payment Desk relies on — exact round-trips of every field,
 // idempotent creation under a race, optimistic versions, unique stamp
 // identifiers and notice codes, tenant isolation, filtered keyset listings,
-// the expiry listing, per-tenant sequences and the event outbox, and, with
-// a payment.Desk over the stores, that 50 concurrent Creates with one
-// idempotency key make one record and that Generators on several instances
-// never issue a code twice — with
+// the expiry listing, per-tenant sequences and the event outbox (events
+// saved only with a successful write, claimed oldest first under a lease
+// that concurrent claimers on several instances never share, claimable
+// again when the lease ends, removed by an acknowledgement), and, with a
+// payment.Desk over the stores, that 50 concurrent Creates with one
+// idempotency key make one record, that DeliverEvents running on several
+// instances at once delivers each event once, and that Generators on
+// several instances never issue a code twice — with
 // concurrent calls spread over several stores that share one backing data
 // set, as several application instances share one database. Every adapter's
 // tests call it:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -61,8 +62,13 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"NextSequenceConcurrentDistinct", testSequenceConcurrent},
 		{"OutboxSavedWithWrites", testOutbox},
 		{"OutboxUntouchedByFailedWrites", testOutboxFailedWrites},
+		{"OutboxOrderIsCreationOrder", testOutboxOrder},
+		{"OutboxLeaseHoldsThenExpires", testOutboxLease},
+		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
+		{"OutboxLeaseExpiryUnderConcurrency", testOutboxConcurrentExpiry},
 		{"TenantsAreIsolated", testTenants},
 		{"DeskIdempotencyRaceCreatesOnce", testDeskIdempotencyRace},
+		{"DeskDeliversEachEventOnceAcrossInstances", testDeskDeliverConcurrent},
 		{"GeneratorNeverRepeatsAcrossInstances", testGeneratorAcrossInstances},
 	}
 	for _, tc := range tests {
@@ -171,9 +177,20 @@ func (k *kit) all(t *testing.T, s payment.Store, tenant string) []*payment.Payme
 	return list
 }
 
+// pending returns the tenant's events claimable at base, oldest first,
+// without leasing them (a zero lease): every kit claim happens at base or
+// later, so pending changes nothing any check sees.
 func (k *kit) pending(t *testing.T, s payment.Store, tenant string) []payment.Event {
 	t.Helper()
-	evs, err := s.PendingEvents(k.ctx, tenant, 1000)
+	evs, err := s.ClaimEvents(k.ctx, tenant, base, 0, 1000)
+	require.NoError(t, err)
+	return evs
+}
+
+// claim leases up to limit of the tenant's events at now for lease.
+func (k *kit) claim(t *testing.T, s payment.Store, tenant string, now time.Time, lease time.Duration, limit int) []payment.Event {
+	t.Helper()
+	evs, err := s.ClaimEvents(k.ctx, tenant, now, lease, limit)
 	require.NoError(t, err)
 	return evs
 }
@@ -370,16 +387,15 @@ func testMissing(t *testing.T, k *kit) {
 	p.Version = 1
 	assert.ErrorIs(t, s.Update(k.ctx, p, nil), payment.ErrNotFound)
 	assert.Equal(t, int64(1), p.Version, "a refused update keeps the version")
-	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", "nope"), payment.ErrNotFound)
+	assert.NoError(t, s.AckEvent(k.ctx, "t1", "nope"), "acknowledging an unknown event is a no-op")
 	list, err := s.List(k.ctx, "t1", payment.Filter{}, "", 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
 	due, err := s.ListDue(k.ctx, "t1", base.Add(1000*24*time.Hour), "", 10)
 	require.NoError(t, err)
 	assert.Empty(t, due)
-	evs, err := s.PendingEvents(k.ctx, "t1", 10)
-	require.NoError(t, err)
-	assert.Empty(t, evs)
+	assert.Empty(t, k.claim(t, s, "t1", base, time.Minute, 10))
+	assert.Empty(t, k.claim(t, s, "t1", base, time.Minute, 0))
 }
 
 func testFindByIUV(t *testing.T, k *kit) {
@@ -1016,17 +1032,23 @@ func testOutbox(t *testing.T, k *kit) {
 	all := k.pending(t, s, "t1")
 	assert.Equal(t, []payment.Event{e1, e2, e3, e4}, all, "oldest first, every field kept, times in UTC")
 
-	first, err := s.PendingEvents(k.ctx, "t1", 2)
-	require.NoError(t, err)
+	const lease = time.Minute
+	first := k.claim(t, s, "t1", base, lease, 2)
 	assert.Equal(t, []string{e1.ID, e2.ID}, eventIDs(first), "limit keeps the oldest")
+	assert.Equal(t, []string{e3.ID, e4.ID}, eventIDs(k.claim(t, s, "t1", base, lease, 0)),
+		"leased events are skipped; limit <= 0 claims every other one")
+	assert.Empty(t, k.claim(t, s, "t1", base.Add(lease/2), lease, 0), "every event is under lease")
 
-	require.NoError(t, s.MarkEventDelivered(k.ctx, "t1", e2.ID))
-	assert.Equal(t, []string{e1.ID, e3.ID, e4.ID}, eventIDs(k.pending(t, s, "t1")))
-	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", e2.ID), payment.ErrNotFound, "a delivered event is gone")
-	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t1", "evt-unknown"), payment.ErrNotFound)
-	for _, e := range []payment.Event{e1, e3, e4} {
-		require.NoError(t, s.MarkEventDelivered(k.ctx, "t1", e.ID))
+	require.NoError(t, s.AckEvent(k.ctx, "t1", e2.ID))
+	require.NoError(t, s.AckEvent(k.ctx, "t1", e2.ID), "acknowledging twice is not an error")
+	require.NoError(t, s.AckEvent(k.ctx, "t1", "evt-unknown"), "acknowledging an unknown event is a no-op")
+	again := k.claim(t, s, "t1", base.Add(lease), lease, 0)
+	assert.Equal(t, []payment.Event{e1, e3, e4}, again,
+		"once the lease ends the unacknowledged events come back, every field kept; the acknowledged one never does")
+	for _, e := range again {
+		require.NoError(t, s.AckEvent(k.ctx, "t1", e.ID))
 	}
+	assert.Empty(t, k.claim(t, s, "t1", base.Add(100*lease), lease, 0), "acknowledged events are gone")
 	assert.Empty(t, k.pending(t, s, "t1"))
 
 	// Events written later come after those still pending.
@@ -1072,6 +1094,167 @@ func testOutboxFailedWrites(t *testing.T, k *kit) {
 	assert.Len(t, k.all(t, s, "t1"), 2)
 }
 
+// testOutboxOrder checks that claims hand events out oldest first: by
+// instant, and in saving order within one instant, whatever the write that
+// saved them.
+func testOutboxOrder(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	a := k.event(p, "", payment.StatusCreationPending)
+	b := k.event(p, payment.StatusCreationPending, payment.StatusPending)
+	b.At = a.At
+	k.create(t, s, p, a, b)
+	u := k.get(t, s, "t1", p.ID)
+	earlier := k.event(u, payment.StatusPending, payment.StatusStarted)
+	earlier.At = a.At.Add(-time.Second)
+	require.NoError(t, s.Update(k.ctx, u, []payment.Event{earlier}))
+	u = k.get(t, s, "t1", p.ID)
+	same := k.event(u, payment.StatusStarted, payment.StatusComplete)
+	same.At = a.At
+	require.NoError(t, s.Update(k.ctx, u, []payment.Event{same}))
+	q := k.create(t, s, k.record("t1"))
+	later := k.event(q, "", payment.StatusPending)
+	require.NoError(t, s.Update(k.ctx, q, []payment.Event{later}))
+
+	want := []string{earlier.ID, a.ID, b.ID, same.ID, later.ID}
+	assert.Equal(t, want, eventIDs(k.pending(t, s, "t1")), "by instant, then in saving order")
+	var got []string
+	for i := range len(want) {
+		batch := k.claim(t, s, "t1", base, time.Hour, 1)
+		require.Len(t, batch, 1, "claim %d", i)
+		got = append(got, batch[0].ID)
+	}
+	assert.Equal(t, want, got, "one at a time, the claims follow the same order")
+	assert.Empty(t, k.claim(t, s, "t1", base, time.Hour, 1))
+}
+
+// testOutboxLease checks the lease arithmetic: a claimed event is held
+// until exactly now+lease, and a zero or negative lease holds nothing.
+func testOutboxLease(t *testing.T, k *kit) {
+	s := k.store(t)
+	p := k.record("t1")
+	e1 := k.event(p, "", payment.StatusCreationPending)
+	e2 := k.event(p, payment.StatusCreationPending, payment.StatusPending)
+	e3 := k.event(p, payment.StatusPending, payment.StatusStarted)
+	k.create(t, s, p, e1, e2, e3)
+	ids := []string{e1.ID, e2.ID, e3.ID}
+
+	const lease = time.Minute
+	assert.Equal(t, ids, eventIDs(k.claim(t, s, "t1", base, lease, 0)))
+	assert.Empty(t, k.claim(t, s, "t1", base.Add(lease-time.Microsecond), lease, 0), "held until the lease ends")
+	assert.Empty(t, k.claim(t, s, "t1", base.Add(-time.Hour), lease, 0), "held for a claimer whose clock is behind")
+	assert.Equal(t, ids[:1], eventIDs(k.claim(t, s, "t1", base.Add(lease), lease, 1)), "claimable again at the instant the lease ends")
+	assert.Equal(t, ids[1:], eventIDs(k.claim(t, s, "t1", base.Add(lease), lease, 0)))
+
+	t2 := base.Add(2 * lease)
+	for _, zero := range []time.Duration{0, -time.Hour} {
+		assert.Equal(t, ids, eventIDs(k.claim(t, s, "t1", t2, zero, 0)), "lease %v", zero)
+		assert.Equal(t, ids, eventIDs(k.claim(t, s, "t1", t2, lease, 0)), "a lease of %v held nothing", zero)
+		assert.Empty(t, k.claim(t, s, "t1", t2, lease, 0))
+		t2 = t2.Add(lease)
+	}
+
+	// A claim leases only what it returns.
+	assert.Equal(t, ids[:2], eventIDs(k.claim(t, s, "t1", t2, time.Hour, 2)))
+	assert.Equal(t, ids[2:], eventIDs(k.claim(t, s, "t1", t2.Add(time.Second), time.Hour, 0)))
+	require.NoError(t, s.AckEvent(k.ctx, "t1", e1.ID), "a leased event can be acknowledged")
+	assert.Equal(t, ids[1:], eventIDs(k.claim(t, s, "t1", t2.Add(2*time.Hour), time.Hour, 0)))
+}
+
+// outboxOf creates records of tenant holding n events in all (n is a
+// multiple of records), each later than the one before, and returns the
+// event IDs in creation order.
+func (k *kit) outboxOf(t *testing.T, s payment.Store, tenant string, records, n int) []string {
+	t.Helper()
+	require.Zero(t, n%records)
+	var ids []string
+	for range records {
+		p := k.record(tenant)
+		var evs []payment.Event
+		for range n / records {
+			e := k.event(p, payment.StatusPending, payment.StatusPending)
+			evs = append(evs, e)
+			ids = append(ids, e.ID)
+		}
+		k.create(t, s, p, evs...)
+	}
+	return ids
+}
+
+// claimAll has goroutines over the stores claim, at now, batches of limit
+// until none is left, acknowledging each batch when ack is set; it returns
+// how many times each event was handed out.
+func (k *kit) claimAll(t *testing.T, ss []payment.Store, goroutines int, now time.Time, lease time.Duration, limit int, ack bool) map[string]int {
+	t.Helper()
+	var mu sync.Mutex
+	seen := map[string]int{}
+	ok, _ := conctest.Run(t, goroutines, nil, func(i int) error {
+		s := ss[i%len(ss)]
+		for {
+			got, err := s.ClaimEvents(k.ctx, "t1", now, lease, limit)
+			if err != nil {
+				return err
+			}
+			if len(got) == 0 {
+				return nil
+			}
+			if len(got) > limit {
+				return fmt.Errorf("claimed %d events, limit %d", len(got), limit)
+			}
+			if !slices.IsSortedFunc(got, func(a, b payment.Event) int { return a.At.Compare(b.At) }) {
+				return fmt.Errorf("batch out of order: %v", eventIDs(got))
+			}
+			mu.Lock()
+			for _, e := range got {
+				seen[e.ID]++
+			}
+			mu.Unlock()
+			if ack {
+				for _, e := range got {
+					if err := s.AckEvent(k.ctx, "t1", e.ID); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	})
+	require.Equal(t, goroutines, ok)
+	return seen
+}
+
+// testOutboxConcurrent has 8 goroutines over 2 store instances claim the
+// same outbox at the same instant: each event is handed to exactly one
+// claimer while its lease runs, and all of them come back once it ends.
+func testOutboxConcurrent(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 60
+	ids := k.outboxOf(t, ss[0], "t1", 5, n)
+	seen := k.claimAll(t, ss, 8, base, time.Hour, 4, false)
+	assert.Len(t, seen, n, "every event was claimed")
+	for id, c := range seen {
+		assert.Equal(t, 1, c, "event %s claimed %d times under one lease", id, c)
+	}
+	assert.Empty(t, k.claim(t, ss[1], "t1", base.Add(time.Hour-time.Microsecond), time.Hour, 0))
+	assert.Equal(t, ids, eventIDs(k.claim(t, ss[1], "t1", base.Add(time.Hour), time.Minute, 0)),
+		"no event was acknowledged: all come back, oldest first, once the lease ends")
+}
+
+// testOutboxConcurrentExpiry has 8 goroutines over 2 store instances
+// claim, at once, events whose lease has just ended and acknowledge them:
+// each expired event goes to exactly one of them, and nothing is left.
+func testOutboxConcurrentExpiry(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 45
+	ids := k.outboxOf(t, ss[1], "t1", 3, n)
+	require.Equal(t, ids, eventIDs(k.claim(t, ss[0], "t1", base, time.Minute, 0)))
+	seen := k.claimAll(t, ss, 8, base.Add(time.Minute), time.Hour, 3, true)
+	assert.Len(t, seen, n, "every expired event was claimed again")
+	for id, c := range seen {
+		assert.Equal(t, 1, c, "event %s claimed %d times", id, c)
+	}
+	assert.Empty(t, k.claim(t, ss[0], "t1", base.Add(24*time.Hour), time.Minute, 0), "every event was acknowledged")
+}
+
 func testTenants(t *testing.T, k *kit) {
 	s := k.store(t)
 	p := k.record("t1")
@@ -1095,24 +1278,20 @@ func testTenants(t *testing.T, k *kit) {
 	due, err := s.ListDue(k.ctx, "t2", base, "", 100)
 	require.NoError(t, err)
 	assert.Empty(t, due)
-	evs, err := s.PendingEvents(k.ctx, "t2", 100)
-	require.NoError(t, err)
-	assert.Empty(t, evs)
+	assert.Empty(t, k.claim(t, s, "t2", base, time.Minute, 0))
 
 	foreign := want.Clone()
 	foreign.Tenant = "t2"
 	foreign.Reason = "stolen"
 	assert.ErrorIs(t, s.Update(k.ctx, foreign, []payment.Event{k.event(foreign, payment.StatusPending, payment.StatusCanceled)}), payment.ErrNotFound)
-	assert.ErrorIs(t, s.MarkEventDelivered(k.ctx, "t2", ev.ID), payment.ErrNotFound)
+	require.NoError(t, s.AckEvent(k.ctx, "t2", ev.ID), "acknowledging a foreign event is a no-op")
 	v, err := s.NextSequence(k.ctx, "t2", "n")
 	require.NoError(t, err)
 	assert.Equal(t, uint64(1), v, "sequences are per tenant")
 
 	samePayment(t, want, k.get(t, s, "t1", p.ID), "nothing changed in the owner's tenant")
-	assert.Equal(t, []payment.Event{ev}, k.pending(t, s, "t1"))
-	evs, err = s.PendingEvents(k.ctx, "t2", 100)
-	require.NoError(t, err)
-	assert.Empty(t, evs, "the refused update saved no event")
+	assert.Equal(t, []payment.Event{ev}, k.pending(t, s, "t1"), "the foreign acknowledgement removed nothing")
+	assert.Empty(t, k.claim(t, s, "t2", base, time.Minute, 0), "the refused update saved no event")
 	list, err = s.List(k.ctx, "t2", payment.Filter{}, "", 100)
 	require.NoError(t, err)
 	assert.Empty(t, list, "the refused update created nothing")
@@ -1126,6 +1305,19 @@ func testTenants(t *testing.T, k *kit) {
 	got := k.get(t, s, "t2", p.ID)
 	assert.Equal(t, "t2", got.Tenant)
 	assert.Equal(t, twin.Reason, got.Reason)
+
+	// An event ID reused in another tenant is another event: claims and
+	// acknowledgements of one tenant never reach the other's.
+	twinEv := ev
+	twinEv.Tenant = "t2"
+	tw := k.get(t, s, "t2", p.ID)
+	require.NoError(t, s.Update(k.ctx, tw, []payment.Event{twinEv}))
+	assert.Equal(t, []payment.Event{ev}, k.claim(t, s, "t1", base, time.Hour, 0))
+	assert.Equal(t, []payment.Event{twinEv}, k.claim(t, s, "t2", base, time.Hour, 0), "t1's lease does not hold t2's event")
+	require.NoError(t, s.AckEvent(k.ctx, "t2", ev.ID))
+	assert.Empty(t, k.claim(t, s, "t2", base.Add(2*time.Hour), time.Hour, 0))
+	assert.Equal(t, []payment.Event{ev}, k.claim(t, s, "t1", base.Add(2*time.Hour), time.Hour, 0),
+		"t2's acknowledgement left t1's event of the same ID")
 }
 
 // testDeskIdempotencyRace makes 50 concurrent Desk.Create calls with one
@@ -1168,6 +1360,43 @@ func testDeskIdempotencyRace(t *testing.T, k *kit) {
 	assert.Len(t, list[0].History, 2, "created once, opened once")
 	assert.Equal(t, 1, gw.Positions(), "exactly one debt position")
 	assert.Len(t, k.pending(t, ss[0], "t1"), 2, "one event per status change")
+}
+
+// testDeskDeliverConcurrent runs Desk.DeliverEvents in 6 goroutines
+// through two Desks on two store instances at the same instant: each of
+// the 250 events (more than one claim batch) is delivered exactly once,
+// and the outbox ends empty.
+func testDeskDeliverConcurrent(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const n = 250
+	ids := k.outboxOf(t, ss[0], "t1", 5, n)
+	desks := make([]*payment.Desk, len(ss))
+	for i, s := range ss {
+		var err error
+		desks[i], err = payment.New(payment.Config{Store: s, Gateway: fakegateway.New(nil), Now: func() time.Time { return base }})
+		require.NoError(t, err)
+	}
+	var mu sync.Mutex
+	seen := map[string]int{}
+	var total atomic.Int64
+	ok, _ := conctest.Run(t, 6, nil, func(i int) error {
+		got, err := desks[i%len(desks)].DeliverEvents(k.ctx, "t1", func(e payment.Event) error {
+			mu.Lock()
+			defer mu.Unlock()
+			seen[e.ID]++
+			return nil
+		})
+		total.Add(int64(got))
+		return err
+	})
+	require.Equal(t, 6, ok)
+	assert.Equal(t, int64(n), total.Load(), "the delivered counts add up")
+	assert.Len(t, seen, n)
+	for id, c := range seen {
+		assert.Equal(t, 1, c, "event %s delivered %d times", id, c)
+	}
+	assert.ElementsMatch(t, ids, slices.Collect(maps.Keys(seen)))
+	assert.Empty(t, k.claim(t, ss[1], "t1", base.Add(24*time.Hour), time.Minute, 0), "every delivered event was acknowledged")
 }
 
 // testGeneratorAcrossInstances issues notice codes from three Generators

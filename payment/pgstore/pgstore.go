@@ -1,11 +1,13 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -455,41 +457,67 @@ func (s *Store) NextSequence(ctx context.Context, tenant, name string) (uint64, 
 	return uint64(v), nil
 }
 
-// PendingEvents implements payment.Store: oldest first by instant, then in
-// the order they were saved.
-func (s *Store) PendingEvents(ctx context.Context, tenant string, limit int) ([]payment.Event, error) {
-	rows, err := s.pool.Query(ctx, `SELECT id, payment_id, subject, from_status, to_status, at FROM payment_outbox
-		WHERE tenant = $1 ORDER BY at, seq LIMIT $2`, tenant, sqlLimit(limit))
-	if err != nil {
-		return nil, translate(err)
+// ClaimEvents implements payment.Store with one statement, a transaction
+// of its own: it locks the oldest claimable events, skipping those another
+// transaction is claiming (FOR UPDATE SKIP LOCKED), and re-checks each
+// one's lease as it updates it, so two claimers, in any processes, never
+// get the same event while its lease runs. Events come oldest first by
+// instant, then in the order they were saved.
+func (s *Store) ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
+	type claimed struct {
+		e   payment.Event
+		seq int64
 	}
-	defer rows.Close()
-	var out []payment.Event
-	for rows.Next() {
-		e := payment.Event{Tenant: tenant}
-		var pid, from, to string
-		if err := rows.Scan(&e.ID, &pid, &e.Subject, &from, &to, &e.At); err != nil {
-			return nil, translate(err)
+	var got []claimed
+	err := retry(ctx, func() error {
+		got = got[:0]
+		// The CTE is computed once (MATERIALIZED): as a subquery the
+		// planner may run it again while rechecking rows another claimer
+		// changed, and each run may pick other rows, overshooting limit.
+		rows, err := s.pool.Query(ctx, `WITH picked AS MATERIALIZED (
+				SELECT id FROM payment_outbox
+				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
+				ORDER BY at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
+			UPDATE payment_outbox o SET claimed_until = $3
+			FROM picked
+			WHERE o.tenant = $1 AND o.id = picked.id
+			AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
+			RETURNING o.id, o.seq, o.payment_id, o.subject, o.from_status, o.to_status, o.at`,
+			tenant, now.UTC(), now.Add(max(lease, 0)).UTC(), sqlLimit(limit))
+		if err != nil {
+			return err
 		}
-		e.PaymentID, e.From, e.To, e.At = payment.ID(pid), payment.Status(from), payment.Status(to), e.At.UTC()
-		out = append(out, e)
+		defer rows.Close()
+		for rows.Next() {
+			c := claimed{e: payment.Event{Tenant: tenant}}
+			var pid, from, to string
+			if err := rows.Scan(&c.e.ID, &c.seq, &pid, &c.e.Subject, &from, &to, &c.e.At); err != nil {
+				return err
+			}
+			c.e.PaymentID, c.e.From, c.e.To, c.e.At = payment.ID(pid), payment.Status(from), payment.Status(to), c.e.At.UTC()
+			got = append(got, c)
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		return nil, err
 	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
+	// RETURNING keeps no order.
+	slices.SortFunc(got, func(a, b claimed) int {
+		return cmp.Or(a.e.At.Compare(b.e.At), cmp.Compare(a.seq, b.seq))
+	})
+	out := make([]payment.Event, len(got))
+	for i, c := range got {
+		out[i] = c.e
 	}
 	return out, nil
 }
 
-// MarkEventDelivered implements payment.Store.
-func (s *Store) MarkEventDelivered(ctx context.Context, tenant, id string) error {
+// AckEvent implements payment.Store: the delivered event is deleted; no
+// row of another tenant can match.
+func (s *Store) AckEvent(ctx context.Context, tenant, id string) error {
 	return retry(ctx, func() error {
-		tag, err := s.pool.Exec(ctx, `DELETE FROM payment_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return payment.ErrNotFound
-		}
-		return nil
+		_, err := s.pool.Exec(ctx, `DELETE FROM payment_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
+		return err
 	})
 }

@@ -2,13 +2,18 @@ package pgstore_test
 
 import (
 	"context"
+	"io/fs"
+	"os"
 	"reflect"
 	"testing"
+	"testing/fstest"
+	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sportello/sportello/internal/pgmigrate"
 	"github.com/sportello/sportello/internal/pgtest"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/payment/paymenttest"
@@ -75,11 +80,40 @@ func TestNewMigratesOnceAndAgain(t *testing.T) {
 	require.NoError(t, err)
 	_, err = pgstore.New(ctx, pool)
 	require.NoError(t, err, "a second New finds the schema in place")
+	files, err := fs.Glob(os.DirFS("migrations"), "*.sql")
+	require.NoError(t, err)
+	require.GreaterOrEqual(t, len(files), 2)
 	var n int
 	require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM sportello_migrations WHERE component = 'payment'`).Scan(&n))
-	assert.Equal(t, 1, n)
+	assert.Equal(t, len(files), n, "each migration file is recorded once")
 	_, err = pgstore.New(ctx, nil)
 	assert.Error(t, err)
+}
+
+// TestOutboxLeaseMigrationKeepsPendingEvents upgrades a database holding
+// only the first schema, with an undelivered event in its outbox: after
+// New applies the lease migration the event is claimable, then leased.
+func TestOutboxLeaseMigrationKeepsPendingEvents(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	first, err := fs.ReadFile(os.DirFS("migrations"), "0001_init.sql")
+	require.NoError(t, err)
+	require.NoError(t, pgmigrate.Apply(ctx, pool, "payment", fstest.MapFS{"0001_init.sql": {Data: first}}))
+	at := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	_, err = pool.Exec(ctx, `INSERT INTO payment_outbox (tenant, id, payment_id, subject, from_status, to_status, at)
+		VALUES ('t1', 'evt-old', 'pay-1', 'pratica-1', 'payment_pending', 'complete', $1)`, at)
+	require.NoError(t, err)
+
+	s, err := pgstore.New(ctx, pool)
+	require.NoError(t, err)
+	want := []payment.Event{{ID: "evt-old", Tenant: "t1", PaymentID: "pay-1", Subject: "pratica-1",
+		From: payment.StatusPending, To: payment.StatusComplete, At: at}}
+	got, err := s.ClaimEvents(ctx, "t1", at, time.Minute, 10)
+	require.NoError(t, err)
+	assert.Equal(t, want, got, "an event saved before the upgrade was never claimed")
+	got, err = s.ClaimEvents(ctx, "t1", at, time.Minute, 10)
+	require.NoError(t, err)
+	assert.Empty(t, got, "and is now leased")
 }
 
 func TestAmountWithMoreThanTwoDecimalsIsRefused(t *testing.T) {

@@ -7,6 +7,7 @@ import (
 	"io"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/sportello/sportello/ticket"
 )
@@ -29,9 +30,16 @@ type Store struct {
 	numbers map[numKey]string
 	idem    map[key]string
 	// outbox holds each tenant's pending notifications in the order they
-	// were saved; pending indexes their IDs.
-	outbox  map[string][]ticket.Notification
+	// were saved, with their leases; pending indexes their IDs.
+	outbox  map[string][]entry
 	pending map[key]bool
+}
+
+// entry is an outbox notification and the end of its lease (zero: never
+// claimed).
+type entry struct {
+	n     ticket.Notification
+	until time.Time
 }
 
 type key struct{ tenant, id string }
@@ -54,7 +62,7 @@ func New() *Store {
 		counters: map[string]int64{},
 		numbers:  map[numKey]string{},
 		idem:     map[key]string{},
-		outbox:   map[string][]ticket.Notification{},
+		outbox:   map[string][]entry{},
 		pending:  map[key]bool{},
 	}
 }
@@ -82,36 +90,47 @@ func (s *Store) appendNotes(tenant string, notes []ticket.Notification, r *ticke
 		if r != nil && c.RequestID == r.ID && c.Ref == "" {
 			c.Ref = r.Ref
 		}
-		s.outbox[tenant] = append(s.outbox[tenant], c)
+		s.outbox[tenant] = append(s.outbox[tenant], entry{n: c})
 		s.pending[key{tenant, c.ID}] = true
 	}
 }
 
-// PendingNotifications implements ticket.Outbox.
-func (s *Store) PendingNotifications(_ context.Context, tenant string, limit int) ([]ticket.Notification, error) {
+// ClaimNotifications implements ticket.Outbox: the lease is taken under
+// the store's lock, so concurrent claimers never share an entry.
+func (s *Store) ClaimNotifications(_ context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	until := now.Add(lease)
+	var out []ticket.Notification
 	q := s.outbox[tenant]
-	out := make([]ticket.Notification, 0, min(limit, len(q)))
-	for _, n := range q[:min(limit, len(q))] {
-		out = append(out, n.Clone())
+	for i := range q {
+		if len(out) == limit {
+			break
+		}
+		if now.Before(q[i].until) {
+			continue
+		}
+		if lease > 0 {
+			q[i].until = until
+		}
+		out = append(out, q[i].n.Clone())
 	}
 	return out, nil
 }
 
-// MarkDelivered implements ticket.Outbox.
-func (s *Store) MarkDelivered(_ context.Context, tenant, id string) error {
+// AckNotification implements ticket.Outbox.
+func (s *Store) AckNotification(_ context.Context, tenant, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if !s.pending[key{tenant, id}] {
-		return ticket.ErrNotFound
+		return nil
 	}
 	delete(s.pending, key{tenant, id})
 	q := s.outbox[tenant]
-	i := slices.IndexFunc(q, func(n ticket.Notification) bool { return n.ID == id })
+	i := slices.IndexFunc(q, func(e entry) bool { return e.n.ID == id })
 	q = slices.Delete(q, i, i+1)
 	if len(q) == 0 {
 		delete(s.outbox, tenant)

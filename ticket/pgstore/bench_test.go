@@ -84,3 +84,42 @@ func BenchmarkListPages(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkClaimAndAck is one drain step: a write saving 10 notifications,
+// a claim of them and their 10 acknowledgements, behind 1,000 older
+// notifications another deliverer holds leased (which the claim skips).
+func BenchmarkClaimAndAck(b *testing.B) {
+	s := benchStore(b)
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
+	r := benchRequest(0)
+	notes := func(prefix string, n int) []ticket.Notification {
+		out := make([]ticket.Notification, n)
+		for i := range out {
+			out[i] = ticket.Notification{ID: fmt.Sprintf("%s-%04d", prefix, i), Tenant: "t1", Kind: ticket.NotifyAssigned,
+				RequestID: r.ID, Recipients: []string{"user-1"}, Status: ticket.StatusAssigned, CreatedAt: now}
+		}
+		return out
+	}
+	if err := s.CreateRequest(ctx, r, notes("held", 1000)); err != nil {
+		b.Fatal(err)
+	}
+	if held, err := s.ClaimNotifications(ctx, "t1", now, 24*time.Hour, 1000); err != nil || len(held) != 1000 {
+		b.Fatal(err, len(held))
+	}
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		if err := s.UpdateRequests(ctx, notes(fmt.Sprintf("n%08d", i), 10), r); err != nil {
+			b.Fatal(err)
+		}
+		batch, err := s.ClaimNotifications(ctx, "t1", now, time.Minute, 10)
+		if err != nil || len(batch) != 10 {
+			b.Fatal(err, len(batch))
+		}
+		for _, n := range batch {
+			if err := s.AckNotification(ctx, "t1", n.ID); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}

@@ -21,8 +21,13 @@
 // timestamptz, written and read in UTC to the microsecond; a zero time is
 // NULL.
 //
-// The notification outbox is the table ticket_outbox (migration
-// 0002_outbox.sql): the notes of a write are inserted in the transaction
-// that writes the requests, ordered by an identity column, and
-// MarkDelivered deletes a delivered row.
+// The notification outbox is the table ticket_outbox (migrations
+// 0002_outbox.sql and 0003_outbox_lease.sql): the notes of a write are
+// inserted in the transaction that writes the requests, ordered by an
+// identity column. ClaimNotifications is one statement that picks a
+// tenant's claimable rows in that order with SELECT ... FOR UPDATE SKIP
+// LOCKED and sets their lease column (claimed_until), checking the lease
+// again on the locked row, so concurrent claimers in any number of
+// processes never get the same row while its lease runs;
+// AckNotification deletes a delivered row.
 package pgstore

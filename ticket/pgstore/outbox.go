@@ -1,7 +1,10 @@
 package pgstore
 
 import (
+	"cmp"
 	"context"
+	"slices"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 
@@ -49,28 +52,75 @@ func insertNotes(ctx context.Context, tx pgx.Tx, notes []ticket.Notification, r 
 	return nil
 }
 
-// PendingNotifications implements ticket.Outbox.
-func (s *Store) PendingNotifications(ctx context.Context, tenant string, limit int) ([]ticket.Notification, error) {
+const noteColumns = `seq, tenant, id, kind, request_id, ref, recipients, team_id, status, metric, created_at`
+
+// ClaimNotifications implements ticket.Outbox. One statement picks the
+// tenant's claimable rows in seq order, locking them and skipping rows
+// another transaction is claiming (FOR UPDATE SKIP LOCKED), and sets their
+// lease; the lease condition is checked again on the locked row, so a row
+// another claimer leased after this statement's snapshot is left out. Two
+// claimers therefore never get the same row while its lease runs.
+func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
 	if limit <= 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT tenant, id, kind, request_id, ref, recipients, team_id, status, metric, created_at
-		FROM ticket_outbox WHERE tenant = $1 ORDER BY seq LIMIT $2`, tenant, limit)
-	list, err := all(rows, err, scanNote)
+	var out []seqNote
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		var rows pgx.Rows
+		var err error
+		if lease <= 0 {
+			rows, err = tx.Query(ctx, `SELECT `+noteColumns+` FROM ticket_outbox
+				WHERE tenant = $1 AND claimed_until <= $2 ORDER BY seq LIMIT $3`,
+				tenant, utc(now), limit)
+		} else {
+			// MATERIALIZED: the rows are picked once; a locking subquery
+			// the planner folds into the UPDATE may be run again per row,
+			// see this statement's own leases and pick rows past limit.
+			rows, err = tx.Query(ctx, `WITH picked AS MATERIALIZED (
+					SELECT id FROM ticket_outbox
+					WHERE tenant = $1 AND claimed_until <= $2
+					ORDER BY seq LIMIT $4
+					FOR UPDATE SKIP LOCKED)
+				UPDATE ticket_outbox o SET claimed_until = $3
+				FROM picked
+				WHERE o.tenant = $1 AND o.id = picked.id AND o.claimed_until <= $2
+				RETURNING o.seq, o.tenant, o.id, o.kind, o.request_id, o.ref, o.recipients,
+					o.team_id, o.status, o.metric, o.created_at`,
+				tenant, utc(now), utc(now.Add(lease)), limit)
+		}
+		list, err := all(rows, err, scanSeqNote)
+		if err != nil {
+			return err
+		}
+		out = out[:0]
+		for _, n := range list {
+			out = append(out, *n)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	out := make([]ticket.Notification, len(list))
-	for i, n := range list {
-		out[i] = *n
+	// RETURNING keeps no order: put the batch back in creation order.
+	slices.SortFunc(out, func(a, b seqNote) int { return cmp.Compare(a.seq, b.seq) })
+	notes := make([]ticket.Notification, len(out))
+	for i, n := range out {
+		notes[i] = n.n
 	}
-	return out, nil
+	return notes, nil
 }
 
-func scanNote(row pgx.Row) (*ticket.Notification, error) {
-	var n ticket.Notification
+// seqNote is an outbox row: a notification and its place in the outbox.
+type seqNote struct {
+	seq int64
+	n   ticket.Notification
+}
+
+func scanSeqNote(row pgx.Row) (*seqNote, error) {
+	var sn seqNote
 	var recipients []string
-	err := row.Scan(&n.Tenant, &n.ID, &n.Kind, &n.RequestID, &n.Ref, &recipients, &n.Team, &n.Status, &n.Metric, &n.CreatedAt)
+	n := &sn.n
+	err := row.Scan(&sn.seq, &n.Tenant, &n.ID, &n.Kind, &n.RequestID, &n.Ref, &recipients, &n.Team, &n.Status, &n.Metric, &n.CreatedAt)
 	if err != nil {
 		return nil, err
 	}
@@ -78,17 +128,13 @@ func scanNote(row pgx.Row) (*ticket.Notification, error) {
 		n.Recipients = recipients
 	}
 	n.CreatedAt = n.CreatedAt.UTC()
-	return &n, nil
+	return &sn, nil
 }
 
-// MarkDelivered implements ticket.Outbox.
-func (s *Store) MarkDelivered(ctx context.Context, tenant, id string) error {
-	tag, err := s.pool.Exec(ctx, `DELETE FROM ticket_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-	if err != nil {
-		return translate(err)
-	}
-	if tag.RowsAffected() == 0 {
-		return ticket.ErrNotFound
-	}
-	return nil
+// AckNotification implements ticket.Outbox: the delivered row is deleted;
+// no row (acknowledged already, unknown, another tenant's) is not an
+// error.
+func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
+	_, err := s.pool.Exec(ctx, `DELETE FROM ticket_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
+	return translate(err)
 }

@@ -7,10 +7,13 @@
 // microsecond), version checks, atomic multi-request updates, request
 // numbers and idempotency keys under concurrency, tenant isolation, the
 // request listings with keyset pagination, and the notification outbox
-// (notes saved only with a successful write, in order, removed by
-// MarkDelivered, per tenant, only the winner's under concurrent writes). Stores are made in groups that
-// share one data set, standing for several application instances on one
-// database, so the concurrency checks also hold across processes.
+// (notes saved only with a successful write, in order, only the winner's
+// under concurrent writes; claims that lease notes in creation order,
+// never hand one note to two claimers while its lease runs, and hand it
+// out again once the lease has ended; acknowledgements that remove a note;
+// all per tenant). Stores are made in groups that share one data set,
+// standing for several application instances on one database, so the
+// concurrency checks also hold across processes.
 //
 // RunBlobStore checks a ticket.BlobStore: round trip, overwrite, delete,
 // missing keys, refused keys and atomic replacement under concurrency.

@@ -2,6 +2,8 @@ package tickettest
 
 import (
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,16 +24,67 @@ func note(tenant, id string, r *ticket.Request, ref string, minute int) ticket.N
 	}
 }
 
-// pending returns the IDs of every pending notification of tenant.
+// peek returns every notification of tenant claimable at base, without
+// claiming them (a zero lease holds and changes nothing).
+func (k *kit) peek(t *testing.T, s ticket.Store, tenant string) []ticket.Notification {
+	t.Helper()
+	notes, err := s.ClaimNotifications(k.ctx, tenant, base, 0, 1000)
+	require.NoError(t, err)
+	return notes
+}
+
+// pending returns the IDs of every notification of tenant claimable at
+// base.
 func (k *kit) pending(t *testing.T, s ticket.Store, tenant string) []string {
 	t.Helper()
-	notes, err := s.PendingNotifications(k.ctx, tenant, 1000)
+	return noteIDs(k.peek(t, s, tenant))
+}
+
+// claim leases up to limit notifications of tenant at now for lease and
+// returns their IDs.
+func (k *kit) claim(t *testing.T, s ticket.Store, tenant string, now time.Time, lease time.Duration, limit int) []string {
+	t.Helper()
+	notes, err := s.ClaimNotifications(k.ctx, tenant, now, lease, limit)
 	require.NoError(t, err)
+	return noteIDs(notes)
+}
+
+// noteIDs returns the IDs of notes, in order (empty, not nil, for none).
+func noteIDs(notes []ticket.Notification) []string {
 	out := []string{}
 	for _, n := range notes {
 		out = append(out, n.ID)
 	}
 	return out
+}
+
+// outboxOf creates a request of tenant whose writes save n notes, "n-00"
+// to "n-<n-1>" in that order, over several writes (a create and updates
+// of up to 4 notes each), and returns the request.
+func (k *kit) outboxOf(t *testing.T, s ticket.Store, tenant string, n int) *ticket.Request {
+	t.Helper()
+	r := k.request(tenant)
+	var batch []ticket.Notification
+	created := false
+	flush := func() {
+		if created {
+			require.NoError(t, s.UpdateRequests(k.ctx, batch, r))
+		} else {
+			require.NoError(t, s.CreateRequest(k.ctx, r, batch))
+			created = true
+		}
+		batch = nil
+	}
+	for i := range n {
+		batch = append(batch, note(tenant, fmt.Sprintf("n-%02d", i), r, "", i))
+		if len(batch) == 4 {
+			flush()
+		}
+	}
+	if len(batch) > 0 || !created {
+		flush()
+	}
+	return r
 }
 
 // testOutboxSavedWithWrites: notes given to CreateRequest and
@@ -46,10 +99,9 @@ func testOutboxSavedWithWrites(t *testing.T, k *kit) {
 	r2 := k.create(t, s, k.request("t1"))
 	require.NoError(t, s.UpdateRequests(k.ctx, []ticket.Notification{note("t1", "n-c", r2, r2.Ref, 4), note("t1", "n-1", r, r.Ref, 5)}, r2, r))
 
-	notes, err := s.PendingNotifications(k.ctx, "t1", 10)
-	require.NoError(t, err)
+	notes := k.peek(t, s, "t1")
 	require.Len(t, notes, 5)
-	assert.Equal(t, []string{"n-b", "n-a", "n-0", "n-c", "n-1"}, []string{notes[0].ID, notes[1].ID, notes[2].ID, notes[3].ID, notes[4].ID},
+	assert.Equal(t, []string{"n-b", "n-a", "n-0", "n-c", "n-1"}, noteIDs(notes),
 		"oldest write first, then in the order given (not by ID)")
 	want := first
 	want.Ref = r.Ref
@@ -63,17 +115,63 @@ func testOutboxSavedWithWrites(t *testing.T, k *kit) {
 	// Returned notes are copies.
 	notes[0].Recipients = append(notes[0].Recipients, "intruder")
 	notes[3].Recipients[0] = "intruder"
-	again, err := s.PendingNotifications(k.ctx, "t1", 10)
-	require.NoError(t, err)
+	again := k.peek(t, s, "t1")
 	assert.Nil(t, again[0].Recipients)
 	assert.Equal(t, "user-1", again[3].Recipients[0])
 
-	page, err := s.PendingNotifications(k.ctx, "t1", 2)
+	// A leasing claim hands out the same values, in the same order.
+	claimed, err := s.ClaimNotifications(k.ctx, "t1", at(10), time.Minute, 10)
 	require.NoError(t, err)
-	assert.Len(t, page, 2, "limit bounds the result")
-	none, err := s.PendingNotifications(k.ctx, "t1", 0)
+	want.Recipients = nil
+	assert.Equal(t, want, claimed[0])
+	assert.Equal(t, note("t1", "n-c", r2, r2.Ref, 4), claimed[3])
+	assert.Equal(t, []string{"n-b", "n-a", "n-0", "n-c", "n-1"}, noteIDs(claimed))
+	for _, n := range claimed {
+		assert.Equal(t, time.UTC, n.CreatedAt.Location(), "CreatedAt comes back in UTC")
+	}
+}
+
+// testOutboxClaimLimits: limit bounds a claim and leases only what it
+// returns; limit <= 0 and a zero lease lease nothing.
+func testOutboxClaimLimits(t *testing.T, k *kit) {
+	s := k.store(t)
+	k.outboxOf(t, s, "t1", 5)
+	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, 0), "limit 0 returns none")
+	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, -1), "a negative limit returns none")
+	assert.Equal(t, []string{"n-00", "n-01", "n-02", "n-03", "n-04"}, k.claim(t, s, "t1", at(0), 0, 10),
+		"a zero lease lists every claimable note")
+	assert.Equal(t, []string{"n-00", "n-01", "n-02"}, k.claim(t, s, "t1", at(0), -time.Minute, 3),
+		"a negative lease lists too")
+	assert.Equal(t, []string{"n-00", "n-01"}, k.claim(t, s, "t1", at(0), time.Hour, 2),
+		"nothing was leased before: limit bounds the claim, oldest first")
+	assert.Equal(t, []string{"n-02", "n-03", "n-04"}, k.claim(t, s, "t1", at(0), time.Hour, 10),
+		"the rest, beyond the limit, was not leased")
+	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, 10))
+}
+
+// testOutboxLeases: a leased note is claimable again exactly when its
+// lease ends, with the same content; claims keep creation order across
+// leased gaps.
+func testOutboxLeases(t *testing.T, k *kit) {
+	s := k.store(t)
+	k.outboxOf(t, s, "t1", 5)
+	const lease = 10 * time.Minute
+	before := k.peek(t, s, "t1")
+	assert.Equal(t, []string{"n-00", "n-01"}, k.claim(t, s, "t1", at(0), lease, 2))
+	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(5), lease, 2), "leased notes are skipped")
+	assert.Equal(t, []string{"n-04"}, k.claim(t, s, "t1", at(9), lease, 10))
+	assert.Empty(t, k.claim(t, s, "t1", at(9), lease, 10), "every note is leased")
+	assert.Empty(t, k.claim(t, s, "t1", at(0).Add(lease-time.Microsecond), 0, 10), "a lease runs until now+lease")
+
+	again, err := s.ClaimNotifications(k.ctx, "t1", at(10), lease, 10)
 	require.NoError(t, err)
-	assert.Empty(t, none, "limit 0 returns none")
+	assert.Equal(t, before[:2], again, "an ended lease hands the notes out again, unchanged")
+	assert.Empty(t, k.claim(t, s, "t1", at(14), lease, 10), "n-02..n-04 are still leased, n-00 and n-01 leased again")
+	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(15), lease, 10), "n-04's lease runs until minute 19")
+	assert.Equal(t, []string{"n-00", "n-01", "n-04"}, k.claim(t, s, "t1", at(20), lease, 10),
+		"creation order, across notes leased at different times")
+	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(25), 0, 10), "a zero-lease claim at minute 25")
+	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(25), lease, 10), "... leased nothing")
 }
 
 // testOutboxOnlyWithSuccessfulWrites: every refused write saves none of
@@ -123,34 +221,30 @@ func testOutboxOnlyWithSuccessfulWrites(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"n-1", "n-2"}, k.pending(t, s, "t1"))
 }
 
-// testOutboxMarkDelivered: a delivered note is never returned again;
-// unknown, repeated and foreign IDs are ErrNotFound; a delivered ID may be
-// used again.
-func testOutboxMarkDelivered(t *testing.T, k *kit) {
+// testOutboxAck: an acknowledged note is never claimed again, leased or
+// not; acknowledging twice, an unknown ID or another tenant's is a no-op;
+// an acknowledged ID may be used again.
+func testOutboxAck(t *testing.T, k *kit) {
 	s := k.store(t)
-	r := k.request("t1")
-	var notes []ticket.Notification
-	for i := range 5 {
-		notes = append(notes, note("t1", fmt.Sprintf("n-%d", i), r, "", i))
+	r := k.outboxOf(t, s, "t1", 5)
+	assert.Equal(t, []string{"n-00", "n-01"}, k.claim(t, s, "t1", at(0), time.Minute, 2))
+	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-00"), "a leased note")
+	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-03"), "a note never claimed")
+	assert.Equal(t, []string{"n-01", "n-02", "n-04"}, k.claim(t, s, "t1", at(1), 0, 10))
+	assert.NoError(t, s.AckNotification(k.ctx, "t1", "n-00"), "acknowledged already")
+	assert.NoError(t, s.AckNotification(k.ctx, "t1", "nope"), "unknown")
+	assert.NoError(t, s.AckNotification(k.ctx, "t2", "n-01"), "another tenant's")
+	assert.Equal(t, []string{"n-01", "n-02", "n-04"}, k.claim(t, s, "t1", at(1), 0, 10), "those changed nothing")
+	for _, id := range []string{"n-01", "n-02", "n-04"} {
+		require.NoError(t, s.AckNotification(k.ctx, "t1", id))
 	}
-	require.NoError(t, s.CreateRequest(k.ctx, r, notes))
-	require.NoError(t, s.MarkDelivered(k.ctx, "t1", "n-0"))
-	require.NoError(t, s.MarkDelivered(k.ctx, "t1", "n-3"))
-	assert.Equal(t, []string{"n-1", "n-2", "n-4"}, k.pending(t, s, "t1"))
-	assert.ErrorIs(t, s.MarkDelivered(k.ctx, "t1", "n-0"), ticket.ErrNotFound, "already delivered")
-	assert.ErrorIs(t, s.MarkDelivered(k.ctx, "t1", "nope"), ticket.ErrNotFound, "unknown")
-	assert.ErrorIs(t, s.MarkDelivered(k.ctx, "t2", "n-1"), ticket.ErrNotFound, "another tenant's")
-	assert.Equal(t, []string{"n-1", "n-2", "n-4"}, k.pending(t, s, "t1"), "a foreign MarkDelivered removes nothing")
-	for _, id := range []string{"n-1", "n-2", "n-4"} {
-		require.NoError(t, s.MarkDelivered(k.ctx, "t1", id))
-	}
-	assert.Empty(t, k.pending(t, s, "t1"))
-	require.NoError(t, s.UpdateRequests(k.ctx, []ticket.Notification{note("t1", "n-0", r, "", 9)}, r), "a delivered ID is free again")
-	assert.Equal(t, []string{"n-0"}, k.pending(t, s, "t1"))
+	assert.Empty(t, k.claim(t, s, "t1", at(60), time.Minute, 10), "never claimed again, even after the lease")
+	require.NoError(t, s.UpdateRequests(k.ctx, []ticket.Notification{note("t1", "n-00", r, "", 9)}, r), "an acknowledged ID is free again")
+	assert.Equal(t, []string{"n-00"}, k.claim(t, s, "t1", at(60), time.Minute, 10))
 }
 
-// testOutboxTenants: each tenant sees and drains only its own notes, even
-// with the same note IDs.
+// testOutboxTenants: each tenant claims and acknowledges only its own
+// notes, even with the same note IDs.
 func testOutboxTenants(t *testing.T, k *kit) {
 	s := k.store(t)
 	r1, r2 := k.request("t1"), k.request("t2")
@@ -159,12 +253,73 @@ func testOutboxTenants(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"n-1"}, k.pending(t, s, "t1"))
 	assert.Equal(t, []string{"n-1", "n-2"}, k.pending(t, s, "t2"))
 	assert.Empty(t, k.pending(t, s, "t3"))
-	require.NoError(t, s.MarkDelivered(k.ctx, "t2", "n-1"))
-	assert.Equal(t, []string{"n-1"}, k.pending(t, s, "t1"), "t2's delivery leaves t1's note")
-	notes, err := s.PendingNotifications(k.ctx, "t1", 10)
+
+	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, s, "t2", at(0), time.Hour, 10))
+	notes, err := s.ClaimNotifications(k.ctx, "t1", at(0), time.Hour, 10)
 	require.NoError(t, err)
+	require.Len(t, notes, 1, "t2's lease does not hold t1's note of the same ID")
 	assert.Equal(t, "t1", notes[0].Tenant)
 	assert.Equal(t, r1.ID, notes[0].RequestID)
+	assert.Empty(t, k.claim(t, s, "t3", at(0), time.Hour, 10))
+
+	require.NoError(t, s.AckNotification(k.ctx, "t2", "n-1"))
+	assert.Equal(t, []string{"n-1"}, k.claim(t, s, "t1", at(60), 0, 10), "t2's acknowledgement leaves t1's note")
+	assert.Equal(t, []string{"n-2"}, k.claim(t, s, "t2", at(60), 0, 10))
+	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-2"), "t1 has no n-2: a no-op")
+	assert.Equal(t, []string{"n-2"}, k.claim(t, s, "t2", at(60), 0, 10), "t2's n-2 is left untouched")
+}
+
+// testOutboxClaimsExclusive: many claimers over two stores sharing the
+// data, all at the same instant, split the outbox: each note goes to
+// exactly one claimer while its lease runs, each batch in creation order.
+// Once the leases end the notes are split again the same way; concurrent
+// acknowledgements (some twice) then empty the outbox.
+func testOutboxClaimsExclusive(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	const notes, claimers = 30, 8
+	k.outboxOf(t, ss[0], "t1", notes)
+	k.outboxOf(t, ss[1], "t2", 3)
+	round := func(now time.Time) map[string]int {
+		var mu sync.Mutex
+		seen := map[string]int{}
+		conctest.Run(t, claimers, nil, func(i int) error {
+			// A claimer needs at most notes claims; the bound makes a
+			// store that leases nothing fail here instead of looping.
+			for range notes + 1 {
+				got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", now, time.Hour, 3)
+				if err != nil || len(got) == 0 {
+					return err
+				}
+				batch := noteIDs(got)
+				if !slices.IsSorted(batch) {
+					return fmt.Errorf("batch out of creation order: %v", batch)
+				}
+				mu.Lock()
+				for _, id := range batch {
+					seen[id]++
+				}
+				mu.Unlock()
+			}
+			return nil
+		})
+		return seen
+	}
+	check := func(seen map[string]int, when string) {
+		t.Helper()
+		assert.Len(t, seen, notes, "%s: every note claimed", when)
+		for id, c := range seen {
+			assert.Equal(t, 1, c, "%s: %s handed out %d times", when, id, c)
+		}
+	}
+	check(round(at(0)), "first round")
+	assert.Empty(t, k.claim(t, ss[1], "t1", at(59), time.Hour, 100), "every lease runs")
+	check(round(at(60)), "after the leases")
+
+	conctest.Run(t, notes*2, nil, func(i int) error {
+		return ss[i%2].AckNotification(k.ctx, "t1", fmt.Sprintf("n-%02d", i/2))
+	})
+	assert.Empty(t, k.claim(t, ss[0], "t1", at(500), time.Hour, 100), "every note acknowledged")
+	assert.Equal(t, []string{"n-00", "n-01", "n-02"}, k.claim(t, ss[0], "t2", at(500), time.Hour, 100), "another tenant's notes untouched")
 }
 
 // testOutboxConcurrentWriters: of concurrent updates of one version, on

@@ -59,7 +59,10 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"TenantsAreIsolated", testTenants},
 		{"OutboxSavedWithWrites", testOutboxSavedWithWrites},
 		{"OutboxOnlyWithSuccessfulWrites", testOutboxOnlyWithSuccessfulWrites},
-		{"OutboxMarkDelivered", testOutboxMarkDelivered},
+		{"OutboxClaimLimits", testOutboxClaimLimits},
+		{"OutboxLeasesEndAndOrder", testOutboxLeases},
+		{"OutboxAckRemoves", testOutboxAck},
+		{"OutboxClaimsAreExclusive", testOutboxClaimsExclusive},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"OutboxConcurrentWritersOneWins", testOutboxConcurrentWriters},
 	}
