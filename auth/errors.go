@@ -59,6 +59,7 @@ type FieldError struct {
 // ValidationError lists every invalid field of one input. It matches
 // ErrValidation.
 type ValidationError struct {
+	// Fields lists the invalid fields, in the order checked.
 	Fields []FieldError
 }
 

@@ -108,6 +108,8 @@ func attemptKey(login string, a *Account) string {
 
 // Pruned counts what Prune deleted.
 type Pruned struct {
+	// Tokens counts the expired tokens deleted; Attempts the stale login
+	// failure counters.
 	Tokens, Attempts int
 }
 

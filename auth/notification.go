@@ -55,6 +55,8 @@ type Notification struct {
 // hand the message to a queue and return quickly: a reset request's
 // response time must not reveal whether the account exists.
 type Notifier interface {
+	// Notify delivers n, or hands it to a queue that will; an error leaves
+	// an outbox notification for a later attempt.
 	Notify(ctx context.Context, n Notification) error
 }
 

@@ -20,7 +20,7 @@ const (
 	ActionRevokeManager   Action = "revoke_manager"
 	ActionGrantAdmin      Action = "grant_admin"
 	ActionRevokeAdmin     Action = "revoke_admin"
-	// Provider-policy actions (second seed).
+	// Provider-policy actions (profile provisioning).
 	ActionProvisionProfile  Action = "provision_profile"
 	ActionCancelAssociation Action = "cancel_association"
 	ActionSwitchProvider    Action = "switch_provider"

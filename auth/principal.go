@@ -33,7 +33,7 @@ func (k Kind) String() string {
 // Role is a named set of permissions.
 type Role string
 
-// The roles of the first seed's platform.
+// The roles a principal may hold.
 const (
 	// RoleCitizen works on the citizen's own applications.
 	RoleCitizen Role = "citizen"

@@ -10,7 +10,7 @@ import (
 )
 
 // ProviderPolicy says which login providers each class of users may use
-// (the second seed: "for all users of this class the only allowed provider
+// (a one-provider policy: "for all users of this class the only allowed provider
 // is X").
 type ProviderPolicy struct {
 	// OneProvider maps a user class to the only provider it may use.
@@ -87,6 +87,7 @@ type ProfileInput struct {
 // Profile is a login profile provisioned for a subject, associated with an
 // account at its login provider.
 type Profile struct {
+	// Tenant is the public body the profile belongs to.
 	Tenant string
 	// ID is assigned at creation.
 	ID string
@@ -123,7 +124,10 @@ func (p *Profile) Clone() *Profile {
 
 // DirectoryQuery is what the provider directory is asked for.
 type DirectoryQuery struct {
-	Provider   string
+	// Provider is the login provider to create the account at.
+	Provider string
+	// Name, Surname, FiscalCode and Email describe the person; the
+	// directory passes them to the provider and must not log them.
 	Name       string
 	Surname    string
 	FiscalCode FiscalCode

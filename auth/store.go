@@ -97,6 +97,7 @@ func (t *Token) Usable(now time.Time) bool {
 
 // Redemption is the atomic use of a token to set an account's password.
 type Redemption struct {
+	// Tenant is the tenant of the account and the token.
 	Tenant string
 	// Hash names the token; it must belong to AccountID, have Purpose, and
 	// be usable at Now.

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/sportello/sportello/auth"
 )
 
 // Category sentinels. Every error the package returns matches one of them
@@ -21,6 +23,10 @@ var (
 	// see *TransitionError.
 	ErrInvalidTransition = errors.New("payment: invalid transition")
 )
+
+// ErrForbidden is auth.ErrForbidden: every refused permission is an
+// *auth.PermissionError, whatever package refuses it.
+var ErrForbidden = auth.ErrForbidden
 
 // ConflictError says which value conflicted: "version", "notice_code",
 // "stamp_identifier" or "idempotency_key". It matches ErrConflict.

@@ -35,7 +35,7 @@ type Transition struct {
 	To Status
 }
 
-// transitions is the lifecycle of reference/payment.md, one move a line,
+// transitions is the pagoPA payment proxy's lifecycle, one move a line,
 // plus the moves that keep a completed payment from ever being lost (see
 // Transitions).
 var transitions = [...]Transition{

@@ -28,7 +28,7 @@ const (
 )
 
 // Status is a payment record's place in its lifecycle (the payment proxy
-// states of reference/payment.md).
+// states of the pagoPA payment proxy).
 type Status string
 
 // The statuses. Complete, Canceled, Expired, CreationFailed and Failed are

@@ -108,7 +108,11 @@ func NewApplicationNoticeCode(application int, base uint64) (NoticeCode, error) 
 func newCheckedNoticeCode(aux byte, prefix int, base uint64) (NoticeCode, error) {
 	var v validationErrors
 	if prefix < 0 || prefix > 99 {
-		v.add("segregation_code", "range", "must be between 00 and 99")
+		field := "segregation_code"
+		if aux == '0' {
+			field = "application_code"
+		}
+		v.add(field, "range", "must be between 00 and 99")
 	}
 	if base >= IUVBaseMax {
 		v.add("iuv_base", "range", "must have at most 13 digits")

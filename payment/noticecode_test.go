@@ -161,3 +161,17 @@ func TestCheckDigitsMatchesBigInt(t *testing.T) {
 		}
 	}
 }
+
+// TestNoticeCodeBuildersNameTheirField checks that an out-of-range prefix
+// is reported under the field its aux digit gives it.
+func TestNoticeCodeBuildersNameTheirField(t *testing.T) {
+	_, err := NewApplicationNoticeCode(100, 1)
+	var ve *ValidationError
+	if !errors.As(err, &ve) || !ve.Has("application_code", "range") {
+		t.Errorf("NewApplicationNoticeCode(100, 1) = %v, want a range error on application_code", err)
+	}
+	_, err = NewSegregationNoticeCode(-1, 1)
+	if !errors.As(err, &ve) || !ve.Has("segregation_code", "range") {
+		t.Errorf("NewSegregationNoticeCode(-1, 1) = %v, want a range error on segregation_code", err)
+	}
+}

@@ -31,10 +31,11 @@
 // Payments are records of the payment package, reached through the narrow
 // Payments interface (*payment.Desk implements it). Commands that span a
 // pratica and a payment (Pay, Accept with a deferred amount,
-// RegisterPayment, RequestStampDuty, ApplyPaymentOutcome) derive the
-// payment's idempotency key from the pratica and write the payment before
-// the pratica, so that repeating a command after a failure at any point
-// completes it with no duplicate payment, history entry or message.
+// RegisterPayment, RequestStampDuty) derive the payment's idempotency key
+// from the pratica and write the payment before the pratica, so that
+// repeating a command after a failure at any point completes it with no
+// duplicate payment, history entry or message. ApplyPaymentOutcome only
+// reads the payment and is safe to repeat.
 //
 // # Notifications
 //

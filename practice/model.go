@@ -14,7 +14,7 @@ import (
 type ID string
 
 // Status is a pratica's place in its lifecycle. The numeric values are the
-// codes of the municipal platform the first seed describes, so that hosts
+// codes of the municipal platform whose rules sportello follows, so that hosts
 // migrating from it can map their data one to one.
 type Status int
 

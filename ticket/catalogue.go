@@ -258,8 +258,12 @@ func (d *Desk) DeleteSubcategory(ctx context.Context, who auth.Principal, id str
 // portal's three projections are made: Tree, List and Mosaic. Entries are
 // ordered by Position, then Name, then ID.
 type Catalogue struct {
-	Families      []*Family
-	Services      []*Service
+	// Families are the catalogue's families.
+	Families []*Family
+	// Services are the services the viewer may see (portal users do not
+	// see obsolete ones).
+	Services []*Service
+	// Subcategories are the subcategories of those services.
 	Subcategories []*Subcategory
 }
 
@@ -323,13 +327,17 @@ func order(pa, pb int, na, nb, ia, ib string) int {
 
 // ServiceNode is a service with its subcategories in a Tree.
 type ServiceNode struct {
-	Service       *Service
+	// Service is the node's service.
+	Service *Service
+	// Subcategories are the service's subcategories, in catalogue order.
 	Subcategories []*Subcategory
 }
 
 // FamilyNode is a family with its services in a Tree.
 type FamilyNode struct {
-	Family   *Family
+	// Family is the node's family.
+	Family *Family
+	// Services are the family's services, in catalogue order.
 	Services []ServiceNode
 }
 
@@ -354,10 +362,14 @@ func (c *Catalogue) Tree() []FamilyNode {
 // ListEntry is one row of the list projection: one subcategory with its
 // service and family.
 type ListEntry struct {
-	FamilyID, FamilyName           string
-	ServiceID, ServiceName         string
+	// FamilyID and FamilyName name the family.
+	FamilyID, FamilyName string
+	// ServiceID and ServiceName name the service.
+	ServiceID, ServiceName string
+	// SubcategoryID and SubcategoryName name the subcategory.
 	SubcategoryID, SubcategoryName string
-	Type                           RequestType
+	// Type is the subcategory's request type.
+	Type RequestType
 	// Path is "Family > Service > Subcategory".
 	Path string
 }
@@ -383,9 +395,12 @@ func (c *Catalogue) List() []ListEntry {
 
 // Tile is one cell of the mosaic projection: a service.
 type Tile struct {
+	// ServiceID, Name and Description describe the service.
 	ServiceID, Name, Description string
-	FamilyID, FamilyName         string
-	Status                       ServiceStatus
+	// FamilyID and FamilyName name the service's family.
+	FamilyID, FamilyName string
+	// Status is the service's status.
+	Status ServiceStatus
 	// Subcategories counts the service's subcategories.
 	Subcategories int
 }

@@ -18,7 +18,7 @@ type Transition struct {
 	To Status
 }
 
-// transitions is the lifecycle of reference/ticket.md, one line per move,
+// transitions is the UserRequest lifecycle, one line per move,
 // in the order of the reference table. closed has none.
 var transitions = []Transition{
 	{StatusNew, StimulusAssign, StatusAssigned},

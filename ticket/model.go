@@ -7,7 +7,8 @@ import (
 )
 
 // Status is where a request stands in its lifecycle. The string values are
-// the names of reference/ticket.md and are what adapters store.
+// the names of the reference service-management tool's data model
+// (UserRequest) and are what adapters store.
 type Status string
 
 // The statuses of a request.
@@ -48,7 +49,8 @@ func Statuses() []Status {
 func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
 
 // Stimulus is an event that moves a request from one status to another.
-// The string values are the names of reference/ticket.md.
+// The string values are the names of the reference service-management
+// tool's data model.
 type Stimulus string
 
 // The stimuli of the lifecycle.
@@ -338,6 +340,7 @@ func (r *Request) Clone() *Request {
 
 // Family is the top level of the service catalogue.
 type Family struct {
+	// ID is unique within the tenant; Tenant is the public body.
 	ID, Tenant string
 	// Name and Description are shown on the portal.
 	Name, Description string
@@ -395,6 +398,7 @@ type ExtraField struct {
 
 // Service is a catalogue service, in a family.
 type Service struct {
+	// ID is unique within the tenant; Tenant is the public body.
 	ID, Tenant string
 	// FamilyID names the service's family.
 	FamilyID string
@@ -434,6 +438,7 @@ func (s *Service) Clone() *Service {
 
 // Subcategory is a kind of request within a service.
 type Subcategory struct {
+	// ID is unique within the tenant; Tenant is the public body.
 	ID, Tenant string
 	// ServiceID names the subcategory's service.
 	ServiceID string

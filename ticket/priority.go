@@ -1,6 +1,6 @@
 package ticket
 
-// priorityMatrix is reference/ticket.md's impact × urgency table.
+// priorityMatrix is the service-management tool's impact × urgency table.
 var priorityMatrix = map[Impact]map[Urgency]Priority{
 	ImpactDepartment: {UrgencyCritical: 1, UrgencyHigh: 1, UrgencyMedium: 2, UrgencyLow: 4},
 	ImpactService:    {UrgencyCritical: 1, UrgencyHigh: 2, UrgencyMedium: 3, UrgencyLow: 4},

@@ -24,8 +24,8 @@
 // the others wait on the primary key until that transaction ends, then skip the file
 // (or apply it themselves if the first one rolled back). The guard is a unique key, not an
 // advisory lock, so it works on the distributed PostgreSQL-compatible engines the adapters
-// target; serialization failures (SQLSTATE 40001) and the races of concurrent
-// CREATE TABLE IF NOT EXISTS are retried.
+// target; serialization failures and deadlocks (SQLSTATE 40001, 40P01) and the races of
+// concurrent CREATE ... IF NOT EXISTS (23505, 42P07, 42710) are retried.
 package pgmigrate
 
 import (
