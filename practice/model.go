@@ -543,7 +543,11 @@ func (p *Practice) Clone() *Practice {
 	c := *p
 	c.Related = cloneSlice(p.Related)
 	c.Data = cloneData(p.Data)
-	c.History = cloneSlice(p.History)
+	// Room for the entry a command appends, so that it does not copy the
+	// whole history again.
+	if p.History != nil {
+		c.History = append(make([]HistoryEntry, 0, len(p.History)+1), p.History...)
+	}
 	if p.Messages != nil {
 		c.Messages = make([]Message, len(p.Messages))
 		for i, m := range p.Messages {
