@@ -1,6 +1,9 @@
 package payment
 
 import (
+	"strconv"
+	"strings"
+
 	"github.com/shopspring/decimal"
 )
 
@@ -19,14 +22,7 @@ var maxAmount = decimal.New(1, MaxAmountDigits)
 // MaxAmountDigits euro digits. The error is a *ValidationError on field
 // "amount".
 func ParseAmount(s string) (decimal.Decimal, error) {
-	start, end := 0, len(s)
-	for start < end && s[start] == ' ' {
-		start++
-	}
-	for end > start && s[end-1] == ' ' {
-		end--
-	}
-	s = s[start:end]
+	s = strings.Trim(s, " ")
 	var units, cents int64
 	intDigits, fracDigits := 0, 0
 	seenPoint, tooLong := false, false
@@ -144,8 +140,8 @@ func checkSplit(v *validationErrors, total decimal.Decimal, shares []Split) {
 	sum := decimal.Zero
 	ok := true
 	for i, s := range shares {
-		field := "split[" + itoa(i) + "]"
-		if !validBeneficiary(s.Beneficiary) {
+		field := "split[" + strconv.Itoa(i) + "]"
+		if !allDigits(s.Beneficiary, 11) {
 			v.add(field+".beneficiary", "beneficiary", "must be an 11-digit fiscal code of a public body")
 		}
 		before := len(*v)
@@ -160,9 +156,9 @@ func checkSplit(v *validationErrors, total decimal.Decimal, shares []Split) {
 	}
 }
 
-// validBeneficiary reports whether s is 11 digits.
-func validBeneficiary(s string) bool {
-	if len(s) != 11 {
+// allDigits reports whether s is exactly n ASCII digits.
+func allDigits(s string, n int) bool {
+	if len(s) != n {
 		return false
 	}
 	for i := 0; i < len(s); i++ {
@@ -171,12 +167,4 @@ func validBeneficiary(s string) bool {
 		}
 	}
 	return true
-}
-
-// itoa formats a small non-negative int.
-func itoa(i int) string {
-	if i < 10 {
-		return string(rune('0' + i))
-	}
-	return itoa(i/10) + string(rune('0'+i%10))
 }

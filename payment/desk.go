@@ -173,15 +173,9 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPayment) (*
 		}
 		p.NoticeCode, p.IUV = code.String(), code.IUV()
 	}
-	ev := p.record(StatusCreationPending, now, "create", who.ID, d.cfg.NewID())
-	stored, created, err := d.store.Create(ctx, p, []Event{ev})
+	stored, err := d.create(ctx, who, p, p.record(StatusCreationPending, now, "create", who.ID, d.cfg.NewID()))
 	if err != nil {
 		return nil, err
-	}
-	if !created {
-		if err := sameRequest(who, stored, in.Kind, in.Amount, payer, in.Subject, in.Service); err != nil {
-			return nil, err
-		}
 	}
 	if stored.Status != StatusCreationPending {
 		return stored, nil
@@ -190,16 +184,26 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPayment) (*
 	return q, err
 }
 
-// sameRequest checks that a record found by idempotency key is the one the
-// repeated call asked for, and that who may see it.
-func sameRequest(who auth.Principal, p *Payment, kind Kind, amount decimal.Decimal, payer, subject, service string) error {
-	if err := canOn(who, ActionView, p); err != nil {
-		return err
+// create stores the new record p with its creation event ev. When p's
+// idempotency key is already used it returns the record stored under it,
+// provided who may see it and it is the payment p asks for (else
+// *ConflictError{Field: "idempotency_key"}).
+func (d *Desk) create(ctx context.Context, who auth.Principal, p *Payment, ev Event) (*Payment, error) {
+	stored, created, err := d.store.Create(ctx, p, []Event{ev})
+	if err != nil {
+		return nil, err
 	}
-	if p.Kind != kind || !p.Amount.Equal(amount) || p.Payer != payer || p.Subject != subject || p.Service != service {
-		return &ConflictError{Field: "idempotency_key"}
+	if created {
+		return stored, nil
 	}
-	return nil
+	if err := canOn(who, ActionView, stored); err != nil {
+		return nil, err
+	}
+	if stored.Kind != p.Kind || !stored.Amount.Equal(p.Amount) || stored.Payer != p.Payer ||
+		stored.Subject != p.Subject || stored.Service != p.Service {
+		return nil, &ConflictError{Field: "idempotency_key"}
+	}
+	return stored, nil
 }
 
 // debtPosition is what the gateway is asked to create for p.
@@ -212,33 +216,32 @@ func debtPosition(p *Payment) DebtPosition {
 }
 
 // openPosition asks the gateway for p's position (idempotent by p.ID) and
-// records the answer. applied reports whether this call moved the record
-// (false when another call recorded the outcome first).
-func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment) (_ *Payment, applied bool, _ error) {
+// records the answer: Applied when this call moved the record, Ignored when
+// another call recorded the outcome first.
+func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment) (*Payment, Outcome, error) {
 	pos, gwErr := d.gw.CreatePosition(ctx, debtPosition(p))
 	if gwErr != nil && !errors.Is(gwErr, ErrGatewayRejected) {
 		d.log.Warn().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).Err(gwErr).Msg("payment: gateway did not create the position; repeat the call")
-		return nil, false, fmt.Errorf("payment: gateway: create position: %w", gwErr)
+		return nil, 0, fmt.Errorf("payment: gateway: create position: %w", gwErr)
 	}
 	var code NoticeCode
 	if gwErr == nil {
 		var err error
 		if code, err = ParseNoticeCode(pos.NoticeCode); err != nil {
 			// Not wrapped: the caller's input was fine, the gateway is at fault.
-			return nil, false, fmt.Errorf("payment: gateway returned an unusable notice code: %s", err.Error())
+			return nil, 0, fmt.Errorf("payment: gateway returned an unusable notice code: %s", err.Error())
 		}
 	}
+	outcome := Ignored
 	q, err := d.change(ctx, p, func(p *Payment) (*Event, error) {
-		applied = false
+		outcome = Ignored
 		if p.Status != StatusCreationPending {
 			return nil, nil // another call recorded the outcome first
 		}
-		applied = true
-		now := d.now()
+		outcome = Applied
 		if gwErr != nil {
-			ev, err := p.apply(StepCreationFailed, now, "gateway", who.ID, d.cfg.NewID())
 			d.log.Info().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).Msg("payment: gateway rejected the position")
-			return &ev, err
+			return d.move(p, StepCreationFailed, d.now(), "gateway", who.ID)
 		}
 		p.NoticeCode = code.String()
 		p.IUV = pos.IUV
@@ -246,13 +249,22 @@ func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment)
 			p.IUV = code.IUV()
 		}
 		p.Links = pos.Links
-		ev, err := p.apply(StepCreated, now, "gateway", who.ID, d.cfg.NewID())
-		return &ev, err
+		return d.move(p, StepCreated, d.now(), "gateway", who.ID)
 	})
 	if err != nil {
-		return nil, false, err
+		return nil, 0, err
 	}
-	return q, applied, nil
+	return q, outcome, nil
+}
+
+// move applies step to p at the instant at, with a new event ID, and
+// returns the event for change to save.
+func (d *Desk) move(p *Payment, step Step, at time.Time, source, actor string) (*Event, error) {
+	ev, err := p.apply(step, at, source, actor, d.cfg.NewID())
+	if err != nil {
+		return nil, err
+	}
+	return &ev, nil
 }
 
 // maxAttempts bounds the retries of a read-modify-write on version
@@ -287,11 +299,17 @@ func (d *Desk) change(ctx context.Context, p *Payment, fn func(p *Payment) (*Eve
 
 // Get returns a payment the principal may view.
 func (d *Desk) Get(ctx context.Context, who auth.Principal, id ID) (*Payment, error) {
+	return d.load(ctx, who, ActionView, id)
+}
+
+// load reads the record id of who's tenant, on which who must be allowed
+// action.
+func (d *Desk) load(ctx context.Context, who auth.Principal, action Action, id ID) (*Payment, error) {
 	p, err := d.store.Get(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := canOn(who, ActionView, p); err != nil {
+	if err := canOn(who, action, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -375,17 +393,7 @@ func (d *Desk) RegisterStamp(ctx context.Context, who auth.Principal, in NewStam
 
 // createComplete stores p as a record complete from its creation.
 func (d *Desk) createComplete(ctx context.Context, who auth.Principal, p *Payment, source string) (*Payment, error) {
-	ev := p.record(StatusComplete, p.CreatedAt, source, who.ID, d.cfg.NewID())
-	stored, created, err := d.store.Create(ctx, p, []Event{ev})
-	if err != nil {
-		return nil, err
-	}
-	if !created {
-		if err := sameRequest(who, stored, p.Kind, p.Amount, p.Payer, p.Subject, p.Service); err != nil {
-			return nil, err
-		}
-	}
-	return stored, nil
+	return d.create(ctx, who, p, p.record(StatusComplete, p.CreatedAt, source, who.ID, d.cfg.NewID()))
 }
 
 // Cancel withdraws an open payment (creation_pending or payment_pending):
@@ -394,24 +402,17 @@ func (d *Desk) createComplete(ctx context.Context, who auth.Principal, p *Paymen
 // record in any other status gives *TransitionError; a gateway failure
 // leaves the record unchanged.
 func (d *Desk) Cancel(ctx context.Context, who auth.Principal, id ID) (*Payment, error) {
-	p, err := d.store.Get(ctx, who.Tenant, id)
+	p, err := d.load(ctx, who, ActionCancel, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := canOn(who, ActionCancel, p); err != nil {
-		return nil, err
-	}
-	if _, ok := Next(p.Status, StepCancel); !ok || !p.Status.Open() {
+	if _, ok := Next(p.Status, StepCancel); !ok {
 		return nil, &TransitionError{ID: p.ID, From: p.Status, Step: StepCancel}
 	}
 	if err := d.gw.CancelPosition(ctx, p.Tenant, p.ID); err != nil {
 		return nil, fmt.Errorf("payment: gateway: cancel position: %w", err)
 	}
 	return d.change(ctx, p, func(p *Payment) (*Event, error) {
-		ev, err := p.apply(StepCancel, d.now(), "cancel", who.ID, d.cfg.NewID())
-		if err != nil {
-			return nil, err
-		}
-		return &ev, nil
+		return d.move(p, StepCancel, d.now(), "cancel", who.ID)
 	})
 }

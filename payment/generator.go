@@ -2,6 +2,7 @@ package payment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 )
@@ -42,7 +43,7 @@ type Generator struct {
 // segregation code (e.g. "01") from seq.
 func NewGenerator(segregationCode string, seq Sequence) (*Generator, error) {
 	if seq == nil {
-		return nil, fmt.Errorf("payment: NewGenerator: a Sequence is required")
+		return nil, errors.New("payment: NewGenerator: a Sequence is required")
 	}
 	n, err := strconv.Atoi(segregationCode)
 	if len(segregationCode) != 2 || err != nil || n < 0 {
@@ -59,7 +60,7 @@ func (g *Generator) Next(ctx context.Context) (NoticeCode, error) {
 		return NoticeCode{}, fmt.Errorf("payment: notice code sequence: %w", err)
 	}
 	if n >= IUVBaseMax {
-		return NoticeCode{}, fmt.Errorf("payment: notice code sequence exhausted")
+		return NoticeCode{}, errors.New("payment: notice code sequence exhausted")
 	}
 	return NewSegregationNoticeCode(g.segregation, n)
 }

@@ -93,14 +93,7 @@ func (d *Desk) ApplyNotification(ctx context.Context, who auth.Principal, n Noti
 		// (its reply was lost): record it now with its notice code, IUV and
 		// links, which the notification does not carry. The gateway
 		// returns the position it already has.
-		q, applied, err := d.openPosition(ctx, who, p)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !applied {
-			return q, Ignored, nil
-		}
-		return q, Applied, nil
+		return d.openPosition(ctx, who, p)
 	}
 	return d.applyNotification(ctx, p, n, "gateway")
 }
@@ -117,7 +110,7 @@ func (d *Desk) applyNotification(ctx context.Context, p *Payment, n Notification
 			return nil, nil
 		}
 		step, _ := stepTo(n.Status)
-		ev, err := p.apply(step, d.now(), source, "", d.cfg.NewID())
+		ev, err := d.move(p, step, d.now(), source, "")
 		if err != nil {
 			return nil, err
 		}
@@ -143,7 +136,7 @@ func (d *Desk) applyNotification(ctx context.Context, p *Payment, n Notification
 		d.log.Info().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).
 			Str("from", string(ev.From)).Str("to", string(ev.To)).Str("source", source).
 			Msg("payment: status changed")
-		return &ev, nil
+		return ev, nil
 	})
 	if err != nil {
 		return nil, 0, err
@@ -184,26 +177,23 @@ func mergeLinks(a, b Links) Links {
 // was lost, even after the record expired or was canceled. Complete,
 // manual and physical-stamp records are returned unchanged (Ignored).
 func (d *Desk) Refresh(ctx context.Context, who auth.Principal, id ID) (*Payment, Outcome, error) {
-	p, err := d.store.Get(ctx, who.Tenant, id)
+	p, err := d.load(ctx, who, ActionRefresh, id)
 	if err != nil {
 		return nil, 0, err
 	}
-	if err := canOn(who, ActionRefresh, p); err != nil {
-		return nil, 0, err
-	}
+	return d.refresh(ctx, who, p)
+}
+
+// refresh is Refresh of the record p, already read and permitted. A stale
+// p is harmless: every write goes through change, which re-reads the
+// record and decides again on a version conflict.
+func (d *Desk) refresh(ctx context.Context, who auth.Principal, p *Payment) (*Payment, Outcome, error) {
 	switch {
 	case p.Kind == KindManual || p.Kind == KindStampPhysical,
 		p.Status == StatusComplete, p.Status == StatusCreationFailed:
 		return p, Ignored, nil
 	case p.Status == StatusCreationPending:
-		q, applied, err := d.openPosition(ctx, who, p)
-		if err != nil {
-			return nil, 0, err
-		}
-		if !applied {
-			return q, Ignored, nil
-		}
-		return q, Applied, nil
+		return d.openPosition(ctx, who, p)
 	}
 	n, err := d.gw.PositionStatus(ctx, p.Tenant, p.ID)
 	if err != nil {

@@ -10,8 +10,9 @@ import (
 const reconcileBatch = 100
 
 // Reconcile refreshes every open record of tenant (creation_pending,
-// payment_pending, payment_started) with the gateway, as Refresh does, and
-// returns how many changed. It is the host's scheduled safety net for lost
+// payment_pending, payment_started) with the gateway, as Refresh does (on
+// the records as listed, without reading each again), and returns how many
+// changed. It is the host's scheduled safety net for lost
 // notifications and interrupted creations; it stops at the first error,
 // and running it again resumes the work.
 func (d *Desk) Reconcile(ctx context.Context, tenant string) (int, error) {
@@ -25,7 +26,7 @@ func (d *Desk) Reconcile(ctx context.Context, tenant string) (int, error) {
 			return n, err
 		}
 		for _, p := range batch {
-			_, out, err := d.Refresh(ctx, sys, p.ID)
+			_, out, err := d.refresh(ctx, sys, p)
 			if err != nil {
 				return n, err
 			}

@@ -29,12 +29,9 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (int, er
 				if !p.Status.Open() || !p.DueAt.Before(now) {
 					return nil, nil // paid, canceled or postponed since listed
 				}
-				ev, err := p.apply(StepExpire, now, "sweep", "system", d.cfg.NewID())
-				if err != nil {
-					return nil, err
-				}
-				moved = true
-				return &ev, nil
+				ev, err := d.move(p, StepExpire, now, "sweep", "system")
+				moved = err == nil
+				return ev, err
 			})
 			if err != nil {
 				return n, err

@@ -230,17 +230,7 @@ const StampIdentifierLen = 14
 
 // ValidStampIdentifier reports whether s is a stamp identifier: exactly 14
 // digits.
-func ValidStampIdentifier(s string) bool {
-	if len(s) != StampIdentifierLen {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
-}
+func ValidStampIdentifier(s string) bool { return allDigits(s, StampIdentifierLen) }
 
 // checkNewStamp validates in (its amount already defaulted) at now and
 // returns the normalized payer.

@@ -293,17 +293,16 @@ func (g *Gateway) Deliver(ctx context.Context, apply func(context.Context, payme
 	g.mu.Lock()
 	q := g.queue
 	g.queue = nil
-	dup, rev := g.duplicate, g.reverse
-	g.mu.Unlock()
-	if rev {
+	times := 1
+	if g.duplicate {
+		times = 2
+	}
+	if g.reverse {
 		slices.Reverse(q)
 	}
+	g.mu.Unlock()
 	n := 0
 	for i, note := range q {
-		times := 1
-		if dup {
-			times = 2
-		}
 		for range times {
 			if err := apply(ctx, note); err != nil {
 				g.mu.Lock()

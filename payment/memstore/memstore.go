@@ -201,9 +201,18 @@ func matches(p *payment.Payment, f payment.Filter) bool {
 	return true
 }
 
-// page sorts out by ID, keeps the first limit (all when limit <= 0) and
-// clones them. Called with s.mu held.
-func page(out []*payment.Payment, limit int) []*payment.Payment {
+// page returns copies of the tenant's records with ID greater than after
+// that keep accepts, ordered by ID, the first limit of them (all when
+// limit <= 0).
+func (s *Store) page(tenant string, after payment.ID, limit int, keep func(*payment.Payment) bool) []*payment.Payment {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*payment.Payment
+	for k, p := range s.payments {
+		if k.tenant == tenant && p.ID > after && keep(p) {
+			out = append(out, p)
+		}
+	}
 	slices.SortFunc(out, func(a, b *payment.Payment) int { return cmp.Compare(a.ID, b.ID) })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
@@ -216,38 +225,14 @@ func page(out []*payment.Payment, limit int) []*payment.Payment {
 
 // List implements payment.Store.
 func (s *Store) List(_ context.Context, tenant string, f payment.Filter, after payment.ID, limit int) ([]*payment.Payment, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*payment.Payment
-	for k, p := range s.payments {
-		if k.tenant == tenant && p.ID > after && matches(p, f) {
-			out = append(out, p)
-		}
-	}
-	return page(out, limit), nil
-}
-
-// final reports whether st is a final status.
-func final(st payment.Status) bool {
-	switch st {
-	case payment.StatusComplete, payment.StatusCanceled, payment.StatusExpired,
-		payment.StatusCreationFailed, payment.StatusFailed:
-		return true
-	}
-	return false
+	return s.page(tenant, after, limit, func(p *payment.Payment) bool { return matches(p, f) }), nil
 }
 
 // ListDue implements payment.Store.
 func (s *Store) ListDue(_ context.Context, tenant string, now time.Time, after payment.ID, limit int) ([]*payment.Payment, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*payment.Payment
-	for k, p := range s.payments {
-		if k.tenant == tenant && p.ID > after && !final(p.Status) && !p.DueAt.IsZero() && p.DueAt.Before(now) {
-			out = append(out, p)
-		}
-	}
-	return page(out, limit), nil
+	return s.page(tenant, after, limit, func(p *payment.Payment) bool {
+		return !p.Status.Final() && !p.DueAt.IsZero() && p.DueAt.Before(now)
+	}), nil
 }
 
 // NextSequence implements payment.Store.

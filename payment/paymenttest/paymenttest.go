@@ -728,16 +728,24 @@ func testStampRace(t *testing.T, k *kit) {
 		// physical stamp.
 		recs[i] = k.stamp(fmt.Sprintf("t%d", 1+i%2), "77777777777777")
 	}
-	ok, refused := conctest.Run(t, n, payment.ErrConflict, func(i int) error {
-		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
-		if err != nil && conflictField(err) != "stamp_identifier" {
-			return fmt.Errorf("want a stamp_identifier conflict: %w", err)
-		}
-		return err
-	})
+	ok, refused := k.createRace(t, ss, recs, "stamp_identifier")
 	assert.Equal(t, 1, ok, "a stamp is registered once")
 	assert.Equal(t, n-1, refused)
 	assert.Len(t, append(k.all(t, ss[0], "t1"), k.all(t, ss[1], "t2")...), 1)
+}
+
+// createRace creates recs[i] through ss[i%len(ss)], all at once, and
+// counts the creates that succeeded and those refused with a conflict on
+// field; any other outcome fails t.
+func (k *kit) createRace(t *testing.T, ss []payment.Store, recs []*payment.Payment, field string) (ok, refused int) {
+	t.Helper()
+	return conctest.Run(t, len(recs), payment.ErrConflict, func(i int) error {
+		_, _, err := ss[i%len(ss)].Create(k.ctx, recs[i], nil)
+		if err != nil && conflictField(err) != field {
+			return fmt.Errorf("want a %s conflict: %w", field, err)
+		}
+		return err
+	})
 }
 
 func testNoticeCodeUnique(t *testing.T, k *kit) {
@@ -780,13 +788,7 @@ func testNoticeCodeRace(t *testing.T, k *kit) {
 		r.NoticeCode, r.IUV = "301000000000000777", "01000000000000777"
 		recs[i] = r
 	}
-	ok, refused := conctest.Run(t, n, payment.ErrConflict, func(i int) error {
-		_, _, err := ss[i%2].Create(k.ctx, recs[i], nil)
-		if err != nil && conflictField(err) != "notice_code" {
-			return fmt.Errorf("want a notice_code conflict: %w", err)
-		}
-		return err
-	})
+	ok, refused := k.createRace(t, ss, recs, "notice_code")
 	assert.Equal(t, 1, ok, "a notice code is used once in a tenant")
 	assert.Equal(t, n-1, refused)
 	assert.Len(t, k.all(t, ss[1], "t1"), 1)
@@ -874,19 +876,9 @@ func testList(t *testing.T, k *kit) {
 			require.NoError(t, err)
 			assert.Equal(t, want, nilIfEmpty(ids(whole)))
 
-			// Pages of two, each starting after the last ID of the previous.
-			var paged []payment.ID
-			after := payment.ID("")
-			for range len(rows) + 1 {
-				page, err := s.List(k.ctx, "t1", tc.f, after, 2)
-				require.NoError(t, err)
-				require.LessOrEqual(t, len(page), 2)
-				if len(page) == 0 {
-					break
-				}
-				paged = append(paged, ids(page)...)
-				after = page[len(page)-1].ID
-			}
+			paged := pagesOfTwo(t, len(rows)+1, func(after payment.ID, limit int) ([]*payment.Payment, error) {
+				return s.List(k.ctx, "t1", tc.f, after, limit)
+			})
 			assert.Equal(t, want, nilIfEmpty(paged))
 		})
 	}
@@ -896,6 +888,26 @@ func testList(t *testing.T, k *kit) {
 	assert.Equal(t, []payment.ID{"P-03", "P-10", "Q-00"}, ids(page))
 	// The records listed are whole.
 	samePayment(t, k.get(t, s, "t1", "P-03"), page[0])
+}
+
+// pagesOfTwo reads a listing in pages of two, each starting after the last
+// ID of the previous, for at most reads pages or until one comes back
+// empty, and returns the IDs read.
+func pagesOfTwo(t *testing.T, reads int, list func(after payment.ID, limit int) ([]*payment.Payment, error)) []payment.ID {
+	t.Helper()
+	var paged []payment.ID
+	after := payment.ID("")
+	for range reads {
+		page, err := list(after, 2)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), 2)
+		if len(page) == 0 {
+			break
+		}
+		paged = append(paged, ids(page)...)
+		after = page[len(page)-1].ID
+	}
+	return paged
 }
 
 func nilIfEmpty[T any](s []T) []T {
@@ -949,18 +961,9 @@ func testListDue(t *testing.T, k *kit) {
 	require.NoError(t, err)
 	assert.Equal(t, want, ids(got))
 
-	var paged []payment.ID
-	after := payment.ID("")
-	for range len(rows) {
-		page, err := s.ListDue(k.ctx, "t1", now, after, 2)
-		require.NoError(t, err)
-		require.LessOrEqual(t, len(page), 2)
-		if len(page) == 0 {
-			break
-		}
-		paged = append(paged, ids(page)...)
-		after = page[len(page)-1].ID
-	}
+	paged := pagesOfTwo(t, len(rows), func(after payment.ID, limit int) ([]*payment.Payment, error) {
+		return s.ListDue(k.ctx, "t1", now, after, limit)
+	})
 	assert.Equal(t, want, paged)
 
 	// The same instant in another zone is the same instant.

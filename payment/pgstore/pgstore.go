@@ -46,12 +46,12 @@ func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
 // failure (40001) or a deadlock (40P01), and translates driver errors into
 // payment errors.
 func (s *Store) tx(ctx context.Context, fn func(pgx.Tx) error) error {
-	return retry(ctx, func() error { return pgx.BeginFunc(ctx, s.pool, fn) })
+	return translate(pgtx.Run(ctx, s.pool, fn))
 }
 
-// retry runs fn, a transaction or a single statement (its own
-// transaction), again after a serialization failure or a deadlock, and
-// translates the error it ends with.
+// retry runs fn, a single statement (its own transaction), again after a
+// serialization failure or a deadlock, and translates the error it ends
+// with.
 func retry(ctx context.Context, fn func() error) error {
 	return translate(pgtx.Retry(ctx, fn))
 }
