@@ -23,8 +23,12 @@ var stimulusAction = map[Stimulus]Action{
 	StimulusReject:          ActionReject,
 }
 
-// maxChildren bounds how many descendants one resolution updates.
-const maxChildren = 10000
+// maxChildren bounds how many descendants one resolution updates;
+// childrenPage is how many children of one request it loads per page.
+const (
+	maxChildren  = 10000
+	childrenPage = 200
+)
 
 // Apply moves request id by step on behalf of who: it loads the request,
 // checks who's permission for the stimulus (Can), applies the lifecycle
@@ -107,7 +111,7 @@ func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor st
 		queue = queue[1:]
 		after := ""
 		for {
-			page, err := d.store.ListRequests(ctx, parent.Tenant, Filter{Parent: pid}, after, 200)
+			page, err := d.store.ListRequests(ctx, parent.Tenant, Filter{Parent: pid}, after, childrenPage)
 			if err != nil {
 				return nil, err
 			}
@@ -136,10 +140,10 @@ func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor st
 				out = append(out, c)
 				queue = append(queue, c.ID)
 				if len(out) > maxChildren {
-					return nil, &ValidationError{Fields: []FieldError{{Field: "children", Rule: "max", Message: "too many requests depend on this one"}}}
+					return nil, invalid("children", "max", "too many requests depend on this one")
 				}
 			}
-			if len(page) < 200 {
+			if len(page) < childrenPage {
 				break
 			}
 			after = page[len(page)-1].ID
@@ -273,7 +277,7 @@ func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact s
 		return d.visible(who, r), nil
 	}
 	if len(r.Contacts) >= maxContacts {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "contact", Rule: "max", Message: "cannot be added: the request has the most contacts allowed"}}}
+		return nil, invalid("contact", "max", "cannot be added: the request has the most contacts allowed")
 	}
 	r.Contacts = append(r.Contacts, contact)
 	r.UpdatedAt = d.now()
@@ -291,7 +295,7 @@ func (d *Desk) RemoveContact(ctx context.Context, who auth.Principal, id, contac
 		return nil, err
 	}
 	if contact == r.RequesterID {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "contact", Rule: "requester", Message: "is the requester, who cannot be removed"}}}
+		return nil, invalid("contact", "requester", "is the requester, who cannot be removed")
 	}
 	i := slices.Index(r.Contacts, contact)
 	if i < 0 {

@@ -3,6 +3,7 @@ package ticket
 import (
 	"cmp"
 	"context"
+	"errors"
 	"slices"
 	"strings"
 
@@ -69,7 +70,7 @@ func (d *Desk) checkService(ctx context.Context, tenant string, in *ServiceInput
 	}
 	checkExtraFieldDefs(&v, in.ExtraFields)
 	if in.FamilyID != "" {
-		if _, err := d.store.GetFamily(ctx, tenant, in.FamilyID); errorsIsNotFound(err) {
+		if _, err := d.store.GetFamily(ctx, tenant, in.FamilyID); errors.Is(err, ErrNotFound) {
 			v.add("family_id", "exists", "names no family")
 		} else if err != nil {
 			return err
@@ -87,7 +88,7 @@ func (d *Desk) checkSubcategory(ctx context.Context, tenant string, in Subcatego
 		v.add("type", "oneof", "must be one of: incident, service_request")
 	}
 	if in.ServiceID != "" {
-		if _, err := d.store.GetService(ctx, tenant, in.ServiceID); errorsIsNotFound(err) {
+		if _, err := d.store.GetService(ctx, tenant, in.ServiceID); errors.Is(err, ErrNotFound) {
 			v.add("service_id", "exists", "names no service")
 		} else if err != nil {
 			return err
@@ -142,10 +143,8 @@ func (d *Desk) DeleteFamily(ctx context.Context, who auth.Principal, id string, 
 	if err != nil {
 		return err
 	}
-	for _, s := range services {
-		if s.FamilyID == id {
-			return &ConflictError{Field: "services"}
-		}
+	if slices.ContainsFunc(services, func(s *Service) bool { return s.FamilyID == id }) {
+		return &ConflictError{Field: "services"}
 	}
 	return d.store.DeleteFamily(ctx, who.Tenant, id, version)
 }
@@ -201,10 +200,8 @@ func (d *Desk) DeleteService(ctx context.Context, who auth.Principal, id string,
 	if err != nil {
 		return err
 	}
-	for _, s := range subs {
-		if s.ServiceID == id {
-			return &ConflictError{Field: "subcategories"}
-		}
+	if slices.ContainsFunc(subs, func(s *Subcategory) bool { return s.ServiceID == id }) {
+		return &ConflictError{Field: "subcategories"}
 	}
 	return d.store.DeleteService(ctx, who.Tenant, id, version)
 }

@@ -15,7 +15,7 @@ func decodeCursor(c string) (string, error) {
 	}
 	b, err := base64.RawURLEncoding.DecodeString(c)
 	if err != nil || len(b) < 3 || string(b[:2]) != "r:" {
-		return "", &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by a listing"}}}
+		return "", invalid("cursor", "cursor", "is not a cursor returned by a listing")
 	}
 	return string(b[2:]), nil
 }

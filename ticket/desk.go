@@ -87,7 +87,7 @@ func (f AgentDirectoryFunc) IsAgent(ctx context.Context, tenant, team, agentID s
 // checkAgent applies the assignment rule of Config.Agents to the team and
 // agent a request is about to be assigned to.
 func (d *Desk) checkAgent(ctx context.Context, who auth.Principal, tenant, team, agent string) error {
-	notAgent := &ValidationError{Fields: []FieldError{{Field: "agent_id", Rule: "agent", Message: "is not an agent of the team"}}}
+	notAgent := invalid("agent_id", "agent", "is not an agent of the team")
 	if d.cfg.Agents != nil {
 		ok, err := d.cfg.Agents.IsAgent(ctx, tenant, team, agent)
 		if err != nil {

@@ -86,6 +86,11 @@ func (v *validationErrors) add(field, rule, msg string) {
 	*v = append(*v, FieldError{Field: field, Rule: rule, Message: msg})
 }
 
+// invalid returns the *ValidationError of one field.
+func invalid(field, rule, msg string) *ValidationError {
+	return &ValidationError{Fields: []FieldError{{Field: field, Rule: rule, Message: msg}}}
+}
+
 func (v validationErrors) err() error {
 	if len(v) == 0 {
 		return nil
@@ -143,5 +148,3 @@ func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTra
 func forbidden(a Action, missing string) error {
 	return &auth.PermissionError{Action: auth.Action("ticket." + string(a)), Missing: missing}
 }
-
-func errorsIsNotFound(err error) bool { return errors.Is(err, ErrNotFound) }

@@ -96,14 +96,7 @@ func checkExtra(v *validationErrors, defs []ExtraField, values map[string]string
 				v.add(field, "date", "must be a date YYYY-MM-DD")
 			}
 		case FieldChoice:
-			found := false
-			for _, c := range f.Choices {
-				if c == val {
-					found = true
-					break
-				}
-			}
-			if !found {
+			if !slices.Contains(f.Choices, val) {
 				v.add(field, "choice", "must be one of the field's choices")
 			}
 		}

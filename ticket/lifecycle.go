@@ -189,7 +189,7 @@ func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock)
 		r.CloseComment = step.Comment
 		r.ClosedAt = now
 	}
-	if step.Comment != "" && !isBlank(step.Comment) {
+	if !isBlank(step.Comment) {
 		r.addLog(Public, actor, now, step.Comment)
 	}
 	r.Status = to

@@ -425,13 +425,9 @@ func (s *Service) Clone() *Service {
 		return nil
 	}
 	c := *s
-	c.ExtraFields = make([]ExtraField, len(s.ExtraFields))
-	for i, f := range s.ExtraFields {
-		f.Choices = slices.Clone(f.Choices)
-		c.ExtraFields[i] = f
-	}
-	if s.ExtraFields == nil {
-		c.ExtraFields = nil
+	c.ExtraFields = slices.Clone(s.ExtraFields)
+	for i := range c.ExtraFields {
+		c.ExtraFields[i].Choices = slices.Clone(c.ExtraFields[i].Choices)
 	}
 	return &c
 }

@@ -111,27 +111,36 @@ func toParties(r *Request, kind NotificationKind, actor string, now time.Time) *
 	if len(to) == 0 {
 		return nil
 	}
-	return &Notification{Tenant: r.Tenant, Kind: kind, RequestID: r.ID, Ref: r.Ref,
-		Recipients: to, Status: r.Status, CreatedAt: now}
+	n := aboutRequest(r, kind, now)
+	n.Recipients = to
+	return n
 }
 
 // toTeam returns the notification of kind for the agents of r's team.
 func toTeam(r *Request, kind NotificationKind, metric Metric, now time.Time) *Notification {
-	return &Notification{Tenant: r.Tenant, Kind: kind, RequestID: r.ID, Ref: r.Ref,
-		Team: r.TeamID, Status: r.Status, Metric: metric, CreatedAt: now}
+	n := aboutRequest(r, kind, now)
+	n.Team, n.Metric = r.TeamID, metric
+	return n
 }
 
 // toOwner returns the notification of kind for r's assigned agent, or
-// for its team when no agent owns it (or the agent is actor).
+// for its team when no agent owns it; nil when the agent is actor.
 func toOwner(r *Request, kind NotificationKind, actor string, now time.Time) *Notification {
-	if r.AgentID != "" && r.AgentID != actor {
-		return &Notification{Tenant: r.Tenant, Kind: kind, RequestID: r.ID, Ref: r.Ref,
-			Recipients: []string{r.AgentID}, Status: r.Status, CreatedAt: now}
-	}
-	if r.AgentID != "" {
+	switch r.AgentID {
+	case "":
+		return toTeam(r, kind, "", now)
+	case actor:
 		return nil
 	}
-	return toTeam(r, kind, "", now)
+	n := aboutRequest(r, kind, now)
+	n.Recipients = []string{r.AgentID}
+	return n
+}
+
+// aboutRequest returns the notification of kind about r, without
+// recipients.
+func aboutRequest(r *Request, kind NotificationKind, now time.Time) *Notification {
+	return &Notification{Tenant: r.Tenant, Kind: kind, RequestID: r.ID, Ref: r.Ref, Status: r.Status, CreatedAt: now}
 }
 
 // stimulusKind is the notification each stimulus causes for the parties;

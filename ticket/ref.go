@@ -25,7 +25,7 @@ func FormatRef(n int64) string {
 // reference. Anything else is a *ValidationError on field "ref".
 func ParseRef(s string) (int64, error) {
 	bad := func(msg string) (int64, error) {
-		return 0, &ValidationError{Fields: []FieldError{{Field: "ref", Rule: "ref", Message: msg}}}
+		return 0, invalid("ref", "ref", msg)
 	}
 	s = strings.TrimSpace(s)
 	if len(s) < len(refPrefix) || !strings.EqualFold(s[:len(refPrefix)], refPrefix) {

@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"errors"
+	"maps"
 	"strconv"
 
 	"github.com/sportello/sportello/auth"
@@ -95,13 +96,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*
 // existing returns the request created with key, as who may see it.
 func (d *Desk) existing(ctx context.Context, who auth.Principal, key string) (*Request, error) {
 	r, err := d.store.FindRequestByIdempotencyKey(ctx, who.Tenant, key)
-	if err != nil {
-		return nil, err
-	}
-	if err := Can(who, ActionView, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
+	return d.shown(who, r, err)
 }
 
 // buildRequest validates in against the catalogue and returns the new
@@ -212,15 +207,25 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 		UpdatedAt:      now,
 	}
 	if len(in.Extra) > 0 {
-		r.Extra = make(map[string]string, len(in.Extra))
-		for k, val := range in.Extra {
-			r.Extra[k] = val
-		}
+		r.Extra = maps.Clone(in.Extra)
 	}
 	r.SLA.TTO.Goal = GoalFor(d.cfg.Targets, prio, r.Type, MetricTTO)
 	r.SLA.TTR.Goal = GoalFor(d.cfg.Targets, prio, r.Type, MetricTTR)
 	d.clock.sync(r, now)
 	return r, nil
+}
+
+// shown finishes a store read for who: the read's error, a
+// *auth.PermissionError unless who may view the request, else the request
+// as who may see it (visible).
+func (d *Desk) shown(who auth.Principal, r *Request, err error) (*Request, error) {
+	if err != nil {
+		return nil, err
+	}
+	if err := Can(who, ActionView, r); err != nil {
+		return nil, err
+	}
+	return d.visible(who, r), nil
 }
 
 // visible returns r as who may see it: without the private log unless who
@@ -238,13 +243,7 @@ func (d *Desk) visible(who auth.Principal, r *Request) *Request {
 // *auth.PermissionError.
 func (d *Desk) Get(ctx context.Context, who auth.Principal, id string) (*Request, error) {
 	r, err := d.store.GetRequest(ctx, who.Tenant, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := Can(who, ActionView, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
+	return d.shown(who, r, err)
 }
 
 // GetByRef is Get by the display reference ("R-000123").
@@ -254,13 +253,7 @@ func (d *Desk) GetByRef(ctx context.Context, who auth.Principal, ref string) (*R
 		return nil, err
 	}
 	r, err := d.store.GetRequestByNumber(ctx, who.Tenant, n)
-	if err != nil {
-		return nil, err
-	}
-	if err := Can(who, ActionView, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
+	return d.shown(who, r, err)
 }
 
 // Page sizes of the listings.

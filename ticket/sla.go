@@ -74,8 +74,8 @@ func (c *Coverage) validate() error {
 	return nil
 }
 
-// maxCoverageDays bounds the walk of Add, so a goal of years cannot loop
-// for long.
+// maxCoverageDays bounds the walks of Between and Add, so a span or a goal
+// of years cannot loop for long.
 const maxCoverageDays = 3660
 
 // clockOn returns the instant of local clock offset d on the date y-m-day.
@@ -229,6 +229,14 @@ func (w Stopwatch) ElapsedAt(now time.Time, cov *Coverage) time.Duration {
 	return w.Elapsed + cov.Between(w.RunningSince, now)
 }
 
+// stopwatch returns the stopwatch of metric m (tto or ttr).
+func (s *SLA) stopwatch(m Metric) *Stopwatch {
+	if m == MetricTTR {
+		return &s.TTR
+	}
+	return &s.TTO
+}
+
 // escalates reports whether metric m's timeout applies in status s: the
 // move leads to escalated_tto for tto and to escalated_ttr for ttr.
 func escalates(m Metric, s Status) bool {
@@ -262,10 +270,7 @@ func (o sweepOutcome) Changed() bool { return len(o.Warned)+len(o.Fired) > 0 }
 func (r *Request) sweep(now time.Time, clock *slaClock) sweepOutcome {
 	var out sweepOutcome
 	for _, m := range []Metric{MetricTTO, MetricTTR} {
-		w := &r.SLA.TTO
-		if m == MetricTTR {
-			w = &r.SLA.TTR
-		}
+		w := r.SLA.stopwatch(m)
 		if !w.Running() || w.Goal <= 0 {
 			continue
 		}
@@ -302,10 +307,7 @@ func (r *Request) NextSLAEvent() time.Time {
 		}
 	}
 	for _, m := range []Metric{MetricTTO, MetricTTR} {
-		w := &r.SLA.TTO
-		if m == MetricTTR {
-			w = &r.SLA.TTR
-		}
+		w := r.SLA.stopwatch(m)
 		if !w.Running() || w.Goal <= 0 {
 			continue
 		}

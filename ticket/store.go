@@ -3,6 +3,7 @@ package ticket
 import (
 	"context"
 	"io"
+	"slices"
 	"time"
 )
 
@@ -119,10 +120,10 @@ func (f Filter) Match(r *Request) bool {
 	if f.Parent != "" && r.ParentID != f.Parent {
 		return false
 	}
-	if len(f.Statuses) > 0 && !containsStatus(f.Statuses, r.Status) {
+	if len(f.Statuses) > 0 && !slices.Contains(f.Statuses, r.Status) {
 		return false
 	}
-	if len(f.NotStatuses) > 0 && containsStatus(f.NotStatuses, r.Status) {
+	if slices.Contains(f.NotStatuses, r.Status) {
 		return false
 	}
 	if !f.SLADueBy.IsZero() {
@@ -132,15 +133,6 @@ func (f Filter) Match(r *Request) bool {
 		}
 	}
 	return true
-}
-
-func containsStatus(list []Status, s Status) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // RequestStore keeps requests, their logs, contacts, attachment metadata

@@ -26,10 +26,10 @@ type SweepReport struct {
 // past 100% fires the timeout stimulus (new/approved → escalated_tto for
 // tto, assigned → escalated_ttr for ttr), each with a NotifySLAWarning or
 // NotifySLAEscalation for the team saved in the same write. Each request
-// is saved on its own with a version check; a request changed meanwhile is skipped and
-// counted in Conflicts. Sweep is idempotent: sweeping twice at the same
-// now changes nothing the second time. Hosts call it on a schedule (every
-// minute, say), from any number of instances.
+// is saved on its own with a version check; a request changed meanwhile
+// is skipped and counted in Conflicts. Sweep is idempotent: sweeping twice
+// at the same now changes nothing the second time. Hosts call it on a
+// schedule (every minute, say), from any number of instances.
 func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (SweepReport, error) {
 	var rep SweepReport
 	now = now.UTC()

@@ -2,7 +2,6 @@ package memstore
 
 import (
 	"bytes"
-	"cmp"
 	"context"
 	"io"
 	"slices"
@@ -186,42 +185,45 @@ func remove[T any](m map[key]*T, k key, version int64, stored func(*T) int64) er
 	return nil
 }
 
-func list[T any](m map[key]*T, tenant string, id func(*T) string, clone func(*T) *T) []*T {
-	var out []*T
-	for k, v := range m {
+// list returns copies of tenant's records of m, ordered by ID.
+func list[T any](m map[key]*T, tenant string, clone func(*T) *T) []*T {
+	var ids []string
+	for k := range m {
 		if k.tenant == tenant {
-			out = append(out, clone(v))
+			ids = append(ids, k.id)
 		}
 	}
-	slices.SortFunc(out, func(a, b *T) int { return cmp.Compare(id(a), id(b)) })
+	slices.Sort(ids)
+	var out []*T
+	for _, id := range ids {
+		out = append(out, clone(m[key{tenant, id}]))
+	}
 	return out
 }
 
-func cloneFamily(f *ticket.Family) *ticket.Family           { return f.Clone() }
-func cloneSubcat(s *ticket.Subcategory) *ticket.Subcategory { return s.Clone() }
-func familyVersion(f *ticket.Family) int64                  { return f.Version }
-func serviceVersion(s *ticket.Service) int64                { return s.Version }
-func subcatVersion(s *ticket.Subcategory) int64             { return s.Version }
+func familyVersion(f *ticket.Family) int64      { return f.Version }
+func serviceVersion(s *ticket.Service) int64    { return s.Version }
+func subcatVersion(s *ticket.Subcategory) int64 { return s.Version }
 
 // CreateFamily implements ticket.CatalogueStore.
 func (s *Store) CreateFamily(_ context.Context, f *ticket.Family) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return create(s.families, key{f.Tenant, f.ID}, f, &f.Version, cloneFamily)
+	return create(s.families, key{f.Tenant, f.ID}, f, &f.Version, (*ticket.Family).Clone)
 }
 
 // GetFamily implements ticket.CatalogueStore.
 func (s *Store) GetFamily(_ context.Context, tenant, id string) (*ticket.Family, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return get(s.families, key{tenant, id}, cloneFamily)
+	return get(s.families, key{tenant, id}, (*ticket.Family).Clone)
 }
 
 // UpdateFamily implements ticket.CatalogueStore.
 func (s *Store) UpdateFamily(_ context.Context, f *ticket.Family) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return update(s.families, key{f.Tenant, f.ID}, f, &f.Version, familyVersion, cloneFamily)
+	return update(s.families, key{f.Tenant, f.ID}, f, &f.Version, familyVersion, (*ticket.Family).Clone)
 }
 
 // DeleteFamily implements ticket.CatalogueStore.
@@ -235,7 +237,7 @@ func (s *Store) DeleteFamily(_ context.Context, tenant, id string, version int64
 func (s *Store) ListFamilies(_ context.Context, tenant string) ([]*ticket.Family, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return list(s.families, tenant, func(f *ticket.Family) string { return f.ID }, cloneFamily), nil
+	return list(s.families, tenant, (*ticket.Family).Clone), nil
 }
 
 // CreateService implements ticket.CatalogueStore.
@@ -270,28 +272,28 @@ func (s *Store) DeleteService(_ context.Context, tenant, id string, version int6
 func (s *Store) ListServices(_ context.Context, tenant string) ([]*ticket.Service, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return list(s.services, tenant, func(v *ticket.Service) string { return v.ID }, (*ticket.Service).Clone), nil
+	return list(s.services, tenant, (*ticket.Service).Clone), nil
 }
 
 // CreateSubcategory implements ticket.CatalogueStore.
 func (s *Store) CreateSubcategory(_ context.Context, v *ticket.Subcategory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return create(s.subcats, key{v.Tenant, v.ID}, v, &v.Version, cloneSubcat)
+	return create(s.subcats, key{v.Tenant, v.ID}, v, &v.Version, (*ticket.Subcategory).Clone)
 }
 
 // GetSubcategory implements ticket.CatalogueStore.
 func (s *Store) GetSubcategory(_ context.Context, tenant, id string) (*ticket.Subcategory, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return get(s.subcats, key{tenant, id}, cloneSubcat)
+	return get(s.subcats, key{tenant, id}, (*ticket.Subcategory).Clone)
 }
 
 // UpdateSubcategory implements ticket.CatalogueStore.
 func (s *Store) UpdateSubcategory(_ context.Context, v *ticket.Subcategory) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return update(s.subcats, key{v.Tenant, v.ID}, v, &v.Version, subcatVersion, cloneSubcat)
+	return update(s.subcats, key{v.Tenant, v.ID}, v, &v.Version, subcatVersion, (*ticket.Subcategory).Clone)
 }
 
 // DeleteSubcategory implements ticket.CatalogueStore.
@@ -305,7 +307,7 @@ func (s *Store) DeleteSubcategory(_ context.Context, tenant, id string, version 
 func (s *Store) ListSubcategories(_ context.Context, tenant string) ([]*ticket.Subcategory, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return list(s.subcats, tenant, func(v *ticket.Subcategory) string { return v.ID }, cloneSubcat), nil
+	return list(s.subcats, tenant, (*ticket.Subcategory).Clone), nil
 }
 
 // CreateRequest implements ticket.RequestStore.

@@ -21,16 +21,9 @@ func scanFamily(row pgx.Row) (*ticket.Family, error) {
 
 // CreateFamily implements ticket.CatalogueStore.
 func (s *Store) CreateFamily(ctx context.Context, f *ticket.Family) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO ticket_families (`+familyColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
-			f.Tenant, f.ID, f.Name, f.Description, f.Position, utc(f.CreatedAt), utc(f.UpdatedAt))
-		return err
-	})
-	if err == nil {
-		f.Version = 1
-	}
-	return err
+	return s.insert(ctx, &f.Version, `INSERT INTO ticket_families (`+familyColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, 1)`,
+		f.Tenant, f.ID, f.Name, f.Description, f.Position, utc(f.CreatedAt), utc(f.UpdatedAt))
 }
 
 // GetFamily implements ticket.CatalogueStore.
@@ -41,20 +34,15 @@ func (s *Store) GetFamily(ctx context.Context, tenant, id string) (*ticket.Famil
 
 // UpdateFamily implements ticket.CatalogueStore.
 func (s *Store) UpdateFamily(ctx context.Context, f *ticket.Family) error {
-	err := s.exec(ctx, "ticket_families", f.Tenant, f.ID, `UPDATE ticket_families
+	return s.update(ctx, &f.Version, "ticket_families", f.Tenant, f.ID, `UPDATE ticket_families
 		SET name = $4, description = $5, position = $6, created_at = $7, updated_at = $8, version = version + 1
 		WHERE tenant = $1 AND id = $2 AND version = $3`,
 		f.Tenant, f.ID, f.Version, f.Name, f.Description, f.Position, utc(f.CreatedAt), utc(f.UpdatedAt))
-	if err == nil {
-		f.Version++
-	}
-	return err
 }
 
 // DeleteFamily implements ticket.CatalogueStore.
 func (s *Store) DeleteFamily(ctx context.Context, tenant, id string, version int64) error {
-	return s.exec(ctx, "ticket_families", tenant, id,
-		`DELETE FROM ticket_families WHERE tenant = $1 AND id = $2 AND version = $3`, tenant, id, version)
+	return s.remove(ctx, "ticket_families", tenant, id, version)
 }
 
 // ListFamilies implements ticket.CatalogueStore.
@@ -81,17 +69,10 @@ func scanService(row pgx.Row) (*ticket.Service, error) {
 
 // CreateService implements ticket.CatalogueStore.
 func (s *Store) CreateService(ctx context.Context, v *ticket.Service) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO ticket_services (`+serviceColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
-			v.Tenant, v.ID, v.FamilyID, v.Name, v.Description, string(v.Status), v.TeamID, toExtraFields(v.ExtraFields),
-			v.Position, utc(v.CreatedAt), utc(v.UpdatedAt))
-		return err
-	})
-	if err == nil {
-		v.Version = 1
-	}
-	return err
+	return s.insert(ctx, &v.Version, `INSERT INTO ticket_services (`+serviceColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1)`,
+		v.Tenant, v.ID, v.FamilyID, v.Name, v.Description, string(v.Status), v.TeamID, toExtraFields(v.ExtraFields),
+		v.Position, utc(v.CreatedAt), utc(v.UpdatedAt))
 }
 
 // GetService implements ticket.CatalogueStore.
@@ -102,22 +83,17 @@ func (s *Store) GetService(ctx context.Context, tenant, id string) (*ticket.Serv
 
 // UpdateService implements ticket.CatalogueStore.
 func (s *Store) UpdateService(ctx context.Context, v *ticket.Service) error {
-	err := s.exec(ctx, "ticket_services", v.Tenant, v.ID, `UPDATE ticket_services
+	return s.update(ctx, &v.Version, "ticket_services", v.Tenant, v.ID, `UPDATE ticket_services
 		SET family_id = $4, name = $5, description = $6, status = $7, team_id = $8, extra_fields = $9,
 			position = $10, created_at = $11, updated_at = $12, version = version + 1
 		WHERE tenant = $1 AND id = $2 AND version = $3`,
 		v.Tenant, v.ID, v.Version, v.FamilyID, v.Name, v.Description, string(v.Status), v.TeamID,
 		toExtraFields(v.ExtraFields), v.Position, utc(v.CreatedAt), utc(v.UpdatedAt))
-	if err == nil {
-		v.Version++
-	}
-	return err
 }
 
 // DeleteService implements ticket.CatalogueStore.
 func (s *Store) DeleteService(ctx context.Context, tenant, id string, version int64) error {
-	return s.exec(ctx, "ticket_services", tenant, id,
-		`DELETE FROM ticket_services WHERE tenant = $1 AND id = $2 AND version = $3`, tenant, id, version)
+	return s.remove(ctx, "ticket_services", tenant, id, version)
 }
 
 // ListServices implements ticket.CatalogueStore.
@@ -141,16 +117,9 @@ func scanSubcategory(row pgx.Row) (*ticket.Subcategory, error) {
 
 // CreateSubcategory implements ticket.CatalogueStore.
 func (s *Store) CreateSubcategory(ctx context.Context, v *ticket.Subcategory) error {
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO ticket_subcategories (`+subcategoryColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
-			v.Tenant, v.ID, v.ServiceID, v.Name, v.Description, string(v.Type), v.Position, utc(v.CreatedAt), utc(v.UpdatedAt))
-		return err
-	})
-	if err == nil {
-		v.Version = 1
-	}
-	return err
+	return s.insert(ctx, &v.Version, `INSERT INTO ticket_subcategories (`+subcategoryColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1)`,
+		v.Tenant, v.ID, v.ServiceID, v.Name, v.Description, string(v.Type), v.Position, utc(v.CreatedAt), utc(v.UpdatedAt))
 }
 
 // GetSubcategory implements ticket.CatalogueStore.
@@ -161,22 +130,17 @@ func (s *Store) GetSubcategory(ctx context.Context, tenant, id string) (*ticket.
 
 // UpdateSubcategory implements ticket.CatalogueStore.
 func (s *Store) UpdateSubcategory(ctx context.Context, v *ticket.Subcategory) error {
-	err := s.exec(ctx, "ticket_subcategories", v.Tenant, v.ID, `UPDATE ticket_subcategories
+	return s.update(ctx, &v.Version, "ticket_subcategories", v.Tenant, v.ID, `UPDATE ticket_subcategories
 		SET service_id = $4, name = $5, description = $6, type = $7, position = $8, created_at = $9,
 			updated_at = $10, version = version + 1
 		WHERE tenant = $1 AND id = $2 AND version = $3`,
 		v.Tenant, v.ID, v.Version, v.ServiceID, v.Name, v.Description, string(v.Type), v.Position,
 		utc(v.CreatedAt), utc(v.UpdatedAt))
-	if err == nil {
-		v.Version++
-	}
-	return err
 }
 
 // DeleteSubcategory implements ticket.CatalogueStore.
 func (s *Store) DeleteSubcategory(ctx context.Context, tenant, id string, version int64) error {
-	return s.exec(ctx, "ticket_subcategories", tenant, id,
-		`DELETE FROM ticket_subcategories WHERE tenant = $1 AND id = $2 AND version = $3`, tenant, id, version)
+	return s.remove(ctx, "ticket_subcategories", tenant, id, version)
 }
 
 // ListSubcategories implements ticket.CatalogueStore.

@@ -28,13 +28,13 @@ func checkNotes(tenant string, notes []ticket.Notification) error {
 }
 
 // insertNotes appends notes to the outbox inside tx, in the order given
-// (the identity column records it). A note naming the request r with an
-// empty Ref gets r's.
-func insertNotes(ctx context.Context, tx pgx.Tx, notes []ticket.Notification, r *ticket.Request) error {
+// (the identity column records it). When ref is set (a new request's),
+// a note naming requestID with an empty Ref gets it.
+func insertNotes(ctx context.Context, tx pgx.Tx, notes []ticket.Notification, requestID, ref string) error {
 	for _, n := range notes {
-		ref := n.Ref
-		if ref == "" && r != nil && n.RequestID == r.ID {
-			ref = r.Ref
+		noteRef := n.Ref
+		if noteRef == "" && ref != "" && n.RequestID == requestID {
+			noteRef = ref
 		}
 		recipients := n.Recipients
 		if recipients == nil {
@@ -43,7 +43,7 @@ func insertNotes(ctx context.Context, tx pgx.Tx, notes []ticket.Notification, r 
 		_, err := tx.Exec(ctx, `INSERT INTO ticket_outbox
 			(tenant, id, kind, request_id, ref, recipients, team_id, status, metric, created_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			n.Tenant, n.ID, string(n.Kind), n.RequestID, ref, recipients, n.Team,
+			n.Tenant, n.ID, string(n.Kind), n.RequestID, noteRef, recipients, n.Team,
 			string(n.Status), string(n.Metric), utc(n.CreatedAt))
 		if err != nil {
 			return err
@@ -64,7 +64,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 	if limit <= 0 {
 		return nil, nil
 	}
-	var out []seqNote
+	var out []*seqNote
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		var rows pgx.Rows
 		var err error
@@ -88,21 +88,14 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 					o.team_id, o.status, o.metric, o.created_at`,
 				tenant, utc(now), utc(now.Add(lease)), limit)
 		}
-		list, err := all(rows, err, scanSeqNote)
-		if err != nil {
-			return err
-		}
-		out = out[:0]
-		for _, n := range list {
-			out = append(out, *n)
-		}
-		return nil
+		out, err = all(rows, err, scanSeqNote)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	// RETURNING keeps no order: put the batch back in creation order.
-	slices.SortFunc(out, func(a, b seqNote) int { return cmp.Compare(a.seq, b.seq) })
+	slices.SortFunc(out, func(a, b *seqNote) int { return cmp.Compare(a.seq, b.seq) })
 	notes := make([]ticket.Notification, len(out))
 	for i, n := range out {
 		notes[i] = n.n

@@ -136,6 +136,35 @@ func (s *Store) exec(ctx context.Context, table, tenant, id, sql string, args ..
 	})
 }
 
+// insert runs the INSERT of a new record in a transaction and sets the
+// caller's version to 1 once it succeeded.
+func (s *Store) insert(ctx context.Context, version *int64, sql string, args ...any) error {
+	err := s.tx(ctx, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, sql, args...)
+		return err
+	})
+	if err == nil {
+		*version = 1
+	}
+	return err
+}
+
+// update runs one version-checked UPDATE (see exec) and increments the
+// caller's version once it succeeded.
+func (s *Store) update(ctx context.Context, version *int64, table, tenant, id, sql string, args ...any) error {
+	err := s.exec(ctx, table, tenant, id, sql, args...)
+	if err == nil {
+		*version++
+	}
+	return err
+}
+
+// remove deletes the record id of table if its stored version is version.
+func (s *Store) remove(ctx context.Context, table, tenant, id string, version int64) error {
+	return s.exec(ctx, table, tenant, id,
+		`DELETE FROM `+table+` WHERE tenant = $1 AND id = $2 AND version = $3`, tenant, id, version)
+}
+
 // one scans a single row with scan, mapping no row to ErrNotFound.
 func one[T any](row pgx.Row, scan func(pgx.Row) (*T, error)) (*T, error) {
 	v, err := scan(row)

@@ -100,6 +100,7 @@ func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request, notes []ti
 		return err
 	}
 	var number int64
+	var ref string
 	err := s.tx(ctx, func(tx pgx.Tx) error {
 		err := tx.QueryRow(ctx, `INSERT INTO ticket_counters (tenant, last) VALUES ($1, 1)
 			ON CONFLICT (tenant) DO UPDATE SET last = ticket_counters.last + 1
@@ -107,17 +108,17 @@ func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request, notes []ti
 		if err != nil {
 			return err
 		}
-		ref := ticket.FormatRef(number)
+		ref = ticket.FormatRef(number)
 		args := append([]any{r.Tenant, r.ID, number, ref, nullString(r.IdempotencyKey)}, mutableArgs(r)...)
 		if _, err = tx.Exec(ctx, insertRequest, args...); err != nil {
 			return err
 		}
-		return insertNotes(ctx, tx, notes, &ticket.Request{ID: r.ID, Ref: ref})
+		return insertNotes(ctx, tx, notes, r.ID, ref)
 	})
 	if err != nil {
 		return err
 	}
-	r.Number, r.Ref, r.Version = number, ticket.FormatRef(number), 1
+	r.Number, r.Ref, r.Version = number, ref, 1
 	return nil
 }
 
@@ -171,7 +172,7 @@ func (s *Store) UpdateRequests(ctx context.Context, notes []ticket.Notification,
 				return guard(ctx, tx, "ticket_requests", tenant, r.ID)
 			}
 		}
-		return insertNotes(ctx, tx, notes, nil)
+		return insertNotes(ctx, tx, notes, "", "")
 	})
 	if err != nil {
 		return err

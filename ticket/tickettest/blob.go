@@ -6,13 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/sportello/sportello/internal/conctest"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -204,35 +205,24 @@ func testBlobConcurrent(t *testing.T, b ticket.BlobStore) {
 		contents[i] = content(byte(i*40), size)
 	}
 	require.NoError(t, b.Put(ctx, "c/key", bytes.NewReader(contents[0])))
-	var wg sync.WaitGroup
-	for i := range writers {
-		wg.Add(2)
-		go func() {
-			defer wg.Done()
-			for range 4 {
-				if err := b.Put(ctx, "c/key", bytes.NewReader(contents[i])); err != nil {
-					t.Errorf("writer %d: %v", i, err)
-					return
+	// Calls 2w write contents[w]; calls 2w+1 read.
+	conctest.Run(t, 2*writers, nil, func(i int) error {
+		w := i / 2
+		for range 4 {
+			if i%2 == 0 {
+				if err := b.Put(ctx, "c/key", bytes.NewReader(contents[w])); err != nil {
+					return fmt.Errorf("writer %d: %w", w, err)
 				}
+				continue
 			}
-		}()
-		go func() {
-			defer wg.Done()
-			for range 4 {
-				data, err := read(t, b, "c/key")
-				if err != nil {
-					t.Errorf("reader %d: %v", i, err)
-					return
-				}
-				whole := false
-				for _, c := range contents {
-					whole = whole || bytes.Equal(c, data)
-				}
-				if !whole {
-					t.Errorf("reader %d: read %d bytes that are no whole content", i, len(data))
-				}
+			data, err := read(t, b, "c/key")
+			if err != nil {
+				return fmt.Errorf("reader %d: %w", w, err)
 			}
-		}()
-	}
-	wg.Wait()
+			if !slices.ContainsFunc(contents, func(c []byte) bool { return bytes.Equal(c, data) }) {
+				t.Errorf("reader %d: read %d bytes that are no whole content", w, len(data))
+			}
+		}
+		return nil
+	})
 }
