@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/sportello/sportello/auth"
@@ -41,16 +42,15 @@ func paymentMade(p *Practice) bool {
 	return false
 }
 
-// apply checks a against the table under the pratica's facts plus extra,
-// moves the pratica and records the history entry and notifications. It
-// returns the new status.
-func (c *change) apply(a Action, extra Facts, messageID string) (Status, error) {
-	to, err := step(c.p, a, c.facts()|extra)
+// apply checks a against the table under the pratica's facts, moves the
+// pratica and records the history entry and notifications.
+func (c *change) apply(a Action) error {
+	to, err := step(c.p, a, c.facts())
 	if err != nil {
-		return StatusNone, err
+		return err
 	}
-	c.moveTo(a, to, messageID)
-	return to, nil
+	c.moveTo(a, to, "")
+	return nil
 }
 
 // moveTo records the move to to (already checked against the table).
@@ -74,7 +74,7 @@ func (c *change) moveTo(a Action, to Status, messageID string) {
 func (c *change) message(vis Visibility, subject, text string, att []Attachment) string {
 	m := Message{
 		ID: c.d.newID(), Author: c.who.ID, AuthorKind: c.who.Kind, Visibility: vis,
-		Subject: subject, Text: text, Attachments: cloneSlice(att), CreatedAt: c.now,
+		Subject: subject, Text: text, Attachments: slices.Clone(att), CreatedAt: c.now,
 	}
 	c.p.Messages = append(c.p.Messages, m)
 	return m.ID

@@ -56,7 +56,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPractice) (
 	p.Office = svc.Office
 	c := &change{d: d, who: who, p: p, svc: svc, now: d.clock()}
 	p.CreatedAt = c.now
-	if _, err := c.apply(ActionCreate, 0, ""); err != nil {
+	if err := c.apply(ActionCreate); err != nil {
 		return nil, err
 	}
 	got, _, err := d.store.Create(ctx, p, c.notes)
@@ -131,7 +131,7 @@ func (d *Desk) Delete(ctx context.Context, who auth.Principal, id ID) error {
 // up-front payment; those are sent by paying (Pay).
 func (d *Desk) Submit(ctx context.Context, who auth.Principal, id ID) (*Practice, error) {
 	return d.run(ctx, who, id, ActionSubmit, func(c *change) error {
-		if _, err := c.apply(ActionSubmit, 0, ""); err != nil {
+		if err := c.apply(ActionSubmit); err != nil {
 			return err
 		}
 		c.p.SubmittedAt = c.now
@@ -209,7 +209,7 @@ func (d *Desk) AnswerIntegration(ctx context.Context, who auth.Principal, id ID,
 		mid := c.message(VisibilityApplicant, "", in.Text, in.Attachments)
 		req.State = IntegrationAnswered
 		req.ClosedAt = c.now
-		req.Answer = &IntegrationAnswer{At: c.now, By: who.ID, MessageID: mid, Attachments: cloneSlice(in.Attachments)}
+		req.Answer = &IntegrationAnswer{At: c.now, By: who.ID, MessageID: mid, Attachments: slices.Clone(in.Attachments)}
 		c.moveTo(ActionAnswerIntegration, to, mid)
 		c.skipProtocol()
 		return nil

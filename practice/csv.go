@@ -7,7 +7,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/sportello/sportello/auth"
@@ -100,16 +102,23 @@ func CSVRow(p *Practice, serviceName string, opt CSVOptions) []string {
 	return row
 }
 
+// rome is the default zone of the dates, loaded once (UTC when the system
+// has no zone database).
+var rome = sync.OnceValue(func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+})
+
+// withDefaults fills o's zero fields with the documented defaults.
 func (o CSVOptions) withDefaults() CSVOptions {
 	if o.Lang != "en" {
 		o.Lang = "it"
 	}
 	if o.Location == nil {
-		loc, err := time.LoadLocation("Europe/Rome")
-		if err != nil {
-			loc = time.UTC
-		}
-		o.Location = loc
+		o.Location = rome()
 	}
 	if o.ApplicantField == "" {
 		o.ApplicantField = "applicant"
@@ -131,8 +140,7 @@ func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery,
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	header := append(append([]string{}, csvHeaders[opt.Lang]...), opt.Fields...)
-	if err := cw.Write(header); err != nil {
+	if err := cw.Write(slices.Concat(csvHeaders[opt.Lang], opt.Fields)); err != nil {
 		return 0, err
 	}
 	names := map[string]string{}

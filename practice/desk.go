@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/go-playground/validator/v10"
@@ -181,16 +182,16 @@ func (d *Desk) validateInput(in any) error {
 	return out.err()
 }
 
+// fieldPath names fe's field by its path below the input struct (the
+// namespace without the struct's own name).
 func fieldPath(fe validator.FieldError) string {
-	ns := fe.Namespace()
-	for i := 0; i < len(ns); i++ {
-		if ns[i] == '.' {
-			return ns[i+1:]
-		}
+	if _, path, ok := strings.Cut(fe.Namespace(), "."); ok {
+		return path
 	}
 	return fe.Field()
 }
 
+// fieldMessage explains fe's failed rule in English.
 func fieldMessage(fe validator.FieldError) string {
 	switch fe.Tag() {
 	case "required":
@@ -211,12 +212,12 @@ func normalizeData(m map[string]any) (map[string]any, error) {
 	if m == nil {
 		return nil, nil
 	}
-	b, err := json.Marshal(m)
-	if err != nil {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "data", Rule: "json", Message: "must be representable as JSON"}}}
-	}
 	var out map[string]any
-	if err := json.Unmarshal(b, &out); err != nil {
+	b, err := json.Marshal(m)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
 		return nil, &ValidationError{Fields: []FieldError{{Field: "data", Rule: "json", Message: "must be representable as JSON"}}}
 	}
 	return out, nil
@@ -229,7 +230,7 @@ func forCaller(who auth.Principal, p *Practice) *Practice {
 		return p
 	}
 	var hidden map[string]bool
-	kept := p.Messages[:0:0]
+	kept := p.Messages[:0:0] // nil stays nil
 	for _, m := range p.Messages {
 		if m.Visibility == VisibilityInternal {
 			if hidden == nil {
@@ -239,9 +240,6 @@ func forCaller(who auth.Principal, p *Practice) *Practice {
 			continue
 		}
 		kept = append(kept, m)
-	}
-	if p.Messages == nil {
-		kept = nil
 	}
 	p.Messages = kept
 	if hidden != nil {

@@ -8,8 +8,7 @@ import (
 // conditionLabel words a transition's conditions, e.g.
 // "protocol, not amount_due"; empty when unconditional.
 func conditionLabel(t Transition) string {
-	var parts []string
-	parts = append(parts, t.When.Names()...)
+	parts := t.When.Names()
 	if t.Any != 0 {
 		parts = append(parts, strings.Join(t.Any.Names(), " or "))
 	}

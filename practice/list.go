@@ -309,6 +309,8 @@ func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) i
 	}
 }
 
+// iteratePage is how many records Iterate and approvalServices read from
+// the store at a time.
 const iteratePage = 200
 
 // approvalServices returns the IDs of the tenant's approval services.
@@ -316,7 +318,7 @@ func (d *Desk) approvalServices(ctx context.Context, tenant string) ([]string, e
 	var out []string
 	after := ""
 	for {
-		svcs, err := d.store.ListServices(ctx, tenant, after, 200)
+		svcs, err := d.store.ListServices(ctx, tenant, after, iteratePage)
 		if err != nil {
 			return nil, err
 		}
@@ -325,7 +327,7 @@ func (d *Desk) approvalServices(ctx context.Context, tenant string) ([]string, e
 				out = append(out, s.ID)
 			}
 		}
-		if len(svcs) < 200 {
+		if len(svcs) < iteratePage {
 			return out, nil
 		}
 		after = svcs[len(svcs)-1].ID

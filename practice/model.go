@@ -1,6 +1,8 @@
 package practice
 
 import (
+	"maps"
+	"slices"
 	"strconv"
 	"time"
 
@@ -260,12 +262,7 @@ func (s *Service) Clone() *Service {
 		return nil
 	}
 	c := *s
-	if s.Templates != nil {
-		c.Templates = make(map[Status]MessageTemplate, len(s.Templates))
-		for k, v := range s.Templates {
-			c.Templates[k] = v
-		}
-	}
+	c.Templates = maps.Clone(s.Templates)
 	return &c
 }
 
@@ -541,7 +538,7 @@ func (p *Practice) Clone() *Practice {
 		return nil
 	}
 	c := *p
-	c.Related = cloneSlice(p.Related)
+	c.Related = slices.Clone(p.Related)
 	c.Data = cloneData(p.Data)
 	// Room for the entry a command appends, so that it does not copy the
 	// whole history again.
@@ -551,17 +548,17 @@ func (p *Practice) Clone() *Practice {
 	if p.Messages != nil {
 		c.Messages = make([]Message, len(p.Messages))
 		for i, m := range p.Messages {
-			m.Attachments = cloneSlice(m.Attachments)
+			m.Attachments = slices.Clone(m.Attachments)
 			c.Messages[i] = m
 		}
 	}
 	if p.Integrations != nil {
 		c.Integrations = make([]IntegrationRequest, len(p.Integrations))
 		for i, r := range p.Integrations {
-			r.Attachments = cloneSlice(r.Attachments)
+			r.Attachments = slices.Clone(r.Attachments)
 			if r.Answer != nil {
 				a := *r.Answer
-				a.Attachments = cloneSlice(a.Attachments)
+				a.Attachments = slices.Clone(a.Attachments)
 				r.Answer = &a
 			}
 			c.Integrations[i] = r
@@ -569,19 +566,12 @@ func (p *Practice) Clone() *Practice {
 	}
 	if p.Outcome != nil {
 		o := *p.Outcome
-		o.Attachments = cloneSlice(o.Attachments)
+		o.Attachments = slices.Clone(o.Attachments)
 		c.Outcome = &o
 	}
-	c.Payments = cloneSlice(p.Payments)
-	c.Protocols = cloneSlice(p.Protocols)
+	c.Payments = slices.Clone(p.Payments)
+	c.Protocols = slices.Clone(p.Protocols)
 	return &c
-}
-
-func cloneSlice[T any](s []T) []T {
-	if s == nil {
-		return nil
-	}
-	return append(make([]T, 0, len(s)), s...)
 }
 
 // cloneData deep-copies JSON-shaped form data.

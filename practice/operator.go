@@ -103,7 +103,7 @@ func (d *Desk) RequestIntegration(ctx context.Context, who auth.Principal, id ID
 		mid := c.message(VisibilityApplicant, "", in.Text, in.Attachments)
 		c.p.Integrations = append(c.p.Integrations, IntegrationRequest{
 			ID: c.d.newID(), RequestedAt: c.now, RequestedBy: who.ID, MessageID: mid,
-			Attachments: cloneSlice(in.Attachments), State: IntegrationOpen,
+			Attachments: slices.Clone(in.Attachments), State: IntegrationOpen,
 		})
 		c.moveTo(ActionRequestIntegration, to, mid)
 		c.skipProtocol()
@@ -208,7 +208,7 @@ func (d *Desk) Reject(ctx context.Context, who auth.Principal, id ID, in Decisio
 			return err
 		}
 		mid := c.message(VisibilityApplicant, "", in.Motivation, in.Attachments)
-		c.p.Outcome = &Outcome{Accepted: false, Motivation: in.Motivation, Attachments: cloneSlice(in.Attachments), DecidedBy: who.ID, DecidedAt: c.now}
+		c.p.Outcome = &Outcome{Accepted: false, Motivation: in.Motivation, Attachments: slices.Clone(in.Attachments), DecidedBy: who.ID, DecidedAt: c.now}
 		c.moveTo(ActionReject, to, mid)
 		return nil
 	})

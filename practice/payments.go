@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -117,8 +118,8 @@ func (d *Desk) Accept(ctx context.Context, who auth.Principal, id ID, in Decisio
 	if err := d.validateInput(in); err != nil {
 		return nil, err
 	}
-	if in.Amount.IsNegative() || !in.Amount.Equal(in.Amount.Round(2)) {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "amount", Rule: "amount", Message: "must be a non-negative amount with at most 2 decimals"}}}
+	if err := checkAmount(in.Amount); err != nil {
+		return nil, err
 	}
 	c, err := d.load(ctx, who, id, ActionAccept)
 	if err != nil {
@@ -147,10 +148,19 @@ func (d *Desk) Accept(ctx context.Context, who auth.Principal, id ID, in Decisio
 		}
 	}
 	mid := c.message(VisibilityApplicant, "", in.Motivation, in.Attachments)
-	c.p.Outcome = &Outcome{Accepted: true, Motivation: in.Motivation, Attachments: cloneSlice(in.Attachments),
+	c.p.Outcome = &Outcome{Accepted: true, Motivation: in.Motivation, Attachments: slices.Clone(in.Attachments),
 		DecidedBy: who.ID, DecidedAt: c.now, DeferredAmount: amount}
 	c.moveTo(ActionAccept, to, mid)
 	return c.save(ctx)
+}
+
+// checkAmount refuses an input amount that is negative or has more than 2
+// decimals.
+func checkAmount(a decimal.Decimal) error {
+	if a.IsNegative() || !a.Equal(a.Round(2)) {
+		return &ValidationError{Fields: []FieldError{{Field: "amount", Rule: "amount", Message: "must be a non-negative amount with at most 2 decimals"}}}
+	}
+	return nil
 }
 
 // ManualPayment is the input of RegisterPayment.
@@ -176,8 +186,8 @@ func (d *Desk) RegisterPayment(ctx context.Context, who auth.Principal, id ID, i
 	if err := d.validateInput(in); err != nil {
 		return nil, err
 	}
-	if in.Amount.IsNegative() || !in.Amount.Equal(in.Amount.Round(2)) {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "amount", Rule: "amount", Message: "must be a non-negative amount with at most 2 decimals"}}}
+	if err := checkAmount(in.Amount); err != nil {
+		return nil, err
 	}
 	c, err := d.load(ctx, who, id, ActionRegisterPayment)
 	if err != nil {

@@ -11,12 +11,11 @@ import (
 func (d *Desk) validateService(s *Service) error {
 	var errs validationErrors
 	if err := d.validateInput(s); err != nil {
-		var ve *ValidationError
-		if asValidation(err, &ve) {
-			errs = append(errs, ve.Fields...)
-		} else {
+		ve, ok := err.(*ValidationError)
+		if !ok {
 			return err
 		}
+		errs = ve.Fields
 	}
 	switch {
 	case s.PaymentAmount.IsNegative():
@@ -40,14 +39,6 @@ func (d *Desk) validateService(s *Service) error {
 	return errs.err()
 }
 
-func asValidation(err error, ve **ValidationError) bool {
-	v, ok := err.(*ValidationError)
-	if ok {
-		*ve = v
-	}
-	return ok
-}
-
 // CreateService validates s and stores it (administrators only). Its
 // Tenant is the administrator's.
 func (d *Desk) CreateService(ctx context.Context, who auth.Principal, s Service) (*Service, error) {
@@ -56,7 +47,7 @@ func (d *Desk) CreateService(ctx context.Context, who auth.Principal, s Service)
 	}
 	s.Tenant = who.Tenant
 	s.Version = 0
-	s.Templates = (&s).Clone().Templates
+	s.Templates = s.Clone().Templates
 	if err := d.validateService(&s); err != nil {
 		return nil, err
 	}
@@ -82,7 +73,7 @@ func (d *Desk) UpdateService(ctx context.Context, who auth.Principal, s Service)
 	}
 	s.Tenant = who.Tenant
 	s.CreatedAt = old.CreatedAt
-	s.Templates = (&s).Clone().Templates
+	s.Templates = s.Clone().Templates
 	if err := d.validateService(&s); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"time"
 
@@ -90,15 +91,13 @@ func (b *StatsBuilder) Add(p *Practice) {
 // Stats returns the statistics so far.
 func (b *StatsBuilder) Stats() ServiceStats {
 	s := b.s
-	s.ByStatus = make(map[Status]int, len(b.s.ByStatus))
-	for k, v := range b.s.ByStatus {
-		s.ByStatus[k] = v
-	}
+	s.ByStatus = maps.Clone(b.s.ByStatus)
 	s.ToTakeInCharge = summarize(b.charge)
 	s.ToOutcome = summarize(b.decision)
 	return s
 }
 
+// summarize computes the count, mean, median and maximum of ds.
 func summarize(ds []time.Duration) DurationStats {
 	if len(ds) == 0 {
 		return DurationStats{}

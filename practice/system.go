@@ -3,6 +3,7 @@ package practice
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/sportello/sportello/auth"
 )
@@ -12,8 +13,7 @@ import (
 // for the service are notified.
 func (d *Desk) Acquire(ctx context.Context, who auth.Principal, id ID) (*Practice, error) {
 	return d.run(ctx, who, id, ActionAcquire, func(c *change) error {
-		_, err := c.apply(ActionAcquire, 0, "")
-		return err
+		return c.apply(ActionAcquire)
 	})
 }
 
@@ -50,12 +50,12 @@ func (d *Desk) RegisterProtocol(ctx context.Context, who auth.Principal, id ID) 
 			doc.Ref = req.ID
 			if c.p.Status == StatusRequestIntegration {
 				doc.Document = DocumentIntegrationRequest
-				doc.Attachments = cloneSlice(req.Attachments)
+				doc.Attachments = slices.Clone(req.Attachments)
 				set = func(n string) { req.ProtocolNumber = n }
 			} else {
 				doc.Document = DocumentIntegrationAnswer
 				if req.Answer != nil {
-					doc.Attachments = cloneSlice(req.Answer.Attachments)
+					doc.Attachments = slices.Clone(req.Answer.Attachments)
 				}
 				set = func(n string) {
 					if req.Answer != nil {
@@ -66,7 +66,7 @@ func (d *Desk) RegisterProtocol(ctx context.Context, who auth.Principal, id ID) 
 		default: // 6000, 8000
 			doc.Document = DocumentOutcome
 			if c.p.Outcome != nil {
-				doc.Attachments = cloneSlice(c.p.Outcome.Attachments)
+				doc.Attachments = slices.Clone(c.p.Outcome.Attachments)
 			}
 			set = func(n string) {
 				if c.p.Outcome != nil {

@@ -46,11 +46,9 @@ func New() *Store {
 	}
 }
 
-func live(ctx context.Context) error { return ctx.Err() }
-
 // CreateService implements practice.ServiceStore.
 func (s *Store) CreateService(ctx context.Context, svc *practice.Service) error {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -66,7 +64,7 @@ func (s *Store) CreateService(ctx context.Context, svc *practice.Service) error 
 
 // GetService implements practice.ServiceStore.
 func (s *Store) GetService(ctx context.Context, tenant, id string) (*practice.Service, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -80,7 +78,7 @@ func (s *Store) GetService(ctx context.Context, tenant, id string) (*practice.Se
 
 // UpdateService implements practice.ServiceStore.
 func (s *Store) UpdateService(ctx context.Context, svc *practice.Service) error {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -100,7 +98,7 @@ func (s *Store) UpdateService(ctx context.Context, svc *practice.Service) error 
 
 // ListServices implements practice.ServiceStore.
 func (s *Store) ListServices(ctx context.Context, tenant, after string, limit int) ([]*practice.Service, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -112,18 +110,12 @@ func (s *Store) ListServices(ctx context.Context, tenant, after string, limit in
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	if limit >= 0 && len(out) > limit {
-		out = out[:limit]
-	}
-	for i, svc := range out {
-		out[i] = svc.Clone()
-	}
-	return out, nil
+	return firstCopies(out, limit), nil
 }
 
 // Create implements practice.PracticeStore.
 func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practice.Notification) (*practice.Practice, bool, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, false, err
 	}
 	s.mu.Lock()
@@ -148,7 +140,7 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 
 // Get implements practice.PracticeStore.
 func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practice.Practice, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -162,7 +154,7 @@ func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practi
 
 // Update implements practice.PracticeStore.
 func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practice.Notification) error {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -197,7 +189,7 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 
 // Delete implements practice.PracticeStore.
 func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, version int64, notes []practice.Notification) error {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -223,21 +215,16 @@ func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.Ci
 	return s.list(ctx, tenant, after, limit, func(p *practice.Practice) bool {
 		owned := f.OwnerID != "" && p.Owner.ID == f.OwnerID
 		related := f.FiscalCode != "" && slices.Contains(p.Related, f.FiscalCode)
+		var in bool
 		switch f.Scope {
 		case practice.ScopeOwned:
-			if !owned {
-				return false
-			}
+			in = owned
 		case practice.ScopeRelated:
-			if owned || !related {
-				return false
-			}
+			in = related && !owned
 		default:
-			if !owned && !related {
-				return false
-			}
+			in = owned || related
 		}
-		return len(f.Statuses) == 0 || slices.Contains(f.Statuses, p.Status)
+		return in && (len(f.Statuses) == 0 || slices.Contains(f.Statuses, p.Status))
 	})
 }
 
@@ -246,7 +233,7 @@ func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.Off
 	if !f.Sort.Valid() {
 		return nil, errSort
 	}
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -276,18 +263,15 @@ func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.Off
 		out = append(out, item{p, pos})
 	}
 	sort.Slice(out, func(i, j int) bool { return less(out[i].pos, out[j].pos) })
-	if limit >= 0 && len(out) > limit {
-		out = out[:limit]
-	}
 	res := make([]*practice.Practice, len(out))
 	for i, it := range out {
-		res[i] = it.p.Clone()
+		res[i] = it.p
 	}
-	return res, nil
+	return firstCopies(res, limit), nil
 }
 
 func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limit int, keep func(*practice.Practice) bool) ([]*practice.Practice, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -299,13 +283,19 @@ func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limi
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return firstCopies(out, limit), nil
+}
+
+// firstCopies returns copies of the first limit records of out (all of
+// them when limit is negative), reusing out's array.
+func firstCopies[T interface{ Clone() T }](out []T, limit int) []T {
 	if limit >= 0 && len(out) > limit {
 		out = out[:limit]
 	}
-	for i, p := range out {
-		out[i] = p.Clone()
+	for i, r := range out {
+		out[i] = r.Clone()
 	}
-	return out, nil
+	return out
 }
 
 // errSort reports a sort key the store does not know.
@@ -345,7 +335,7 @@ func (s *Store) enqueue(notes []practice.Notification) {
 // ClaimNotifications implements practice.Outbox: the claim happens under
 // the store's lock, so concurrent claimers never share an entry.
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]practice.Notification, error) {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
@@ -369,7 +359,7 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 // AckNotification implements practice.Outbox: the acknowledged entry
 // leaves the slice, so the outbox does not grow forever.
 func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
-	if err := live(ctx); err != nil {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()

@@ -106,31 +106,30 @@ func utc(t time.Time) time.Time {
 
 func fromMicros(us int64) time.Time { return utc(time.UnixMicro(us)) }
 
-func encodeAttachments(as []practice.Attachment) []attachmentJSON {
-	if len(as) == 0 {
+// convert converts each element of in with f; an empty in gives nil.
+func convert[A, B any](in []A, f func(A) B) []B {
+	if len(in) == 0 {
 		return nil
 	}
-	out := make([]attachmentJSON, len(as))
-	for i, a := range as {
-		out[i] = attachmentJSON(a)
+	out := make([]B, len(in))
+	for i, a := range in {
+		out[i] = f(a)
 	}
 	return out
+}
+
+func encodeAttachments(as []practice.Attachment) []attachmentJSON {
+	return convert(as, func(a practice.Attachment) attachmentJSON { return attachmentJSON(a) })
 }
 
 func decodeAttachments(as []attachmentJSON) []practice.Attachment {
-	if len(as) == 0 {
-		return nil
-	}
-	out := make([]practice.Attachment, len(as))
-	for i, a := range as {
-		out[i] = practice.Attachment(a)
-	}
-	return out
+	return convert(as, func(a attachmentJSON) practice.Attachment { return practice.Attachment(a) })
 }
 
+// encodeIntegrations, encodePayments and encodeProtocols give an empty
+// (not nil) slice for none: their columns hold a JSON array.
 func encodeIntegrations(rs []practice.IntegrationRequest) []integrationJSON {
-	out := make([]integrationJSON, len(rs))
-	for i, r := range rs {
+	return nonNil(convert(rs, func(r practice.IntegrationRequest) integrationJSON {
 		j := integrationJSON{
 			ID: r.ID, RequestedAt: utc(r.RequestedAt), RequestedBy: r.RequestedBy, MessageID: r.MessageID,
 			Attachments: encodeAttachments(r.Attachments), State: string(r.State), ProtocolNumber: r.ProtocolNumber,
@@ -140,17 +139,12 @@ func encodeIntegrations(rs []practice.IntegrationRequest) []integrationJSON {
 			j.Answer = &answerJSON{At: utc(a.At), By: a.By, MessageID: a.MessageID,
 				Attachments: encodeAttachments(a.Attachments), ProtocolNumber: a.ProtocolNumber}
 		}
-		out[i] = j
-	}
-	return out
+		return j
+	}))
 }
 
 func decodeIntegrations(js []integrationJSON) []practice.IntegrationRequest {
-	if len(js) == 0 {
-		return nil
-	}
-	out := make([]practice.IntegrationRequest, len(js))
-	for i, j := range js {
+	return convert(js, func(j integrationJSON) practice.IntegrationRequest {
 		r := practice.IntegrationRequest{
 			ID: j.ID, RequestedAt: utc(j.RequestedAt), RequestedBy: j.RequestedBy, MessageID: j.MessageID,
 			Attachments: decodeAttachments(j.Attachments), State: practice.IntegrationState(j.State),
@@ -160,9 +154,8 @@ func decodeIntegrations(js []integrationJSON) []practice.IntegrationRequest {
 			r.Answer = &practice.IntegrationAnswer{At: utc(a.At), By: a.By, MessageID: a.MessageID,
 				Attachments: decodeAttachments(a.Attachments), ProtocolNumber: a.ProtocolNumber}
 		}
-		out[i] = r
-	}
-	return out
+		return r
+	})
 }
 
 func encodeOutcome(o *practice.Outcome) *outcomeJSON {
@@ -182,42 +175,28 @@ func decodeOutcome(j *outcomeJSON) *practice.Outcome {
 }
 
 func encodePayments(ps []practice.PaymentRef) []paymentJSON {
-	out := make([]paymentJSON, len(ps))
-	for i, p := range ps {
-		out[i] = paymentJSON{ID: string(p.ID), Purpose: string(p.Purpose), Amount: p.Amount, Status: string(p.Status), CreatedAt: utc(p.CreatedAt)}
-	}
-	return out
+	return nonNil(convert(ps, func(p practice.PaymentRef) paymentJSON {
+		return paymentJSON{ID: string(p.ID), Purpose: string(p.Purpose), Amount: p.Amount, Status: string(p.Status), CreatedAt: utc(p.CreatedAt)}
+	}))
 }
 
 func decodePayments(js []paymentJSON) []practice.PaymentRef {
-	if len(js) == 0 {
-		return nil
-	}
-	out := make([]practice.PaymentRef, len(js))
-	for i, j := range js {
-		out[i] = practice.PaymentRef{ID: payment.ID(j.ID), Purpose: practice.PaymentPurpose(j.Purpose), Amount: j.Amount,
+	return convert(js, func(j paymentJSON) practice.PaymentRef {
+		return practice.PaymentRef{ID: payment.ID(j.ID), Purpose: practice.PaymentPurpose(j.Purpose), Amount: j.Amount,
 			Status: payment.Status(j.Status), CreatedAt: utc(j.CreatedAt)}
-	}
-	return out
+	})
 }
 
 func encodeProtocols(rs []practice.ProtocolRecord) []protocolJSON {
-	out := make([]protocolJSON, len(rs))
-	for i, r := range rs {
-		out[i] = protocolJSON{Document: string(r.Document), Ref: r.Ref, Number: r.Number, RegisteredAt: utc(r.RegisteredAt)}
-	}
-	return out
+	return nonNil(convert(rs, func(r practice.ProtocolRecord) protocolJSON {
+		return protocolJSON{Document: string(r.Document), Ref: r.Ref, Number: r.Number, RegisteredAt: utc(r.RegisteredAt)}
+	}))
 }
 
 func decodeProtocols(js []protocolJSON) []practice.ProtocolRecord {
-	if len(js) == 0 {
-		return nil
-	}
-	out := make([]practice.ProtocolRecord, len(js))
-	for i, j := range js {
-		out[i] = practice.ProtocolRecord{Document: practice.DocumentKind(j.Document), Ref: j.Ref, Number: j.Number, RegisteredAt: utc(j.RegisteredAt)}
-	}
-	return out
+	return convert(js, func(j protocolJSON) practice.ProtocolRecord {
+		return practice.ProtocolRecord{Document: practice.DocumentKind(j.Document), Ref: j.Ref, Number: j.Number, RegisteredAt: utc(j.RegisteredAt)}
+	})
 }
 
 func encodeTemplates(ts map[practice.Status]practice.MessageTemplate) map[string]templateJSON {
@@ -260,15 +239,10 @@ func decodeHistory(js []historyJSON) ([]practice.HistoryEntry, error) {
 }
 
 func decodeMessages(js []messageJSON) []practice.Message {
-	if len(js) == 0 {
-		return nil
-	}
-	out := make([]practice.Message, len(js))
-	for i, j := range js {
-		out[i] = practice.Message{ID: j.ID, Author: j.Author, AuthorKind: auth.Kind(j.AuthorKind), Visibility: practice.Visibility(j.Visibility),
+	return convert(js, func(j messageJSON) practice.Message {
+		return practice.Message{ID: j.ID, Author: j.Author, AuthorKind: auth.Kind(j.AuthorKind), Visibility: practice.Visibility(j.Visibility),
 			Subject: j.Subject, Text: j.Body, Attachments: decodeAttachments(j.Attachments), CreatedAt: fromMicros(j.CreatedAt)}
-	}
-	return out
+	})
 }
 
 // eventName is the stored form of an action: its String, or empty for the

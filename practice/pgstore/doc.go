@@ -7,7 +7,8 @@
 // back office's sort times: the submission time and status_changed_at (the
 // last status change, derived from the history on every write), each with
 // a (tenant, time, id) index for keyset pagination; its history and
-// messages are child tables, rewritten with the row; the parts read only
+// messages are child tables, written with the row (only the new or changed
+// entries); the parts read only
 // with the whole pratica (form data, integrations, outcome, payments,
 // protocol records) are JSONB. Reads are single statements, so a pratica
 // is never seen half-updated.

@@ -57,13 +57,18 @@ var constraintField = map[string]string{
 // channels...). The message names no value.
 var errEncode = errors.New("practice/pgstore: a value cannot be stored as JSON")
 
+// errUnreadable is the error of a stored value this version cannot read;
+// errCorrupt names the value.
+var errUnreadable = errors.New("practice/pgstore: unreadable stored")
+
 // errCorrupt reports a stored value this version cannot read.
 func errCorrupt(what string) error {
-	return fmt.Errorf("practice/pgstore: unreadable stored %s", what)
+	return fmt.Errorf("%w %s", errUnreadable, what)
 }
 
-// translate turns driver errors into practice errors; practice errors and
-// context errors pass through. No pgx type leaves the package, and no
+// translate turns driver errors into practice errors; practice errors,
+// this package's own (errEncode, errCorrupt) and context errors pass
+// through. No pgx type leaves the package, and no
 // driver detail (which may quote values) reaches the message.
 func translate(err error) error {
 	if err == nil {
@@ -84,7 +89,7 @@ func translate(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
 	}
-	for _, sentinel := range []error{practice.ErrNotFound, practice.ErrConflict, errEncode} {
+	for _, sentinel := range []error{practice.ErrNotFound, practice.ErrConflict, errEncode, errUnreadable} {
 		if errors.Is(err, sentinel) {
 			return err
 		}
@@ -108,9 +113,10 @@ func nullString(s string) *string {
 	return &s
 }
 
-func nonNil(s []string) []string {
+// nonNil maps nil to an empty slice, for NOT NULL array and JSON values.
+func nonNil[T any](s []T) []T {
 	if s == nil {
-		return []string{}
+		return []T{}
 	}
 	return s
 }
@@ -147,6 +153,8 @@ func serviceArgs(s *practice.Service) ([]any, error) {
 		s.CreatedAt.UTC(), s.UpdatedAt.UTC()}, nil
 }
 
+// scanService reads a row of serviceColumns. A driver error is returned as
+// it is: callers translate.
 func scanService(row pgx.Row) (*practice.Service, error) {
 	var s practice.Service
 	var status, workflow, pay, amount string
@@ -159,7 +167,7 @@ func scanService(row pgx.Row) (*practice.Service, error) {
 		return nil, practice.ErrNotFound
 	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	s.Status, s.Workflow, s.Payment = practice.ServiceStatus(status), practice.Workflow(workflow), practice.PaymentMode(pay)
 	s.RequiredLevel = auth.Level(level)
@@ -196,8 +204,9 @@ func (s *Store) CreateService(ctx context.Context, svc *practice.Service) error 
 
 // GetService implements practice.ServiceStore.
 func (s *Store) GetService(ctx context.Context, tenant, id string) (*practice.Service, error) {
-	return scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM practice_services
+	svc, err := scanService(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM practice_services
 		WHERE tenant = $1 AND id = $2`, tenant, id))
+	return svc, translate(err)
 }
 
 // UpdateService implements practice.ServiceStore.
@@ -217,18 +226,26 @@ func (s *Store) UpdateService(ctx context.Context, svc *practice.Service) error 
 		return translate(err)
 	}
 	if tag.RowsAffected() == 0 {
-		return s.missingOrStale(ctx, `SELECT EXISTS (SELECT 1 FROM practice_services WHERE tenant = $1 AND id = $2)`, svc.Tenant, svc.ID)
+		return translate(missingOrStale(ctx, s.pool, "practice_services", svc.Tenant, svc.ID))
 	}
 	svc.Version++
 	return nil
 }
 
-// missingOrStale tells why a guarded write matched no row: ErrNotFound if
-// the record is gone, a version conflict if it is there.
-func (s *Store) missingOrStale(ctx context.Context, exists string, args ...any) error {
+// rowQuerier is what *pgxpool.Pool and pgx.Tx share for reading one row.
+type rowQuerier interface {
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// missingOrStale tells why a version-guarded write to table (a constant of
+// this package) matched no row: ErrNotFound if the record (tenant, id) is
+// gone, a version conflict if it is there. A driver error is returned as
+// it is: inside a transaction, retrying needs its SQLSTATE.
+func missingOrStale(ctx context.Context, db rowQuerier, table, tenant, id string) error {
 	var ok bool
-	if err := s.pool.QueryRow(ctx, exists, args...).Scan(&ok); err != nil {
-		return translate(err)
+	if err := db.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM `+table+` WHERE tenant = $1 AND id = $2)`,
+		tenant, id).Scan(&ok); err != nil {
+		return err
 	}
 	if !ok {
 		return practice.ErrNotFound
@@ -246,14 +263,19 @@ func (s *Store) ListServices(ctx context.Context, tenant, after string, limit in
 	if err != nil {
 		return nil, translate(err)
 	}
+	return collect(rows, scanService)
+}
+
+// collect reads every row with scan and closes rows.
+func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error)) ([]T, error) {
 	defer rows.Close()
-	var out []*practice.Service
+	var out []T
 	for rows.Next() {
-		svc, err := scanService(rows)
+		x, err := scan(rows)
 		if err != nil {
-			return nil, err
+			return nil, translate(err)
 		}
-		out = append(out, svc)
+		out = append(out, x)
 	}
 	return out, translate(rows.Err())
 }

@@ -30,6 +30,13 @@ const practiceSelect = `SELECT p.tenant, p.id, p.service, p.owner_id, p.owner_fi
 		FROM practice_messages m WHERE m.tenant = p.tenant AND m.practice_id = p.id)
 	FROM practice_practices p`
 
+// practiceByKey reads the pratica created with an idempotency key ($2) in a
+// tenant ($1).
+const practiceByKey = practiceSelect + ` WHERE p.tenant = $1 AND p.idempotency_key = $2`
+
+// scanPractice reads a row of practiceSelect. A driver error is returned as
+// it is (inside a transaction, retrying needs its SQLSTATE): callers
+// translate.
 func scanPractice(row pgx.Row) (*practice.Practice, error) {
 	var p practice.Practice
 	var id, ownerID string
@@ -45,7 +52,7 @@ func scanPractice(row pgx.Row) (*practice.Practice, error) {
 		return nil, practice.ErrNotFound
 	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	p.ID, p.Owner.ID, p.Status, p.Related = practice.ID(id), ownerID, practice.Status(status), emptyNil(related)
 	if idem != nil {
@@ -178,7 +185,7 @@ func writeChildren(ctx context.Context, tx pgx.Tx, p *practice.Practice, update 
 		kinds := make([]int16, n)
 		created := make([]time.Time, n)
 		for i, m := range p.Messages {
-			a, err := jsonText(nonNilAttachments(encodeAttachments(m.Attachments)))
+			a, err := jsonText(nonNil(encodeAttachments(m.Attachments)))
 			if err != nil {
 				return err
 			}
@@ -203,13 +210,6 @@ func writeChildren(ctx context.Context, tx pgx.Tx, p *practice.Practice, update 
 	return nil
 }
 
-func nonNilAttachments(a []attachmentJSON) []attachmentJSON {
-	if a == nil {
-		return []attachmentJSON{}
-	}
-	return a
-}
-
 // Create implements practice.PracticeStore. The idempotency key is guarded
 // by a unique constraint: of concurrent creators with one key, the first
 // inserts and the others, waiting on the constraint, read its pratica.
@@ -232,8 +232,7 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 		if tag.RowsAffected() == 0 {
 			// The key is taken (by a committed pratica: ON CONFLICT waited
 			// for any creator still in flight). Nothing is written.
-			existing, err = scanPractice(tx.QueryRow(ctx, practiceSelect+` WHERE p.tenant = $1 AND p.idempotency_key = $2`,
-				p.Tenant, p.IdempotencyKey))
+			existing, err = scanPractice(tx.QueryRow(ctx, practiceByKey, p.Tenant, p.IdempotencyKey))
 			return err
 		}
 		if err := writeChildren(ctx, tx, p, false); err != nil {
@@ -244,8 +243,7 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 	if err != nil && p.IdempotencyKey != "" && isUniqueViolation(err, "practice_practices_pkey") {
 		// A creator with the same ID and key committed between our check
 		// of the key and our insert: the call was a repeat.
-		found, ferr := scanPractice(s.pool.QueryRow(ctx, practiceSelect+` WHERE p.tenant = $1 AND p.idempotency_key = $2`,
-			p.Tenant, p.IdempotencyKey))
+		found, ferr := scanPractice(s.pool.QueryRow(ctx, practiceByKey, p.Tenant, p.IdempotencyKey))
 		if ferr == nil {
 			return found, false, nil
 		}
@@ -267,7 +265,8 @@ func isUniqueViolation(err error, constraint string) bool {
 
 // Get implements practice.PracticeStore.
 func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practice.Practice, error) {
-	return scanPractice(s.pool.QueryRow(ctx, practiceSelect+` WHERE p.tenant = $1 AND p.id = $2`, tenant, string(id)))
+	p, err := scanPractice(s.pool.QueryRow(ctx, practiceSelect+` WHERE p.tenant = $1 AND p.id = $2`, tenant, string(id)))
+	return p, translate(err)
 }
 
 // Update implements practice.PracticeStore. The guarded UPDATE takes the
@@ -289,7 +288,7 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return staleOrMissing(ctx, tx, p.Tenant, p.ID)
+			return missingOrStale(ctx, tx, "practice_practices", p.Tenant, string(p.ID))
 		}
 		if err := writeChildren(ctx, tx, p, true); err != nil {
 			return err
@@ -303,18 +302,6 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 	return nil
 }
 
-func staleOrMissing(ctx context.Context, tx pgx.Tx, tenant string, id practice.ID) error {
-	var ok bool
-	if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM practice_practices WHERE tenant = $1 AND id = $2)`,
-		tenant, string(id)).Scan(&ok); err != nil {
-		return err
-	}
-	if !ok {
-		return practice.ErrNotFound
-	}
-	return &practice.ConflictError{Field: "version"}
-}
-
 // Delete implements practice.PracticeStore. History and messages go with
 // the row (ON DELETE CASCADE), and so does the idempotency key.
 func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, version int64, notes []practice.Notification) error {
@@ -325,7 +312,7 @@ func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, versi
 			return err
 		}
 		if tag.RowsAffected() == 0 {
-			return staleOrMissing(ctx, tx, tenant, id)
+			return missingOrStale(ctx, tx, "practice_practices", tenant, string(id))
 		}
 		return insertNotes(ctx, tx, notes)
 	})
@@ -468,14 +455,5 @@ func (s *Store) query(ctx context.Context, q *query, order string, limit int) ([
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []*practice.Practice
-	for rows.Next() {
-		p, err := scanPractice(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, translate(rows.Err())
+	return collect(rows, scanPractice)
 }

@@ -676,7 +676,7 @@ func testConcurrentCreate(t *testing.T, k *kit) {
 	var created atomic.Int32
 	var mu sync.Mutex
 	ids := map[practice.ID]int{}
-	ok, _ := conctest.Run(t, n, errors.New("no refusal expected"), func(i int) error {
+	ok, _ := conctest.Run(t, n, nil, func(i int) error {
 		p := minimalPractice("t1", practice.ID(fmt.Sprintf("p-%02d", i)))
 		p.IdempotencyKey = "one-key"
 		got, c, err := ss[i%2].Create(k.ctx, p, []practice.Notification{note("t1", fmt.Sprintf("n-%02d", i), p.ID, p.Status, base)})
@@ -703,7 +703,7 @@ func testConcurrentCreate(t *testing.T, k *kit) {
 	}
 
 	// A retried call (one ID, one key) from many instances at once.
-	ok, _ = conctest.Run(t, 20, errors.New("no refusal expected"), func(i int) error {
+	ok, _ = conctest.Run(t, 20, nil, func(i int) error {
 		p := minimalPractice("t1", "retried")
 		p.IdempotencyKey = "retry-key"
 		_, c, err := ss[i%2].Create(k.ctx, p, nil)
@@ -828,21 +828,16 @@ func testAcceptRejectRace(t *testing.T, k *kit) {
 
 		// Both operators read the same version, then decide at once.
 		read := [2]*practice.Practice{k.get(t, ss[0], "t1", id), k.get(t, ss[1], "t1", id)}
-		errs := [2]error{}
-		var wg sync.WaitGroup
-		start := make(chan struct{})
+		var notes [2][]practice.Notification
 		for i := range 2 {
 			decide(read[i], i == 0, fmt.Sprintf("operator-%d", i+1), at(500+i))
-			notes := []practice.Notification{note("t1", fmt.Sprintf("n-%s-%d", id, i), id, read[i].Status, at(500+i))}
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				<-start
-				errs[i] = ss[i].Update(k.ctx, read[i], notes)
-			}()
+			notes[i] = []practice.Notification{note("t1", fmt.Sprintf("n-%s-%d", id, i), id, read[i].Status, at(500+i))}
 		}
-		close(start)
-		wg.Wait()
+		errs := [2]error{}
+		conctest.Run(t, 2, practice.ErrConflict, func(i int) error {
+			errs[i] = ss[i].Update(k.ctx, read[i], notes[i])
+			return errs[i]
+		})
 
 		winner := -1
 		for i, err := range errs {
