@@ -3,8 +3,9 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/sportello/sportello/internal/fielderr"
 )
 
 // Category sentinels. Every error the package returns matches exactly one of
@@ -64,32 +65,13 @@ type ValidationError struct {
 }
 
 // Error lists every field with its message.
-func (e *ValidationError) Error() string {
-	var b strings.Builder
-	b.WriteString("auth: invalid input: ")
-	for i, f := range e.Fields {
-		if i > 0 {
-			b.WriteString("; ")
-		}
-		b.WriteString(f.Field)
-		b.WriteString(": ")
-		b.WriteString(f.Message)
-	}
-	return b.String()
-}
+func (e *ValidationError) Error() string { return fielderr.Message("auth", e.Fields) }
 
 // Is reports whether target is ErrValidation.
 func (e *ValidationError) Is(target error) bool { return target == ErrValidation }
 
 // Has reports whether field failed the given rule ("" matches any rule).
-func (e *ValidationError) Has(field, rule string) bool {
-	for _, f := range e.Fields {
-		if f.Field == field && (rule == "" || f.Rule == rule) {
-			return true
-		}
-	}
-	return false
-}
+func (e *ValidationError) Has(field, rule string) bool { return fielderr.Has(e.Fields, field, rule) }
 
 // validationErrors accumulates field errors; err returns nil when empty.
 type validationErrors []FieldError
