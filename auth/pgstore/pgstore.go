@@ -55,31 +55,15 @@ var constraintField = map[string]string{
 // translate turns driver errors into auth errors; auth errors and context
 // errors pass through. No pgx type leaves the package, and no driver detail
 // (which may quote values) reaches the message.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if code := pgtx.Code(err); code != "" {
-		switch code {
-		case pgtx.UniqueViolation:
-			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
-				return &auth.ConflictError{Field: f}
-			}
-			return &auth.ConflictError{Field: "unique"}
-		case pgtx.ForeignKeyViolation:
-			return auth.ErrNotFound
-		}
-		return fmt.Errorf("auth/pgstore: database error SQLSTATE %s", code)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	for _, sentinel := range []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLastAdmin, auth.ErrInvalidToken, auth.ErrThrottled} {
-		if errors.Is(err, sentinel) {
-			return err
-		}
-	}
-	return fmt.Errorf("auth/pgstore: %v", err)
+func translate(err error) error { return translator.Translate(err) }
+
+// translator holds this store's constraint names and pass-through errors.
+var translator = pgtx.Translator{
+	Name:        "auth/pgstore",
+	Constraints: constraintField,
+	Conflict:    func(f string) error { return &auth.ConflictError{Field: f} },
+	NotFound:    auth.ErrNotFound,
+	Keep:        []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLastAdmin, auth.ErrInvalidToken, auth.ErrThrottled},
 }
 
 // nullTime maps the zero time to NULL.

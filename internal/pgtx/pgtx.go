@@ -112,3 +112,54 @@ func Constraint(err error) string {
 	}
 	return ""
 }
+
+// Translator turns driver errors into one package's errors, so that no pgx
+// type leaves a store and no driver detail (which may quote values,
+// personal data among them) reaches an error message.
+type Translator struct {
+	// Name prefixes the messages of untranslated errors, e.g.
+	// "payment/pgstore".
+	Name string
+	// Constraints names the field each unique constraint or index guards;
+	// a unique violation of another constraint names the field "unique".
+	Constraints map[string]string
+	// Conflict builds the package's conflict error for a field.
+	Conflict func(field string) error
+	// NotFound, when set, is returned for foreign-key violations (a
+	// referenced row is missing).
+	NotFound error
+	// Keep lists the errors (matched with errors.Is) returned as they are:
+	// the package's own sentinels and typed errors.
+	Keep []error
+}
+
+// Translate maps err: nil stays nil; unique violations become
+// Conflict(field); foreign-key violations NotFound when it is set; other
+// PostgreSQL errors a message naming only the SQLSTATE; context errors and
+// errors matching Keep pass through; anything else is prefixed with Name.
+func (t Translator) Translate(err error) error {
+	if err == nil {
+		return nil
+	}
+	if code := Code(err); code != "" {
+		switch {
+		case code == UniqueViolation:
+			if f, ok := t.Constraints[Constraint(err)]; ok {
+				return t.Conflict(f)
+			}
+			return t.Conflict("unique")
+		case code == ForeignKeyViolation && t.NotFound != nil:
+			return t.NotFound
+		}
+		return fmt.Errorf("%s: database error SQLSTATE %s", t.Name, code)
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	for _, keep := range t.Keep {
+		if errors.Is(err, keep) {
+			return err
+		}
+	}
+	return fmt.Errorf("%s: %v", t.Name, err)
+}

@@ -114,3 +114,48 @@ func TestOpenAndRun(t *testing.T) {
 		t.Fatalf("%d rows after a failed transaction, want 1 (it must roll back whole)", n)
 	}
 }
+
+type conflictError struct{ field string }
+
+func (e *conflictError) Error() string { return "conflict on " + e.field }
+
+var (
+	errMissing = errors.New("missing")
+	errKept    = errors.New("kept")
+)
+
+func TestTranslator(t *testing.T) {
+	tr := pgtx.Translator{
+		Name:        "x/pgstore",
+		Constraints: map[string]string{"things_name_key": "name"},
+		Conflict:    func(f string) error { return &conflictError{f} },
+		NotFound:    errMissing,
+		Keep:        []error{errKept},
+	}
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"unique known", pgErr(pgtx.UniqueViolation, "things_name_key"), "conflict on name"},
+		{"unique other", pgErr(pgtx.UniqueViolation, "other_key"), "conflict on unique"},
+		{"foreign key", pgErr(pgtx.ForeignKeyViolation, "things_owner_fkey"), "missing"},
+		{"other sqlstate", &pgconn.PgError{Code: "22001", Message: "value too long: secret@example.org"}, "x/pgstore: database error SQLSTATE 22001"},
+		{"kept", fmt.Errorf("wrapped: %w", errKept), "wrapped: kept"},
+		{"context", context.Canceled, "context canceled"},
+		{"other", errors.New("boom"), "x/pgstore: boom"},
+	}
+	for _, tt := range tests {
+		if got := tr.Translate(tt.err); got == nil || got.Error() != tt.want {
+			t.Errorf("%s: Translate = %v, want %q", tt.name, got, tt.want)
+		}
+	}
+	if tr.Translate(nil) != nil {
+		t.Error("Translate(nil) is not nil")
+	}
+	noFK := tr
+	noFK.NotFound = nil
+	if got := noFK.Translate(pgErr(pgtx.ForeignKeyViolation, "k")); got.Error() != "x/pgstore: database error SQLSTATE 23503" {
+		t.Errorf("foreign key without NotFound: %v", got)
+	}
+}

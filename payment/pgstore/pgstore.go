@@ -70,28 +70,14 @@ var constraintField = map[string]string{
 // context errors pass through. No pgx type leaves the package, and no
 // driver detail (which may quote values, personal data among them) reaches
 // the message.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if code := pgtx.Code(err); code != "" {
-		if code == pgtx.UniqueViolation {
-			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
-				return &payment.ConflictError{Field: f}
-			}
-			return &payment.ConflictError{Field: "unique"}
-		}
-		return fmt.Errorf("payment/pgstore: database error SQLSTATE %s", code)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	for _, sentinel := range []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation} {
-		if errors.Is(err, sentinel) {
-			return err
-		}
-	}
-	return fmt.Errorf("payment/pgstore: %v", err)
+func translate(err error) error { return translator.Translate(err) }
+
+// translator holds this store's constraint names and pass-through errors.
+var translator = pgtx.Translator{
+	Name:        "payment/pgstore",
+	Constraints: constraintField,
+	Conflict:    func(f string) error { return &payment.ConflictError{Field: f} },
+	Keep:        []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation},
 }
 
 // nullTime maps the zero time to NULL and any other to UTC.

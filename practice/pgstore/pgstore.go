@@ -70,31 +70,15 @@ func errCorrupt(what string) error {
 // this package's own (errEncode, errCorrupt) and context errors pass
 // through. No pgx type leaves the package, and no
 // driver detail (which may quote values) reaches the message.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if code := pgtx.Code(err); code != "" {
-		switch code {
-		case pgtx.UniqueViolation:
-			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
-				return &practice.ConflictError{Field: f}
-			}
-			return &practice.ConflictError{Field: "unique"}
-		case pgtx.ForeignKeyViolation:
-			return practice.ErrNotFound
-		}
-		return fmt.Errorf("practice/pgstore: database error SQLSTATE %s", code)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	for _, sentinel := range []error{practice.ErrNotFound, practice.ErrConflict, errEncode, errUnreadable} {
-		if errors.Is(err, sentinel) {
-			return err
-		}
-	}
-	return fmt.Errorf("practice/pgstore: %v", err)
+func translate(err error) error { return translator.Translate(err) }
+
+// translator holds this store's constraint names and pass-through errors.
+var translator = pgtx.Translator{
+	Name:        "practice/pgstore",
+	Constraints: constraintField,
+	Conflict:    func(f string) error { return &practice.ConflictError{Field: f} },
+	NotFound:    practice.ErrNotFound,
+	Keep:        []error{practice.ErrNotFound, practice.ErrConflict, errEncode, errUnreadable},
 }
 
 // nullTime maps the zero time to NULL.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"embed"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -54,28 +53,14 @@ var constraintField = map[string]string{
 // translate turns driver errors into ticket errors; ticket errors and
 // context errors pass through. No pgx type leaves the package, and no
 // driver detail (which may quote values) reaches the message.
-func translate(err error) error {
-	if err == nil {
-		return nil
-	}
-	if code := pgtx.Code(err); code != "" {
-		if code == pgtx.UniqueViolation {
-			if f, ok := constraintField[pgtx.Constraint(err)]; ok {
-				return &ticket.ConflictError{Field: f}
-			}
-			return &ticket.ConflictError{Field: "unique"}
-		}
-		return fmt.Errorf("ticket/pgstore: database error SQLSTATE %s", code)
-	}
-	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
-		return err
-	}
-	for _, sentinel := range []error{ticket.ErrNotFound, ticket.ErrConflict, ticket.ErrValidation} {
-		if errors.Is(err, sentinel) {
-			return err
-		}
-	}
-	return fmt.Errorf("ticket/pgstore: %v", err)
+func translate(err error) error { return translator.Translate(err) }
+
+// translator holds this store's constraint names and pass-through errors.
+var translator = pgtx.Translator{
+	Name:        "ticket/pgstore",
+	Constraints: constraintField,
+	Conflict:    func(f string) error { return &ticket.ConflictError{Field: f} },
+	Keep:        []error{ticket.ErrNotFound, ticket.ErrConflict, ticket.ErrValidation},
 }
 
 var errVersion = &ticket.ConflictError{Field: "version"}
