@@ -31,9 +31,13 @@ func main() {
 // have to wait for hours to pass.
 type clock struct{ now time.Time }
 
-func (c *clock) Now() time.Time          { return c.now }
+// Now returns the clock's time.
+func (c *clock) Now() time.Time { return c.now }
+
+// Advance moves the clock on by d.
 func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
-func step(format string, args ...any)    { fmt.Printf("\n== "+format+"\n", args...) }
+
+func step(format string, args ...any) { fmt.Printf("\n== "+format+"\n", args...) }
 func show(format string, args ...any)    { fmt.Printf("   "+format+"\n", args...) }
 
 // accepted lists the steps that should have been refused and were not; run

@@ -45,6 +45,7 @@ type register struct {
 	byKey map[string]string
 }
 
+// Register numbers doc, or returns the number its key already has.
 func (r *register) Register(_ context.Context, doc practice.ProtocolDocument) (string, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -174,6 +174,7 @@ type ctxReader struct {
 	r   io.Reader
 }
 
+// Read fails once the context has ended, and reads from r otherwise.
 func (c ctxReader) Read(p []byte) (int, error) {
 	if err := c.ctx.Err(); err != nil {
 		return 0, err

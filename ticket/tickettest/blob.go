@@ -168,6 +168,7 @@ type failingReader struct {
 	err  error
 }
 
+// Read returns data, then err.
 func (r *failingReader) Read(p []byte) (int, error) {
 	if len(r.data) == 0 {
 		return 0, r.err
