@@ -38,7 +38,7 @@ func (c *clock) Now() time.Time { return c.now }
 func (c *clock) Advance(d time.Duration) { c.now = c.now.Add(d) }
 
 func step(format string, args ...any) { fmt.Printf("\n== "+format+"\n", args...) }
-func show(format string, args ...any)    { fmt.Printf("   "+format+"\n", args...) }
+func show(format string, args ...any) { fmt.Printf("   "+format+"\n", args...) }
 
 // accepted lists the steps that should have been refused and were not; run
 // fails if there is any.
