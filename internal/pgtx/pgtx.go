@@ -131,12 +131,57 @@ type Translator struct {
 	// Keep lists the errors (matched with errors.Is) returned as they are:
 	// the package's own sentinels and typed errors.
 	Keep []error
+	// Unavailable is the package's ErrUnavailable: every error Translate
+	// does not map to another of the package's errors (a PostgreSQL error
+	// with another SQLSTATE, a refused or broken connection, an unexpected
+	// EOF) is returned as an *UnavailableError matching it.
+	Unavailable error
 }
 
+// UnavailableError is a storage failure that is not the caller's fault:
+// the server refused or dropped the connection, is starting or shutting
+// down, or reported an error the store does not translate. Its message
+// names the store and, for a PostgreSQL error, the SQLSTATE only: never
+// the driver's text, which may quote values (personal data among them) or
+// connection details (user, database, host, port). Cause returns the
+// original error for the host's logs.
+type UnavailableError struct {
+	// Store names the store, e.g. "practice/pgstore".
+	Store string
+	// Code is the SQLSTATE of a PostgreSQL error, or "" for a connection
+	// or transport failure.
+	Code string
+
+	sentinel error
+	cause    error
+}
+
+// Error returns "<store>: storage unavailable" followed by the SQLSTATE
+// when there is one.
+func (e *UnavailableError) Error() string {
+	if e.Code != "" {
+		return e.Store + ": storage unavailable (SQLSTATE " + e.Code + ")"
+	}
+	return e.Store + ": storage unavailable"
+}
+
+// Is matches the package's ErrUnavailable the error was made for.
+func (e *UnavailableError) Is(target error) bool {
+	return e.sentinel != nil && target == e.sentinel
+}
+
+// Cause returns the driver's error, for logs only: its text may hold
+// connection details and values and must not reach a user. It is
+// deliberately not returned by an Unwrap method, so that errors.As never
+// finds a pgx type in an error a store returned.
+func (e *UnavailableError) Cause() error { return e.cause }
+
 // Translate maps err: nil stays nil; unique violations become
-// Conflict(field); foreign-key violations NotFound when it is set; other
-// PostgreSQL errors a message naming only the SQLSTATE; context errors and
-// errors matching Keep pass through; anything else is prefixed with Name.
+// Conflict(field); foreign-key violations NotFound when it is set; context
+// errors and errors matching Keep pass through; anything else (other
+// PostgreSQL errors, connection and transport failures) becomes an
+// *UnavailableError matching Unavailable, whose message carries no driver
+// text.
 func (t Translator) Translate(err error) error {
 	if err == nil {
 		return nil
@@ -151,7 +196,7 @@ func (t Translator) Translate(err error) error {
 		case code == ForeignKeyViolation && t.NotFound != nil:
 			return t.NotFound
 		}
-		return fmt.Errorf("%s: database error SQLSTATE %s", t.Name, code)
+		return &UnavailableError{Store: t.Name, Code: code, sentinel: t.Unavailable, cause: err}
 	}
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return err
@@ -161,5 +206,5 @@ func (t Translator) Translate(err error) error {
 			return err
 		}
 	}
-	return fmt.Errorf("%s: %v", t.Name, err)
+	return &UnavailableError{Store: t.Name, sentinel: t.Unavailable, cause: err}
 }

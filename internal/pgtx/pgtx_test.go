@@ -122,6 +122,7 @@ func (e *conflictError) Error() string { return "conflict on " + e.field }
 var (
 	errMissing = errors.New("missing")
 	errKept    = errors.New("kept")
+	errDown    = errors.New("down")
 )
 
 func TestTranslator(t *testing.T) {
@@ -131,6 +132,7 @@ func TestTranslator(t *testing.T) {
 		Conflict:    func(f string) error { return &conflictError{f} },
 		NotFound:    errMissing,
 		Keep:        []error{errKept},
+		Unavailable: errDown,
 	}
 	tests := []struct {
 		name string
@@ -140,10 +142,11 @@ func TestTranslator(t *testing.T) {
 		{"unique known", pgErr(pgtx.UniqueViolation, "things_name_key"), "conflict on name"},
 		{"unique other", pgErr(pgtx.UniqueViolation, "other_key"), "conflict on unique"},
 		{"foreign key", pgErr(pgtx.ForeignKeyViolation, "things_owner_fkey"), "missing"},
-		{"other sqlstate", &pgconn.PgError{Code: "22001", Message: "value too long: secret@example.org"}, "x/pgstore: database error SQLSTATE 22001"},
+		{"other sqlstate", &pgconn.PgError{Code: "22001", Message: "value too long: secret@example.org"}, "x/pgstore: storage unavailable (SQLSTATE 22001)"},
 		{"kept", fmt.Errorf("wrapped: %w", errKept), "wrapped: kept"},
 		{"context", context.Canceled, "context canceled"},
-		{"other", errors.New("boom"), "x/pgstore: boom"},
+		{"other", errors.New("boom"), "x/pgstore: storage unavailable"},
+		{"connection", errors.New("failed to connect to `user=postgres database=x`: 127.0.0.1:5432: dial tcp: connection refused"), "x/pgstore: storage unavailable"},
 	}
 	for _, tt := range tests {
 		if got := tr.Translate(tt.err); got == nil || got.Error() != tt.want {
@@ -155,7 +158,30 @@ func TestTranslator(t *testing.T) {
 	}
 	noFK := tr
 	noFK.NotFound = nil
-	if got := noFK.Translate(pgErr(pgtx.ForeignKeyViolation, "k")); got.Error() != "x/pgstore: database error SQLSTATE 23503" {
+	if got := noFK.Translate(pgErr(pgtx.ForeignKeyViolation, "k")); got.Error() != "x/pgstore: storage unavailable (SQLSTATE 23503)" {
 		t.Errorf("foreign key without NotFound: %v", got)
+	}
+}
+
+func TestTranslatorUnavailable(t *testing.T) {
+	tr := pgtx.Translator{Name: "x/pgstore", Conflict: func(f string) error { return &conflictError{f} }, Unavailable: errDown}
+	cause := &pgconn.PgError{Code: "57P01", Message: "terminating connection due to administrator command"}
+	for _, in := range []error{cause, errors.New("unexpected EOF"), fmt.Errorf("dial: %w", errors.New("connection refused"))} {
+		got := tr.Translate(in)
+		if !errors.Is(got, errDown) {
+			t.Errorf("Translate(%v) = %v, does not match Unavailable", in, got)
+		}
+		var pe *pgconn.PgError
+		if errors.As(got, &pe) {
+			t.Errorf("Translate(%v): a *pgconn.PgError escapes through errors.As", in)
+		}
+		var ue *pgtx.UnavailableError
+		if !errors.As(got, &ue) || ue.Cause() != in {
+			t.Errorf("Translate(%v): cause not kept for logs", in)
+		}
+	}
+	bare := pgtx.Translator{Name: "x/pgstore"}
+	if errors.Is(bare.Translate(errors.New("boom")), errDown) {
+		t.Error("a translator without Unavailable matched errDown")
 	}
 }
