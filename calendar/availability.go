@@ -1,0 +1,494 @@
+package calendar
+
+import (
+	"cmp"
+	"math"
+	"math/bits"
+	"slices"
+	"time"
+)
+
+// Held is a place already taken in the window (a booking that holds a
+// place: a draft not yet expired, a pending or an approved booking).
+type Held struct {
+	Start, End time.Time
+	// Places taken (a booking takes 1).
+	Places int
+}
+
+// Query is the input of Availability, FindSlot and DaySummary: everything
+// the engine needs, so that it does no I/O and reads no clock.
+type Query struct {
+	// Calendar gives the zone, slot kind, notice, rolling days, moderation
+	// and the day limit. A Calendar built by hand with RollingDays 0 books
+	// DefaultRollingDays ahead.
+	Calendar *Calendar
+	// OpeningHours of the calendar; Closures overlapping the window.
+	OpeningHours []*OpeningHour
+	Closures     []Closure
+	// From and To bound the window (any zone): slots starting in
+	// [From, To) are returned.
+	From, To time.Time
+	// Now is the current instant.
+	Now time.Time
+	// Held lists the places held in the window, in any order.
+	Held []Held
+}
+
+// Slot is one bookable (or full) slot.
+type Slot struct {
+	// Start and End are UTC instants.
+	Start, End time.Time
+	// Capacity is the opening hour's queue.
+	Capacity int
+	// Remaining is Capacity minus the places held overlapping the slot; 0
+	// when the slot is full or the calendar's day limit is reached.
+	Remaining int
+	// OpeningHour is the opening hour's ID.
+	OpeningHour string
+	// Moderated: the calendar or the opening hour is moderated.
+	Moderated bool
+}
+
+// Availability returns the slots of q's window that citizens may book,
+// ordered by start: slots starting at or after Now plus the minimum
+// notice, on a local day no later than today plus the rolling days, and
+// sharing no instant with a closure. A full slot is returned with
+// Remaining 0. It is pure: no I/O, no clock. Malformed input (an unknown
+// zone, a bad rule) is a *ValidationError.
+func Availability(q Query) ([]Slot, error) {
+	var e engine
+	if err := e.init(&q); err != nil {
+		return nil, err
+	}
+	lo := max(ceilUnix(q.From), e.earliest)
+	hi := min(ceilUnix(q.To), e.horizon)
+	if lo >= hi {
+		return nil, nil
+	}
+	if err := e.prepare(&q, lo, hi); err != nil {
+		return nil, err
+	}
+	out := e.slots(lo, hi)
+	e.fill(out, q.Held)
+	return out, nil
+}
+
+// FindSlot returns the slot of q that starts at start and ends at end,
+// whatever its Remaining, or a *SlotError (matching ErrSlotUnavailable)
+// saying why there is none. For fixed slots the pair must be one of the
+// grid's; for variable slots start must lie on a 5-minute mark of the
+// local clock and the slot must last whole minutes, at least the opening
+// hour's meeting minutes, inside the opening hour. q's window is ignored.
+func FindSlot(q Query, start, end time.Time) (Slot, error) {
+	var e engine
+	if err := e.init(&q); err != nil {
+		return Slot{}, err
+	}
+	s, en := start.Unix(), end.Unix()
+	refuse := func(r SlotReason) (Slot, error) { return Slot{}, &SlotError{Start: start.UTC(), Reason: r} }
+	switch {
+	case start.Before(q.Now):
+		return refuse(SlotPast)
+	case start.Before(q.Now.Add(time.Duration(q.Calendar.MinNoticeHours) * time.Hour)):
+		return refuse(SlotTooSoon)
+	case s >= e.horizon:
+		return refuse(SlotTooFar)
+	case start.Nanosecond() != 0 || end.Nanosecond() != 0 || en <= s:
+		return refuse(SlotNotOnGrid)
+	}
+	day := e.zone.localDay(s)
+	if err := e.prepareDays(&q, day, day, s, en); err != nil {
+		return Slot{}, err
+	}
+	for i := range e.hours {
+		p := &e.hours[i]
+		if !p.on(0) {
+			continue
+		}
+		if e.onGrid(p, day, s, en) {
+			if e.closedAt(s, en) {
+				return refuse(SlotClosed)
+			}
+			out := []Slot{e.slot(p, s, en)}
+			e.fill(out, q.Held)
+			return out[0], nil
+		}
+	}
+	return refuse(SlotNotOnGrid)
+}
+
+// Day is one local day of a month view.
+type Day struct {
+	// Date is the local date in the calendar's zone.
+	Date Date
+	// Open: the day offers at least one slot (free or full).
+	Open bool
+	// Slots counts the day's slots; Free sums their Remaining places.
+	Slots, Free int
+}
+
+// maxSummaryDays bounds the window of DaySummary.
+const maxSummaryDays = 400
+
+// DaySummary returns one Day per local date of q's window (From's date to
+// the date of the last instant before To), computed by Availability: a
+// day outside the bookable range, closed or without opening hours is not
+// Open. A window longer than 400 days is a *ValidationError.
+func DaySummary(q Query) ([]Day, error) {
+	if q.Calendar == nil {
+		return nil, invalid("calendar", "required", "is required")
+	}
+	loc, err := q.Calendar.TimeLocation()
+	if err != nil {
+		return nil, err
+	}
+	if !q.From.Before(q.To) {
+		return nil, nil
+	}
+	first, last := DateOf(q.From.In(loc)), DateOf(q.To.Add(-time.Nanosecond).In(loc))
+	n := int(last.days()-first.days()) + 1
+	if n > maxSummaryDays {
+		return nil, invalid("to", "max", "the window must span at most 400 days")
+	}
+	slots, err := Availability(q)
+	if err != nil {
+		return nil, err
+	}
+	days := make([]Day, n)
+	for i := range days {
+		days[i].Date = first.AddDays(i)
+	}
+	for _, s := range slots {
+		i := int(DateOf(s.Start.In(loc)).days() - first.days())
+		if i < 0 || i >= n {
+			continue
+		}
+		days[i].Open = true
+		days[i].Slots++
+		days[i].Free += s.Remaining
+	}
+	return days, nil
+}
+
+// engine holds one computation's inputs in Unix seconds, prepared once:
+// opening hours with their dates as bitmaps, closures merged and sorted,
+// held places sorted by start.
+type engine struct {
+	cal      *Calendar
+	zone     zoneMap
+	earliest int64 // first bookable start: now + minimum notice
+	horizon  int64 // first instant after the last bookable day
+	d0       int64 // first local day of the prepared range
+	hours    []hourPlan
+	closed   []span
+}
+
+type span struct{ from, to int64 }
+
+type hourPlan struct {
+	h         *OpeningHour
+	rule      *recurrence
+	days      []uint64 // bit i: the opening hour applies on day d0+i
+	moderated bool
+}
+
+func (p *hourPlan) on(i int64) bool { return p.days[i/64]&(1<<uint(i%64)) != 0 }
+
+// ceilUnix returns the smallest whole second not before t.
+func ceilUnix(t time.Time) int64 {
+	u := t.Unix()
+	if t.Nanosecond() > 0 {
+		u++
+	}
+	return u
+}
+
+// init checks the calendar and sets the bookable range.
+func (e *engine) init(q *Query) error {
+	c := q.Calendar
+	if c == nil {
+		return invalid("calendar", "required", "is required")
+	}
+	loc, err := c.TimeLocation()
+	if err != nil {
+		return err
+	}
+	rolling := c.RollingDays
+	if rolling == 0 {
+		rolling = DefaultRollingDays
+	}
+	var errs validationErrors
+	if rolling < 0 || rolling > MaxRollingDays {
+		errs.add("rolling_days", "max", "must be between 1 and 180")
+	}
+	if !slices.Contains(NoticeHours, c.MinNoticeHours) {
+		errs.add("min_notice_hours", "oneof", "must be one of the allowed notice hours")
+	}
+	if c.Slots > SlotsVariable {
+		errs.add("slots", "lte", "must be fixed or variable")
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	e.cal = c
+	now := ceilUnix(q.Now)
+	e.zone = newZoneMap(loc, now-2*secondsPerDay, now+int64(rolling+3)*secondsPerDay)
+	e.earliest = now + int64(c.MinNoticeHours)*3600
+	e.horizon = e.zone.bound(e.zone.localDay(q.Now.Unix())+int64(rolling)+1, 0)
+	return nil
+}
+
+// prepare readies the local days of [lo, hi).
+func (e *engine) prepare(q *Query, lo, hi int64) error {
+	return e.prepareDays(q, e.zone.localDay(lo), e.zone.localDay(hi-1), lo, hi)
+}
+
+// prepareDays readies days d0..d1 for slots within [lo, hi).
+func (e *engine) prepareDays(q *Query, d0, d1, lo, hi int64) error {
+	e.d0 = d0
+	n := d1 - d0 + 1
+	words := int(n/64 + 1)
+	bitmap := make([]uint64, words*len(q.OpeningHours))
+	e.hours = make([]hourPlan, 0, len(q.OpeningHours))
+	var errs validationErrors
+	for i, h := range q.OpeningHours {
+		if h == nil {
+			errs.add("opening_hours["+itoa(i)+"]", "required", "is required")
+			continue
+		}
+		r, err := h.check()
+		if err != nil {
+			for _, f := range err.(*ValidationError).Fields {
+				f.Field = "opening_hours[" + itoa(i) + "]." + f.Field
+				errs = append(errs, f)
+			}
+			continue
+		}
+		p := hourPlan{h: h, rule: r, days: bitmap[i*words : (i+1)*words], moderated: e.cal.Moderated || h.Moderated}
+		r.expand(h.ValidFrom, h.ValidTo, d0, d1, func(d int64) { p.days[(d-d0)/64] |= 1 << uint((d-d0)%64) })
+		e.hours = append(e.hours, p)
+	}
+	if err := errs.err(); err != nil {
+		return err
+	}
+	slices.SortStableFunc(e.hours, func(a, b hourPlan) int { return cmp.Compare(a.h.Begin, b.h.Begin) })
+
+	// Closures: only those near the range, merged into disjoint spans.
+	e.closed = make([]span, 0, len(q.Closures))
+	for _, c := range q.Closures {
+		s := span{c.From.Unix(), ceilUnix(c.To)}
+		if s.from < s.to && s.to > lo-secondsPerDay && s.from < hi+2*secondsPerDay {
+			e.closed = append(e.closed, s)
+		}
+	}
+	if !slices.IsSortedFunc(e.closed, func(a, b span) int { return cmp.Compare(a.from, b.from) }) {
+		slices.SortFunc(e.closed, func(a, b span) int { return cmp.Compare(a.from, b.from) })
+	}
+	merged := e.closed[:0]
+	for _, s := range e.closed {
+		if k := len(merged) - 1; k >= 0 && s.from <= merged[k].to {
+			merged[k].to = max(merged[k].to, s.to)
+			continue
+		}
+		merged = append(merged, s)
+	}
+	e.closed = merged
+
+	return nil
+}
+
+// slots lists the slots starting in [lo, hi) that touch no closure, with
+// Remaining still unset, ordered by start.
+func (e *engine) slots(lo, hi int64) []Slot {
+	n := int64(0)
+	for i := range e.hours {
+		p := &e.hours[i]
+		per := int64(p.h.End-p.h.Begin)/e.step(p.h) + 1
+		for _, w := range p.days {
+			n += int64(bits.OnesCount64(w)) * per
+		}
+	}
+	out := make([]Slot, 0, n)
+	sorted := true
+	last := int64(math.MinInt64)
+	ci := 0 // closures before ci ended before the last slot
+	d1 := e.zone.localDay(hi - 1)
+	for d := e.d0; d <= d1; d++ {
+		for i := range e.hours {
+			p := &e.hours[i]
+			if !p.on(d - e.d0) {
+				continue
+			}
+			h := p.h
+			end := e.zone.bound(d, int64(h.End))
+			length := int64(h.MeetingMinutes) * 60
+			m0, step := e.first(h), e.step(h)
+			// On a day without a change of offset between the first slot
+			// and the end, a slot's start is plain arithmetic.
+			u0, ok := e.zone.wall(d, m0)
+			steady := ok && e.zone.offsetAt(u0) == e.zone.offsetAt(end)
+			for m := m0; m+int64(h.MeetingMinutes) <= int64(h.End)+60; m += step {
+				u := u0 + (m-m0)*60
+				if !steady {
+					if u, ok = e.zone.wall(d, m); !ok {
+						continue // a skipped local time: no slot starts there
+					}
+				}
+				if u+length > end || u >= hi {
+					break
+				}
+				if u < lo {
+					continue
+				}
+				if u < last {
+					sorted, ci = false, 0
+				}
+				last = u
+				for ci < len(e.closed) && e.closed[ci].to <= u {
+					ci++
+				}
+				if ci < len(e.closed) && e.closed[ci].from < u+length {
+					continue // touches a closure
+				}
+				out = append(out, e.slot(p, u, u+length))
+			}
+		}
+	}
+	if !sorted {
+		slices.SortStableFunc(out, cmpSlot)
+	}
+	return out
+}
+
+func cmpSlot(a, b Slot) int { return a.Start.Compare(b.Start) }
+
+// first is the local minute of an opening hour's first slot.
+func (e *engine) first(h *OpeningHour) int64 {
+	if e.cal.Slots == SlotsVariable {
+		return (int64(h.Begin) + 4) / 5 * 5
+	}
+	return int64(h.Begin)
+}
+
+// step is the local minutes from one slot's start to the next.
+func (e *engine) step(h *OpeningHour) int64 {
+	if e.cal.Slots == SlotsVariable {
+		return 5
+	}
+	return int64(h.MeetingMinutes + h.IntervalMinutes)
+}
+
+func (e *engine) slot(p *hourPlan, u, end int64) Slot {
+	return Slot{
+		Start: time.Unix(u, 0).UTC(), End: time.Unix(end, 0).UTC(),
+		Capacity: p.h.Queue, OpeningHour: p.h.ID, Moderated: p.moderated,
+	}
+}
+
+// onGrid reports whether p offers a slot [s, en) on day.
+func (e *engine) onGrid(p *hourPlan, day, s, en int64) bool {
+	h := p.h
+	end := e.zone.bound(day, int64(h.End))
+	length := int64(h.MeetingMinutes) * 60
+	if e.cal.Slots == SlotsVariable {
+		m := e.zone.localMinute(s)
+		u, ok := e.zone.wall(day, m)
+		return ok && u == s && m%5 == 0 && m >= int64(h.Begin) &&
+			(en-s)%60 == 0 && en-s >= length && en <= end
+	}
+	for m := int64(h.Begin); m+int64(h.MeetingMinutes) <= int64(h.End)+60; m += e.step(h) {
+		u, ok := e.zone.wall(day, m)
+		if !ok {
+			continue
+		}
+		if u+length > end || u > s {
+			return false
+		}
+		if u == s {
+			return en == u+length
+		}
+	}
+	return false
+}
+
+// closedAt reports whether [s, en) shares an instant with a closure.
+func (e *engine) closedAt(s, en int64) bool {
+	i, _ := slices.BinarySearchFunc(e.closed, s, func(c span, t int64) int {
+		if c.to <= t {
+			return -1
+		}
+		return 1
+	})
+	return i < len(e.closed) && e.closed[i].from < en
+}
+
+// fill sets Remaining on slots ordered by start. Held places come in any
+// order and are not sorted: an index of each local day's first slot
+// leads every held place to the few slots of its day it may overlap (a
+// slot lasts at most maxLen).
+func (e *engine) fill(out []Slot, held []Held) {
+	if len(out) == 0 {
+		return
+	}
+	type slotSpan struct {
+		from, to int64
+		taken    int
+	}
+	spans := make([]slotSpan, len(out))
+	maxLen := int64(0)
+	for i := range out {
+		spans[i] = slotSpan{from: out[i].Start.Unix(), to: out[i].End.Unix()}
+		maxLen = max(maxLen, spans[i].to-spans[i].from)
+	}
+	// first[b]: the index of the first slot starting in hour b after
+	// base or later.
+	const bucket = 3600
+	base := spans[0].from
+	buckets := (spans[len(spans)-1].from-base)/bucket + 1
+	first := make([]int32, buckets+1)
+	b := int64(0)
+	for i := range spans {
+		for sb := (spans[i].from - base) / bucket; b <= sb; b++ {
+			first[b] = int32(i)
+		}
+	}
+	for ; b <= buckets; b++ {
+		first[b] = int32(len(spans))
+	}
+	limit := e.cal.Limits.PerDay
+	var dayHeld []int
+	d0 := e.zone.localDay(base)
+	if limit > 0 {
+		dayHeld = make([]int, e.zone.localDay(spans[len(spans)-1].from)-d0+1)
+	}
+	for k := range held {
+		h := &held[k]
+		hs, he := h.Start.Unix(), ceilUnix(h.End)
+		if h.Places <= 0 || hs >= he || he <= base || hs >= spans[len(spans)-1].to {
+			continue
+		}
+		if limit > 0 {
+			if d := e.zone.localDay(hs) - d0; d >= 0 && d < int64(len(dayHeld)) {
+				dayHeld[d] += h.Places
+			}
+		}
+		a := min(max(hs-maxLen-base, 0)/bucket, buckets)
+		for i := first[a]; i < int32(len(spans)); i++ {
+			sp := &spans[i]
+			if sp.from >= he {
+				break
+			}
+			if sp.to > hs {
+				sp.taken += h.Places
+			}
+		}
+	}
+	for i := range out {
+		rem := out[i].Capacity - spans[i].taken
+		if limit > 0 && dayHeld[e.zone.localDay(spans[i].from)-d0] >= limit {
+			rem = 0
+		}
+		out[i].Remaining = max(rem, 0)
+	}
+}
