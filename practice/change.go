@@ -2,6 +2,8 @@ package practice
 
 import (
 	"context"
+	"errors"
+	"math/rand/v2"
 	"slices"
 	"time"
 
@@ -12,12 +14,14 @@ import (
 // change is one command's work on a loaded pratica: the steps it applies
 // and the notifications they cause, saved together.
 type change struct {
-	d     *Desk
-	who   auth.Principal
-	p     *Practice
-	svc   *Service
-	now   time.Time
-	notes []Notification
+	d      *Desk
+	who    auth.Principal
+	action Action
+	from   Status
+	p      *Practice
+	svc    *Service
+	now    time.Time
+	notes  []Notification
 }
 
 // facts returns the service's facts plus those about the pratica.
@@ -53,8 +57,15 @@ func (c *change) apply(a Action) error {
 	return nil
 }
 
-// moveTo records the move to to (already checked against the table).
+// moveTo records the move to to (already checked against the table) by
+// the acting principal.
 func (c *change) moveTo(a Action, to Status, messageID string) {
+	c.moveAs(a, to, messageID, c.who.ID)
+}
+
+// moveAs records the move to to by operator (a principal's ID, or
+// "system" for a step the Desk takes on its own).
+func (c *change) moveAs(a Action, to Status, messageID, operator string) {
 	from := c.p.Status
 	if to != from {
 		for _, n := range Notifications(c.svc, c.p, to) {
@@ -64,7 +75,7 @@ func (c *change) moveTo(a Action, to Status, messageID string) {
 		}
 	}
 	c.p.History = append(c.p.History, HistoryEntry{
-		At: c.now, From: from, To: to, Event: a, Operator: c.who.ID, Office: c.p.Office, MessageID: messageID,
+		At: c.now, From: from, To: to, Event: a, Operator: operator, Office: c.p.Office, MessageID: messageID,
 	})
 	c.p.Status = to
 	c.p.UpdatedAt = c.now
@@ -98,11 +109,27 @@ func (c *change) paymentDone() {
 		if to == StatusPreSubmit && c.p.SubmittedAt.IsZero() {
 			c.p.SubmittedAt = c.now
 		}
+		c.autoAcquire()
+	}
+}
+
+// autoAcquire acquires a pratica just sent (1900 → 2000) in the same
+// write when Config.AcquireOnSubmit is set; elsewhere it does nothing.
+// The history records the step as the system's.
+func (c *change) autoAcquire() {
+	if !c.d.acquireOnSubmit || c.p.Status != StatusPreSubmit {
+		return
+	}
+	if to, ok := Next(c.p.Status, ActionAcquire, c.facts()); ok {
+		c.moveAs(ActionAcquire, to, "", auth.System(c.p.Tenant).ID)
 	}
 }
 
 // load reads the pratica and its service and checks the permission.
 func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*change, error) {
+	if !lookupable(who.Tenant) || !lookupable(string(id)) {
+		return nil, ErrNotFound
+	}
 	p, err := d.store.Get(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
@@ -114,7 +141,7 @@ func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*
 	if err != nil {
 		return nil, err
 	}
-	return &change{d: d, who: who, p: p, svc: svc, now: d.clock()}, nil
+	return &change{d: d, who: who, action: a, from: p.Status, p: p, svc: svc, now: d.clock()}, nil
 }
 
 // save writes the change with a version check and returns the pratica as
@@ -123,8 +150,8 @@ func (c *change) save(ctx context.Context) (*Practice, error) {
 	if err := c.d.store.Update(ctx, c.p, c.notes); err != nil {
 		return nil, err
 	}
-	c.d.log.Debug().Str("tenant", c.p.Tenant).Str("practice", string(c.p.ID)).
-		Str("status", c.p.Status.String()).Msg("practice saved")
+	c.d.log.Debug().Str("tenant", c.p.Tenant).Str("action", c.action.String()).Str("from", c.from.String()).
+		Str("to", c.p.Status.String()).Str("practice_id", string(c.p.ID)).Msg("practice saved")
 	return forCaller(c.who, c.p), nil
 }
 
@@ -138,4 +165,38 @@ func (d *Desk) run(ctx context.Context, who auth.Principal, id ID, a Action, fn 
 		return nil, err
 	}
 	return c.save(ctx)
+}
+
+// maxAppendAttempts bounds how many times runAppend re-reads and
+// re-applies an append that keeps losing to concurrent changes.
+const maxAppendAttempts = 100
+
+// runAppend is run for commands that only append (messages and notes):
+// when the save loses to a concurrent change of the pratica (a stale
+// version), it reads the pratica again and re-applies fn, which checks
+// the lifecycle and permission again, up to maxAppendAttempts times,
+// waiting a short, growing, randomised time between attempts so that
+// rivals part ways.
+func (d *Desk) runAppend(ctx context.Context, who auth.Principal, id ID, a Action, fn func(c *change) error) (*Practice, error) {
+	for attempt := 1; ; attempt++ {
+		p, err := d.run(ctx, who, id, a, fn)
+		if err == nil || !staleVersion(err) || attempt == maxAppendAttempts {
+			return p, err
+		}
+		wait := rand.N(time.Duration(min(attempt, 20)) * time.Millisecond)
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// staleVersion reports whether err is a version conflict (the record
+// changed since it was read), which a re-read resolves.
+func staleVersion(err error) bool {
+	var ce *ConflictError
+	return errors.As(err, &ce) && ce.Field == "version"
 }

@@ -5,12 +5,13 @@ import (
 	"slices"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // NewPractice is the input of Create.
 type NewPractice struct {
 	// Service is the service's ID.
-	Service string `validate:"required,max=100"`
+	Service string `validate:"required,line,max=100"`
 	// Data is the form data (JSON-shaped; see Practice.Data).
 	Data map[string]any
 	// Related lists the codici fiscali of other subjects the pratica
@@ -18,7 +19,7 @@ type NewPractice struct {
 	Related []string `validate:"max=50,dive,codicefiscale"`
 	// IdempotencyKey makes Create safe to repeat: a second call with the
 	// same key returns the first call's pratica.
-	IdempotencyKey string `validate:"max=200"`
+	IdempotencyKey string `validate:"line,max=200"`
 }
 
 // Create makes a draft (1000) owned by the acting citizen. The service
@@ -54,7 +55,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPractice) (
 		return nil, &auth.PermissionError{Action: "practice.create", Missing: "level:" + svc.RequiredLevel.String()}
 	}
 	p.Office = svc.Office
-	c := &change{d: d, who: who, p: p, svc: svc, now: d.clock()}
+	c := &change{d: d, who: who, action: ActionCreate, p: p, svc: svc, now: d.clock()}
 	p.CreatedAt = c.now
 	if err := c.apply(ActionCreate); err != nil {
 		return nil, err
@@ -89,6 +90,9 @@ func normalizeRelated(in []string) []string {
 // operators enabled for the service or in the assigned office, the
 // system). Citizens never see internal notes.
 func (d *Desk) Get(ctx context.Context, who auth.Principal, id ID) (*Practice, error) {
+	if !lookupable(who.Tenant) || !lookupable(string(id)) {
+		return nil, ErrNotFound
+	}
 	p, err := d.store.Get(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
@@ -128,13 +132,16 @@ func (d *Desk) Delete(ctx context.Context, who auth.Principal, id ID) error {
 }
 
 // Submit sends the pratica (owner; 1000 → 1900) for services without
-// up-front payment; those are sent by paying (Pay).
+// up-front payment; those are sent by paying (Pay). The pratica then waits
+// in 1900 until the host, having made its summary document, calls
+// Acquire; with Config.AcquireOnSubmit it is acquired at once (→ 2000).
 func (d *Desk) Submit(ctx context.Context, who auth.Principal, id ID) (*Practice, error) {
 	return d.run(ctx, who, id, ActionSubmit, func(c *change) error {
 		if err := c.apply(ActionSubmit); err != nil {
 			return err
 		}
 		c.p.SubmittedAt = c.now
+		c.autoAcquire()
 		return nil
 	})
 }
@@ -142,9 +149,9 @@ func (d *Desk) Submit(ctx context.Context, who auth.Principal, id ID) (*Practice
 // MessageInput is the input of SendMessage.
 type MessageInput struct {
 	// Subject is optional.
-	Subject string `validate:"max=300"`
+	Subject string `validate:"line,max=300"`
 	// Text is the message.
-	Text string `validate:"required,max=20000"`
+	Text string `validate:"required,text,max=20000"`
 	// Attachments reference the host's files.
 	Attachments []Attachment `validate:"max=50,dive"`
 	// Internal makes an operator's message a private note (operators
@@ -156,7 +163,10 @@ type MessageInput struct {
 // office once the pratica is taken in charge (ActionCitizenMessage);
 // operators write to the citizen (ActionMessage) or, with Internal, a
 // private note (ActionNote). The status does not change; a history entry
-// records the event.
+// records the event. Messages only append, so a concurrent change of the
+// pratica never fails the call with ErrConflict: the Desk reads the
+// pratica again and appends to the new version while the lifecycle still
+// allows the message.
 func (d *Desk) SendMessage(ctx context.Context, who auth.Principal, id ID, in MessageInput) (*Practice, error) {
 	if err := d.validateInput(in); err != nil {
 		return nil, err
@@ -172,7 +182,7 @@ func (d *Desk) SendMessage(ctx context.Context, who auth.Principal, id ID, in Me
 	case in.Internal:
 		a, vis = ActionNote, VisibilityInternal
 	}
-	return d.run(ctx, who, id, a, func(c *change) error {
+	return d.runAppend(ctx, who, id, a, func(c *change) error {
 		to, err := step(c.p, a, c.facts())
 		if err != nil {
 			return err
@@ -186,7 +196,7 @@ func (d *Desk) SendMessage(ctx context.Context, who auth.Principal, id ID, in Me
 // AnswerInput is the citizen's answer to an integration request.
 type AnswerInput struct {
 	// Text explains the answer.
-	Text string `validate:"required,max=20000"`
+	Text string `validate:"required,text,max=20000"`
 	// Attachments are the documents sent.
 	Attachments []Attachment `validate:"max=50,dive"`
 }
@@ -230,8 +240,10 @@ func openIntegration(p *Practice) *IntegrationRequest {
 // made; from 1900, 2000, 3000, 4000, 4100, 4200, 4400 to 20000). reason is
 // optional and is saved as a message to the office.
 func (d *Desk) Withdraw(ctx context.Context, who auth.Principal, id ID, reason string) (*Practice, error) {
-	if len(reason) > 20000 {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "reason", Rule: "max", Message: "must be at most 20000"}}}
+	var errs validationErrors
+	errs.checkText("reason", reason, textrule.Long, 20000, false)
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return d.run(ctx, who, id, ActionWithdraw, func(c *change) error {
 		to, err := step(c.p, ActionWithdraw, c.facts())

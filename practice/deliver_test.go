@@ -54,13 +54,22 @@ func outboxOf(t *testing.T, s practice.Store, n int) []string {
 	return ids
 }
 
-func newDeliveryDesk(t *testing.T, s practice.Store, c *clock, lease time.Duration) *practice.Desk {
+// newDeliveryDesk returns a Desk whose Config.Notifier is n.
+func newDeliveryDesk(t *testing.T, s practice.Store, c *clock, lease time.Duration, n practice.Notifier) *practice.Desk {
 	t.Helper()
-	d, err := practice.New(practice.Config{Store: s, Now: c.now, NotificationLease: lease})
+	d, err := practice.New(practice.Config{Store: s, Now: c.now, NotificationLease: lease, Notifier: n})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return d
+}
+
+// switchable is a Notifier that forwards to the one it holds now, so that
+// a test can change the notifier of one Desk between drains.
+type switchable struct{ to practice.Notifier }
+
+func (s *switchable) Notify(ctx context.Context, n practice.Notification) error {
+	return s.to.Notify(ctx, n)
 }
 
 // recorder is a Notifier that records what it is handed and fails the IDs
@@ -95,11 +104,11 @@ func TestDeliverNotificationsLeasesWhatFails(t *testing.T) {
 	s := memstore.New()
 	ids := outboxOf(t, s, 6)
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	d := newDeliveryDesk(t, s, c, 0) // the default lease: 1 minute
-	ctx := context.Background()
 	r := &recorder{fail: map[string]bool{ids[1]: true, ids[4]: true}}
+	d := newDeliveryDesk(t, s, c, 0, r) // the default lease: 1 minute
+	ctx := context.Background()
 
-	n, err := d.DeliverNotifications(ctx, tenant, r, 0)
+	n, err := d.DeliverNotifications(ctx, tenant, 0)
 	if n != 4 || !errors.Is(err, errDown) {
 		t.Fatalf("first drain: %d delivered, %v; want 4 and the delivery error", n, err)
 	}
@@ -108,11 +117,11 @@ func TestDeliverNotificationsLeasesWhatFails(t *testing.T) {
 	}
 	r.fail = nil
 	c.advance(time.Minute - time.Microsecond)
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 0); n != 0 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 0 || err != nil {
 		t.Fatalf("within the lease: %d delivered, %v; want none", n, err)
 	}
 	c.advance(time.Microsecond)
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 0); n != 2 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 2 || err != nil {
 		t.Fatalf("after the lease: %d delivered, %v; want 2", n, err)
 	}
 	if got, want := r.take(), []string{ids[1], ids[4]}; !slices.Equal(got, want) {
@@ -122,7 +131,7 @@ func TestDeliverNotificationsLeasesWhatFails(t *testing.T) {
 	if rest := outbox(t, s, c.now()); len(rest) != 0 {
 		t.Fatalf("%d notifications left after delivery", len(rest))
 	}
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 0); n != 0 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 0 || err != nil {
 		t.Fatalf("empty outbox: %d, %v", n, err)
 	}
 }
@@ -131,30 +140,33 @@ func TestDeliverNotificationsHonoursLimitAndLease(t *testing.T) {
 	s := memstore.New()
 	ids := outboxOf(t, s, 7)
 	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
-	d := newDeliveryDesk(t, s, c, 10*time.Minute)
-	ctx := context.Background()
 	// A notifier that hangs up: the claimed notifications stay leased.
 	stop := practice.NotifierFunc(func(context.Context, practice.Notification) error { return errDown })
-	if n, err := d.DeliverNotifications(ctx, tenant, stop, 3); n != 0 || !errors.Is(err, errDown) {
+	sw := &switchable{to: stop}
+	d := newDeliveryDesk(t, s, c, 10*time.Minute, sw)
+	ctx := context.Background()
+	if n, err := d.DeliverNotifications(ctx, tenant, 3); n != 0 || !errors.Is(err, errDown) {
 		t.Fatalf("failing drain: %d, %v", n, err)
 	}
 	r := &recorder{}
+	sw.to = r
 	c.advance(9 * time.Minute)
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 0); n != 4 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 4 || err != nil {
 		t.Fatalf("second drain: %d, %v; want the 4 not leased", n, err)
 	}
 	c.advance(time.Minute)
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 2); n != 2 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 2); n != 2 || err != nil {
 		t.Fatalf("third drain: %d, %v; want 2 (the limit)", n, err)
 	}
-	if n, err := d.DeliverNotifications(ctx, tenant, r, 2); n != 1 || err != nil {
+	if n, err := d.DeliverNotifications(ctx, tenant, 2); n != 1 || err != nil {
 		t.Fatalf("fourth drain: %d, %v; want the last one", n, err)
 	}
 	if got, want := r.take(), append(slices.Clone(ids[3:]), ids[:3]...); !slices.Equal(got, want) {
 		t.Fatalf("delivered %v, want %v", got, want)
 	}
-	if _, err := d.DeliverNotifications(ctx, tenant, nil, 0); err == nil {
-		t.Fatal("a nil Notifier must be refused")
+	none := newDeliveryDesk(t, s, c, 0, nil)
+	if _, err := none.DeliverNotifications(ctx, tenant, 0); !errors.Is(err, practice.ErrUnavailable) {
+		t.Fatalf("without a Notifier: %v, want ErrUnavailable", err)
 	}
 }
 
@@ -176,14 +188,14 @@ func TestDeliverNotificationsConcurrentDesksDeliverOnce(t *testing.T) {
 	var wg sync.WaitGroup
 	start := make(chan struct{})
 	for range 6 {
-		d := newDeliveryDesk(t, s, c, time.Hour)
+		d := newDeliveryDesk(t, s, c, time.Hour, notifier)
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			<-start
 			// Bounded: a store that ignored leases would never run dry.
 			for range len(ids) + 1 {
-				n, err := d.DeliverNotifications(context.Background(), tenant, notifier, 7)
+				n, err := d.DeliverNotifications(context.Background(), tenant, 7)
 				if err != nil {
 					t.Error(err)
 					return

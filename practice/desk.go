@@ -2,17 +2,15 @@ package practice
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/fielderr"
 	"github.com/sportello/sportello/payment"
 )
 
@@ -32,55 +30,10 @@ type Payments interface {
 	RegisterManual(ctx context.Context, who auth.Principal, in payment.NewManual) (*payment.Payment, error)
 	// Cancel cancels an open payment.
 	Cancel(ctx context.Context, who auth.Principal, id payment.ID) (*payment.Payment, error)
+	// List lists payments (SweepPayments and Accept look for the open
+	// payments a pratica no longer wants).
+	List(ctx context.Context, who auth.Principal, f payment.Filter, cursor string, limit int) (payment.Page, error)
 }
-
-// ProtocolDocument is what the Desk asks the host's Registrar to register.
-type ProtocolDocument struct {
-	// Tenant is the public body whose protocol registers the document.
-	Tenant string
-	// Practice and Service name the pratica and its service.
-	Practice ID
-	Service  string
-	// Document says what to register; Ref names it (an integration
-	// request's ID; empty for the application and the outcome).
-	Document DocumentKind
-	Ref      string
-	// Attachments are the documents to register with it.
-	Attachments []Attachment
-	// IdempotencyKey is the same on every retry of one registration: the
-	// registrar must return the number it already assigned to the key
-	// instead of registering twice.
-	IdempotencyKey string
-}
-
-// Registrar registers documents in the office's protocol (register of
-// records). The host implements it for services that require protocol.
-type Registrar interface {
-	// Register registers doc and returns its protocol number. It must be
-	// idempotent by doc.IdempotencyKey.
-	Register(ctx context.Context, doc ProtocolDocument) (number string, err error)
-}
-
-// RegistrarFunc adapts a function to Registrar.
-type RegistrarFunc func(ctx context.Context, doc ProtocolDocument) (string, error)
-
-// Register calls f(ctx, doc).
-func (f RegistrarFunc) Register(ctx context.Context, doc ProtocolDocument) (string, error) {
-	return f(ctx, doc)
-}
-
-// Notifier delivers outbox notifications; the host implements it.
-type Notifier interface {
-	// Notify delivers n (to the owner, or to the operators enabled for
-	// n.Service); an error leaves n in the outbox.
-	Notify(ctx context.Context, n Notification) error
-}
-
-// NotifierFunc adapts a function to Notifier.
-type NotifierFunc func(ctx context.Context, n Notification) error
-
-// Notify calls f(ctx, n).
-func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
 
 // Config configures a Desk. Zero fields get the documented defaults.
 type Config struct {
@@ -95,6 +48,10 @@ type Config struct {
 	// services that require protocol; RegisterProtocol fails with
 	// ErrUnavailable when it is nil.
 	Registrar Registrar
+	// Notifier delivers the outbox's notifications when the host calls
+	// DeliverNotifications. Required only for that call, which fails
+	// without it.
+	Notifier Notifier
 	// NotificationLease is how long DeliverNotifications holds the
 	// notifications it claims before another drainer may claim them
 	// (default 1 minute; zero or less gets the default). A notification
@@ -103,18 +60,32 @@ type Config struct {
 	// takes to deliver: a lease that ends mid-batch lets another drainer
 	// deliver the same notification again.
 	NotificationLease time.Duration
+	// AcquireOnSubmit makes Submit (and a completed up-front payment)
+	// acquire the pratica at once (1900 → 2000) in the same write, for
+	// hosts that produce no summary document. Without it the pratica
+	// waits in 1900 until the host calls Acquire.
+	AcquireOnSubmit bool
+	// PaymentSweepAge is how old a payment opened for a pratica must be
+	// before SweepPayments may cancel it as unwanted (default 15 minutes;
+	// zero or less gets the default). Choose it longer than any command
+	// takes, so that the sweep never cancels the payment of a command
+	// still running.
+	PaymentSweepAge time.Duration
 	// Now returns the current time (default time.Now). The Desk stores it
 	// in UTC truncated to the microsecond.
 	Now func() time.Time
 	// NewID returns a new unique ID (default: UUIDv7 strings).
 	NewID func() string
 	// Logger receives structured events without personal data (default:
-	// disabled).
+	// disabled). Keys: tenant, action, from, to, practice_id.
 	Logger *zerolog.Logger
 }
 
-// defaultNotificationLease is Config.NotificationLease's default.
-const defaultNotificationLease = time.Minute
+// Defaults of Config's durations.
+const (
+	defaultNotificationLease = time.Minute
+	defaultPaymentSweepAge   = 15 * time.Minute
+)
 
 // Desk runs the commands on pratiche: it loads the pratica, checks who
 // acts (Authorize), applies the lifecycle (Transitions) and saves with a
@@ -122,14 +93,17 @@ const defaultNotificationLease = time.Minute
 // write. It is safe for concurrent use; every guarantee holds across
 // processes sharing one Store.
 type Desk struct {
-	store     Store
-	payments  Payments
-	registrar Registrar
-	lease     time.Duration
-	now       func() time.Time
-	newID     func() string
-	log       zerolog.Logger
-	validate  *validator.Validate
+	store           Store
+	payments        Payments
+	registrar       Registrar
+	notifier        Notifier
+	lease           time.Duration
+	sweepAge        time.Duration
+	acquireOnSubmit bool
+	now             func() time.Time
+	newID           func() string
+	log             zerolog.Logger
+	validate        *fielderr.Validator
 }
 
 // New validates cfg, fills the defaults and returns a Desk.
@@ -137,18 +111,28 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("practice: Config.Store is required")
 	}
+	v, err := fielderr.NewValidator(nil, auth.RegisterValidations)
+	if err != nil {
+		return nil, fmt.Errorf("practice: validator: %w", err)
+	}
 	d := &Desk{
-		store:     cfg.Store,
-		payments:  cfg.Payments,
-		registrar: cfg.Registrar,
-		lease:     cfg.NotificationLease,
-		now:       cfg.Now,
-		newID:     cfg.NewID,
-		log:       zerolog.Nop(),
-		validate:  auth.NewValidator(),
+		store:           cfg.Store,
+		payments:        cfg.Payments,
+		registrar:       cfg.Registrar,
+		notifier:        cfg.Notifier,
+		lease:           cfg.NotificationLease,
+		sweepAge:        cfg.PaymentSweepAge,
+		acquireOnSubmit: cfg.AcquireOnSubmit,
+		now:             cfg.Now,
+		newID:           cfg.NewID,
+		log:             zerolog.Nop(),
+		validate:        v,
 	}
 	if d.lease <= 0 {
 		d.lease = defaultNotificationLease
+	}
+	if d.sweepAge <= 0 {
+		d.sweepAge = defaultPaymentSweepAge
 	}
 	if d.now == nil {
 		d.now = time.Now
@@ -165,62 +149,20 @@ func New(cfg Config) (*Desk, error) {
 // clock returns the current instant as stored: UTC, microseconds.
 func (d *Desk) clock() time.Time { return d.now().UTC().Truncate(time.Microsecond) }
 
-// validateInput runs the validator on in and returns one *ValidationError.
-func (d *Desk) validateInput(in any) error {
-	err := d.validate.Struct(in)
-	if err == nil {
-		return nil
-	}
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return fmt.Errorf("practice: validate: %w", err)
+// validateInput runs the validator on in and returns one *ValidationError
+// (nil when in is valid); extra are the failures of hand checks, reported
+// after the tags'.
+func (d *Desk) validateInput(in any, extra ...FieldError) error {
+	fields, err := d.validate.Check(in)
+	if err != nil {
+		return fmt.Errorf("practice: %w", err)
 	}
 	var out validationErrors
-	for _, fe := range verrs {
-		out.add(fieldPath(fe), fe.Tag(), fieldMessage(fe))
+	for _, f := range fields {
+		out = append(out, FieldError(f))
 	}
+	out = append(out, extra...)
 	return out.err()
-}
-
-// fieldPath names fe's field by its path below the input struct (the
-// namespace without the struct's own name).
-func fieldPath(fe validator.FieldError) string {
-	if _, path, ok := strings.Cut(fe.Namespace(), "."); ok {
-		return path
-	}
-	return fe.Field()
-}
-
-// fieldMessage explains fe's failed rule in English.
-func fieldMessage(fe validator.FieldError) string {
-	switch fe.Tag() {
-	case "required":
-		return "is required"
-	case "max", "lte":
-		return "must be at most " + fe.Param()
-	case "min", "gte":
-		return "must be at least " + fe.Param()
-	case "oneof":
-		return "must be one of: " + fe.Param()
-	}
-	return "does not satisfy the " + fe.Tag() + " rule"
-}
-
-// normalizeData returns the form data as encoding/json decodes it, so that
-// every store returns what it was given.
-func normalizeData(m map[string]any) (map[string]any, error) {
-	if m == nil {
-		return nil, nil
-	}
-	var out map[string]any
-	b, err := json.Marshal(m)
-	if err == nil {
-		err = json.Unmarshal(b, &out)
-	}
-	if err != nil {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "data", Rule: "json", Message: "must be representable as JSON"}}}
-	}
-	return out, nil
 }
 
 // forCaller returns p as who may see it: citizens never see internal

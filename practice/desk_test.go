@@ -294,10 +294,11 @@ func TestNotificationsFollowTheReference(t *testing.T) {
 	}
 
 	delivered := 0
-	n, err := d.DeliverNotifications(ctx, tenant, practice.NotifierFunc(func(context.Context, practice.Notification) error {
+	f.notify.to = practice.NotifierFunc(func(context.Context, practice.Notification) error {
 		delivered++
 		return nil
-	}), 100)
+	})
+	n, err := d.DeliverNotifications(ctx, tenant, 100)
 	if err != nil || n != len(notes) || delivered != n {
 		t.Fatalf("delivered %d/%d: %v", n, len(notes), err)
 	}
@@ -433,7 +434,7 @@ func TestServiceDefinitionIsValidated(t *testing.T) {
 	bad.Workflow = "sideways"
 	_, err := f.desk.CreateService(f.ctx, f.act.admin, bad)
 	var ve *practice.ValidationError
-	if !errors.As(err, &ve) || !ve.Has("paymentamount", "required") || !ve.Has("workflow", "oneof") {
+	if !errors.As(err, &ve) || !ve.Has("payment_amount", "required") || !ve.Has("workflow", "oneof") {
 		t.Fatalf("invalid service: %v", err)
 	}
 	if _, err := f.desk.CreateService(f.ctx, f.act.enabled, baseService()); !errors.Is(err, auth.ErrForbidden) {

@@ -2,6 +2,7 @@ package practice
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,12 +26,13 @@ func stateID(s Status) string {
 	return fmt.Sprintf("s%d", int(s))
 }
 
-// MermaidDiagram returns the lifecycle as a Mermaid state diagram,
+// Diagram returns the lifecycle as a Mermaid state diagram,
 // generated from Transitions(): one state per status (code and Italian
 // label), one arrow per transition that changes the status, labelled with
 // the action and its conditions. The manual status change, allowed from
-// every status but the draft, is drawn from one "any status" node.
-func MermaidDiagram() string {
+// every status but the draft, is drawn from one "any status" node (its
+// one move from a single status, 4300→4500, from that status).
+func Diagram() string {
 	var b strings.Builder
 	b.WriteString("stateDiagram-v2\n")
 	for _, s := range Statuses() {
@@ -46,7 +48,7 @@ func MermaidDiagram() string {
 		if c := conditionLabel(t); c != "" {
 			label += " [" + c + "]"
 		}
-		if t.Action == ActionChangeStatus {
+		if t.Action == ActionChangeStatus && slices.Contains(manualTargets[:], t.To) {
 			if manual[t.To] {
 				continue
 			}

@@ -17,7 +17,7 @@ func lifecycleMarkdown() string {
 	b.WriteString("Generated from `practice.Transitions()` by `go test ./practice -run TestLifecycleDiagram -update`; do not edit.\n")
 	b.WriteString("Labels are `action [conditions]`; conditions name service settings and facts about the pratica (see `practice.Facts`).\n\n")
 	b.WriteString("```mermaid\n")
-	b.WriteString(MermaidDiagram())
+	b.WriteString(Diagram())
 	b.WriteString("```\n\n")
 	b.WriteString("## Actions that keep the status\n\n| action | allowed in | conditions |\n|---|---|---|\n")
 	type row struct {

@@ -13,7 +13,7 @@
 // pratica and the command, such as "a payment was made"). Every command
 // consults only this table, through the pure functions Next and Allowed.
 // LIFECYCLE.md beside this package holds the Mermaid diagram generated from
-// the table (MermaidDiagram), kept in step by a golden test.
+// the table (Diagram), kept in step by a golden test.
 //
 // # Actions and permissions
 //

@@ -1,20 +1,23 @@
 package practice
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/payment"
 )
 
-// Category sentinels. Every error the package itself makes matches one of
+// Category sentinels. Every error a Desk returns matches exactly one of
 // them (or auth.ErrForbidden, through *auth.PermissionError) via
-// errors.Is; typed errors carry the detail. Errors of what the Desk calls
-// pass through unchanged: the payment package's (payment.ErrConflict,
-// payment.ErrValidation, ...), the host's Registrar's, and context
-// errors. Error strings never carry personal data (no codice fiscale,
-// name or form data).
+// errors.Is, or is a context error; typed errors carry the detail. The
+// payment package's errors come back as a *PaymentError matching the
+// sentinel of the same category; the host's Registrar's errors pass
+// through unchanged. Error strings never carry personal data (no codice
+// fiscale, name or form data). The package documentation says which
+// errors are worth a retry.
 var (
 	// ErrNotFound: the pratica or service does not exist in the caller's
 	// tenant. A record of another tenant is reported as not found.
@@ -28,12 +31,15 @@ var (
 	// the pratica's status under its service's settings; see
 	// *TransitionError.
 	ErrInvalidTransition = errors.New("practice: invalid transition")
-	// ErrUnavailable: the service does not take new pratiche (suspended,
-	// private, scheduled, cancelled), or the Desk lacks what the command
-	// needs (Config.Payments, Config.Registrar). A citizen whose
-	// authentication level is below the service's gets a
-	// *auth.PermissionError instead.
-	ErrUnavailable = errors.New("practice: service unavailable")
+	// ErrUnavailable: a failure that is not the caller's fault. Storage
+	// failures (pgstore: a refused or dropped connection, a server
+	// starting or stopping, an untranslated SQLSTATE) and payment gateway
+	// failures are transient; a service that does not take new pratiche
+	// (suspended, private, scheduled, cancelled) or a Desk that lacks what
+	// the command needs (Config.Payments, Config.Registrar,
+	// Config.Notifier) is not. A citizen whose authentication level is
+	// below the service's gets a *auth.PermissionError instead.
+	ErrUnavailable = errors.New("practice: unavailable")
 )
 
 // ErrForbidden is auth.ErrForbidden: a refused permission is a
@@ -117,3 +123,53 @@ func (e *TransitionError) Error() string {
 
 // Is reports whether target is ErrInvalidTransition.
 func (e *TransitionError) Is(target error) bool { return target == ErrInvalidTransition }
+
+// PaymentError is a failure of the payment package during a command. It
+// matches the practice sentinel of the same category: ErrNotFound,
+// ErrConflict, ErrValidation or ErrInvalidTransition for the payment
+// package's, ErrUnavailable for gateway and storage failures and anything
+// else. (A refused permission comes back unchanged, as the
+// *auth.PermissionError it is, and so do context errors.)
+type PaymentError struct {
+	// Op is the payment call that failed: "create", "get", "cancel",
+	// "register_manual" or "list".
+	Op string
+
+	sentinel error
+	cause    error
+}
+
+// Error names the call and repeats the payment package's message, which
+// carries no personal data.
+func (e *PaymentError) Error() string { return "practice: payment " + e.Op + ": " + e.cause.Error() }
+
+// Is matches the practice sentinel of the failure's category.
+func (e *PaymentError) Is(target error) bool { return target == e.sentinel }
+
+// Cause returns the payment package's error, for logs. It is not returned
+// by Unwrap, so that errors.Is never matches another package's sentinel
+// in an error a Desk returns.
+func (e *PaymentError) Cause() error { return e.cause }
+
+// paymentError wraps an error of a Payments call as a *PaymentError.
+func paymentError(op string, err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded), errors.Is(err, auth.ErrForbidden):
+		return err
+	}
+	sentinel := ErrUnavailable
+	for _, m := range [...]struct{ from, to error }{
+		{payment.ErrNotFound, ErrNotFound},
+		{payment.ErrConflict, ErrConflict},
+		{payment.ErrValidation, ErrValidation},
+		{payment.ErrInvalidTransition, ErrInvalidTransition},
+	} {
+		if errors.Is(err, m.from) {
+			sentinel = m.to
+			break
+		}
+	}
+	return &PaymentError{Op: op, sentinel: sentinel, cause: err}
+}

@@ -197,8 +197,15 @@ func ExampleDesk_DeliverNotifications() {
 	store := memstore.New() // shared, as a database would be
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { return now }
-	first, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute})
-	second, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute})
+	down := practice.NotifierFunc(func(context.Context, practice.Notification) error {
+		return fmt.Errorf("mail server down")
+	})
+	up := practice.NotifierFunc(func(_ context.Context, n practice.Notification) error {
+		fmt.Printf("  deliver %s %d\n", n.Kind, n.Status)
+		return nil
+	})
+	first, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute, Notifier: down})
+	second, _ := practice.New(practice.Config{Store: store, Now: clock, NotificationLease: 5 * time.Minute, Notifier: up})
 	admin, citizen, _ := exampleActors()
 	if _, err := first.CreateService(ctx, admin, practice.Service{
 		ID: "bonus", Name: "Bonus famiglie", Office: "servizi-sociali", Status: practice.ServiceAvailable,
@@ -214,19 +221,12 @@ func ExampleDesk_DeliverNotifications() {
 		panic(err)
 	}
 
-	down := practice.NotifierFunc(func(context.Context, practice.Notification) error {
-		return fmt.Errorf("mail server down")
-	})
-	n, err := first.DeliverNotifications(ctx, "comune", down, 2)
+	n, err := first.DeliverNotifications(ctx, "comune", 2)
 	fmt.Println("first instance:", n, err)
-	up := practice.NotifierFunc(func(_ context.Context, n practice.Notification) error {
-		fmt.Printf("  deliver %s %d\n", n.Kind, n.Status)
-		return nil
-	})
-	n, _ = second.DeliverNotifications(ctx, "comune", up, 0)
+	n, _ = second.DeliverNotifications(ctx, "comune", 0)
 	fmt.Println("second instance:", n)
 	now = now.Add(5 * time.Minute) // the first instance's lease ends
-	n, _ = second.DeliverNotifications(ctx, "comune", up, 0)
+	n, _ = second.DeliverNotifications(ctx, "comune", 0)
 	fmt.Println("second instance, after the lease:", n)
 	// Output:
 	// first instance: 0 mail server down

@@ -160,9 +160,11 @@ type fixture struct {
 	reg   *fakeRegistrar
 	act   actors
 	svc   *practice.Service
-	mu    sync.Mutex
-	clock time.Time
-	seq   int
+	// notify is the Desk's Config.Notifier; tests set notify.to.
+	notify *switchable
+	mu     sync.Mutex
+	clock  time.Time
+	seq    int
 }
 
 func baseService() practice.Service {
@@ -191,7 +193,8 @@ func newFixture(t testing.TB, svc practice.Service) *fixture {
 func newWrappedFixture(t testing.TB, svc practice.Service, w *wrappers) *fixture {
 	t.Helper()
 	f := &fixture{t: t, ctx: context.Background(), store: memstore.New(), reg: newFakeRegistrar(),
-		act: newActors(), clock: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+		act: newActors(), clock: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC),
+		notify: &switchable{to: practice.NotifierFunc(func(context.Context, practice.Notification) error { return nil })}}
 	now := func() time.Time {
 		f.mu.Lock()
 		defer f.mu.Unlock()
@@ -208,7 +211,7 @@ func newWrappedFixture(t testing.TB, svc practice.Service, w *wrappers) *fixture
 		store, pays, reg = w.practiceStore(store), w.payments(pays), w.registrar(reg)
 	}
 	d, err := practice.New(practice.Config{
-		Store: store, Payments: pays, Registrar: reg, Now: now,
+		Store: store, Payments: pays, Registrar: reg, Now: now, Notifier: f.notify,
 		NewID: func() string {
 			f.mu.Lock()
 			defer f.mu.Unlock()

@@ -2,6 +2,7 @@ package practice_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -116,8 +117,18 @@ func TestChangeStatusTargetsAndReopening(t *testing.T) {
 		f := newFixture(t, baseService()) // approval, free: no 1500
 		p := f.inCharge()
 		_, err := f.desk.ChangeStatus(f.ctx, f.act.enabled, p.ID, to, "motivo")
-		if allowed[to] != (err == nil) || err != nil && !errors.Is(err, practice.ErrInvalidTransition) {
-			t.Errorf("4000 → %v: %v", to, err)
+		// A target no manual change ever reaches is the caller's mistake;
+		// one the pratica's status or service refuses is the lifecycle's.
+		want := practice.ErrInvalidTransition
+		if !slices.Contains(practice.ManualTargets(), to) && to != practice.StatusPendingAfterIntegration {
+			want = practice.ErrValidation
+			var ve *practice.ValidationError
+			if errors.As(err, &ve) && !ve.Has("to", "") {
+				t.Errorf("4000 → %v: %v does not name the field to", to, err)
+			}
+		}
+		if allowed[to] != (err == nil) || err != nil && !errors.Is(err, want) {
+			t.Errorf("4000 → %v: %v, want %v", to, err, want)
 		}
 		if err != nil && len(f.get(p.ID).History) != len(p.History) {
 			t.Errorf("refused change to %v wrote history", to)

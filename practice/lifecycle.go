@@ -132,8 +132,20 @@ func (t *Transition) Applies(f Facts) bool {
 // for approval services).
 var manualTargets = [...]Status{StatusPaymentPending, StatusSubmitted, StatusRegistered, StatusPending, StatusRevoked}
 
-// ManualTargets returns the statuses ActionChangeStatus may force.
+// ManualTargets returns the statuses ActionChangeStatus may force from
+// any status but the draft. The table also lets it move 4300 to 4500
+// (Transitions has every move).
 func ManualTargets() []Status { return append([]Status(nil), manualTargets[:]...) }
+
+// manualTarget reports whether ActionChangeStatus may ever lead to s.
+func manualTarget(s Status) bool {
+	for _, t := range manualTargets {
+		if t == s {
+			return true
+		}
+	}
+	return s == StatusPendingAfterIntegration
+}
 
 // transitions is the table, in the order of the reference.
 var transitions = buildTransitions()
@@ -173,10 +185,12 @@ func buildTransitions() []Transition {
 		{From: StatusRegistered, Action: ActionTakeInCharge, To: StatusPending, When: FactApproval},
 
 		// Integrations. The reference also lists 4300→4500, 4400→4000
-		// and 4500→4000 without naming the action that makes them: the
-		// last two are the manual status change (below); 4300→4500 has no
-		// action here, since an answer waiting for protocol (4300) is
-		// registered (→4400) and then taken in charge (→4500).
+		// and 4500→4000 without naming the action that makes them: all
+		// three are the manual status change (below). 4300→4500 brings an
+		// answered integration back to the operator without registering
+		// the answer (a service that keeps its integrations out of the
+		// protocol); the usual way on is registration (→4400), then
+		// taking in charge (→4500).
 		{From: StatusPending, Action: ActionRequestIntegration, To: StatusRequestIntegration, When: FactIntegrationAllowed},
 		{From: StatusRequestIntegration, Action: ActionRegisterProtocol, To: StatusDraftForIntegration, When: FactProtocol},
 		{From: StatusRequestIntegration, Action: ActionSkipProtocol, To: StatusDraftForIntegration, Unless: FactProtocol},
@@ -235,7 +249,10 @@ func buildTransitions() []Transition {
 		}
 	}
 
-	// Manual status change (operator, forced).
+	// Manual status change (operator, forced): the targets of
+	// manualTargets from any status but the draft, and 4300→4500.
+	t = append(t, Transition{From: StatusSubmittedAfterIntegration, Action: ActionChangeStatus,
+		To: StatusPendingAfterIntegration, When: FactStatusChangeAllowed | FactApproval})
 	for _, s := range Statuses() {
 		if s == StatusDraft {
 			continue
@@ -260,57 +277,22 @@ func buildTransitions() []Transition {
 // Transitions returns a copy of the whole lifecycle table.
 func Transitions() []Transition { return append([]Transition(nil), transitions...) }
 
-// statusSlot maps a status to a dense index (0 for StatusNone, 1..20 for
-// the statuses, -1 for unknown codes) for the table's index.
+// statusSlot maps a status to a dense index for the table's index: 0 for
+// StatusNone, 1 + its position in statusTable for the statuses, -1 for
+// unknown codes. statusTable is in ascending code order, so a binary
+// search finds the slot without allocating.
 func statusSlot(s Status) int {
-	switch s {
-	case StatusNone:
+	if s == StatusNone {
 		return 0
-	case StatusDraft:
-		return 1
-	case StatusPaymentPending:
-		return 2
-	case StatusPaymentOutcomePending:
-		return 3
-	case StatusPaymentSuccess:
-		return 4
-	case StatusPaymentError:
-		return 5
-	case StatusPreSubmit:
-		return 6
-	case StatusSubmitted:
-		return 7
-	case StatusRegistered:
-		return 8
-	case StatusPending:
-		return 9
-	case StatusRequestIntegration:
-		return 10
-	case StatusDraftForIntegration:
-		return 11
-	case StatusSubmittedAfterIntegration:
-		return 12
-	case StatusRegisteredAfterIntegration:
-		return 13
-	case StatusPendingAfterIntegration:
-		return 14
-	case StatusCompleteWaitingDocument:
-		return 15
-	case StatusComplete:
-		return 16
-	case StatusCancelledWaitingDocument:
-		return 17
-	case StatusCancelled:
-		return 18
-	case StatusWithdrawn:
-		return 19
-	case StatusRevoked:
-		return 20
+	}
+	if i, ok := statusIndex(s); ok {
+		return i + 1
 	}
 	return -1
 }
 
-const statusSlots = 21
+// statusSlots is the number of slots: StatusNone and every status.
+const statusSlots = len(statusTable) + 1
 
 // index holds the table's transitions by action and source status; built
 // once from transitions.
@@ -324,7 +306,8 @@ func indexTransitions(ts []Transition) *[actionCount][statusSlots][]Transition {
 	return &idx
 }
 
-// candidates returns the transitions of a from from.
+// candidates returns the table's transitions of action a whose source
+// status is from, in table order.
 func candidates(from Status, a Action) []Transition {
 	slot := statusSlot(from)
 	if a >= actionCount || slot < 0 {
@@ -333,8 +316,8 @@ func candidates(from Status, a Action) []Transition {
 	return index[a][slot]
 }
 
-// Next returns the status action a takes a pratica in from to under facts
-// f, or false when the lifecycle does not allow it. For ActionChangeStatus,
+// Next returns the status that action a leads to from status from when
+// facts f hold, or false when the lifecycle does not allow it. For ActionChangeStatus,
 // whose target the operator chooses, use Allowed. Pure: no I/O, no
 // allocation.
 func Next(from Status, a Action, f Facts) (Status, bool) {
@@ -347,8 +330,8 @@ func Next(from Status, a Action, f Facts) (Status, bool) {
 	return StatusNone, false
 }
 
-// Allowed reports whether the table has a transition from from to to by a
-// under facts f. Pure: no I/O, no allocation.
+// Allowed reports whether the table has a transition by action a from
+// status from to status to under facts f. Pure: no I/O, no allocation.
 func Allowed(from Status, a Action, to Status, f Facts) bool {
 	ts := candidates(from, a)
 	for i := range ts {

@@ -253,6 +253,8 @@ func expectManual(from, to Status, s settings) bool {
 		return true
 	case 4000:
 		return s.approval
+	case 4500: // the reference's 4300→4500, made by the manual change
+		return s.approval && from == 4300
 	}
 	return false
 }
@@ -360,5 +362,32 @@ func TestStatusSlotsAreDense(t *testing.T) {
 	}
 	if _, ok := Next(Status(1234), ActionAcquire, 0); ok {
 		t.Fatal("unknown status moved")
+	}
+}
+
+// TestReferenceMovesAreAllInTheTable: every move the reference lists has
+// at least one transition in the table (by a named command or by the
+// manual status change), so the table is complete.
+func TestReferenceMovesAreAllInTheTable(t *testing.T) {
+	moves := map[Status][]Status{
+		1000: {1900, 1500}, 1500: {1510, 1520, 1530}, 1510: {1520, 1530}, 1520: {1900, 6000, 7000},
+		1900: {2000}, 2000: {3000, 4000}, 3000: {4000},
+		4000: {4100, 1500, 6000, 7000, 8000, 9000}, 4100: {4200}, 4200: {4300}, 4300: {4400, 4500, 4000},
+		4400: {4500, 4000}, 4500: {4000, 4100, 6000, 7000, 8000, 9000}, 6000: {7000}, 8000: {9000},
+		7000: {4000}, 9000: {4000}, 20000: {4000},
+	}
+	for _, from := range []Status{1900, 2000, 3000, 4000, 4100, 4200, 4400} {
+		moves[from] = append(moves[from], StatusWithdrawn)
+	}
+	has := map[[2]Status]bool{}
+	for _, tr := range Transitions() {
+		has[[2]Status{tr.From, tr.To}] = true
+	}
+	for from, tos := range moves {
+		for _, to := range tos {
+			if !has[[2]Status{from, to}] {
+				t.Errorf("the reference's move %d→%d has no transition", from, to)
+			}
+		}
 	}
 }

@@ -2,14 +2,14 @@ package practice
 
 import (
 	"context"
-	"encoding/base64"
-	"errors"
 	"iter"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/cursor"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // Page is one page of a listing.
@@ -28,42 +28,41 @@ const (
 // errCursor is the error of a cursor that no listing of this kind and
 // order returned.
 func errCursor() error {
-	return &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by this listing"}}}
+	return &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: cursor.Message}}}
 }
 
-// A cursor is base64 of "<order>|<unix microseconds, empty for the zero
-// time>|<ID>", where order names the listing's order ("p" for the
-// citizen's listings, "<sort>:<asc|desc>" for the office's), so that a
-// cursor is refused by a listing of another order.
+// A cursor holds the listing's order ("p" for the citizen's listings,
+// "<sort>:<asc|desc>" for the office's), so that a listing of another
+// order refuses it, and the position of the page's last item: its sort
+// time in Unix microseconds (empty for the zero time) and its ID.
 func encodeCursor(order string, pos Position) string {
 	at := ""
 	if !pos.At.IsZero() {
 		at = strconv.FormatInt(pos.At.UnixMicro(), 10)
 	}
-	return base64.RawURLEncoding.EncodeToString([]byte(order + "|" + at + "|" + string(pos.ID)))
+	return cursor.Encode("practice/"+order, at, string(pos.ID))
 }
 
 func decodeCursor(order, c string) (Position, error) {
-	if c == "" {
-		return Position{}, nil
-	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
+	parts, err := cursor.Decode(c, "practice/"+order, 2)
 	if err != nil {
 		return Position{}, errCursor()
 	}
-	parts := strings.SplitN(string(b), "|", 3)
-	if len(parts) != 3 || parts[0] != order || parts[2] == "" {
+	if parts == nil {
+		return Position{}, nil
+	}
+	if parts[1] == "" {
 		return Position{}, errCursor()
 	}
 	var pos Position
-	if parts[1] != "" {
-		us, err := strconv.ParseInt(parts[1], 10, 64)
+	if parts[0] != "" {
+		us, err := strconv.ParseInt(parts[0], 10, 64)
 		if err != nil {
 			return Position{}, errCursor()
 		}
 		pos.At = time.UnixMicro(us).UTC()
 	}
-	pos.ID = ID(parts[2])
+	pos.ID = ID(parts[1])
 	return pos, nil
 }
 
@@ -211,6 +210,27 @@ func (q OfficeQuery) matches(p *Practice) bool {
 		strings.Contains(strings.ToUpper(p.ProtocolNumber), t)
 }
 
+// validate checks every field of q: known sort key and statuses, text
+// fields that are valid lines, dates that every store keeps.
+func (q OfficeQuery) validate() error {
+	var errs validationErrors
+	errs.checkText("office", q.Office, textrule.Line, maxIDLen, false)
+	errs.checkText("service", q.Service, textrule.Line, maxIDLen, false)
+	errs.checkText("text", q.Text, textrule.Line, maxIDLen, false)
+	for _, st := range q.Statuses {
+		if !st.Valid() {
+			errs.add("statuses", "status", "must name known statuses")
+			break
+		}
+	}
+	errs.checkInstant("changed_from", q.ChangedFrom)
+	errs.checkInstant("changed_to", q.ChangedTo)
+	if !q.Sort.Valid() {
+		errs.add("sort", "oneof", "must be one of: submitted, last_change, id")
+	}
+	return errs.err()
+}
+
 // order names q's order in its cursors.
 func (q OfficeQuery) order() string {
 	if q.Desc {
@@ -245,8 +265,8 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 	if !who.IsOperator() && !who.IsSystem() {
 		return OfficeFilter{}, false, &auth.PermissionError{Action: "practice.list_office", Missing: "operator"}
 	}
-	if !q.Sort.Valid() {
-		return OfficeFilter{}, false, &ValidationError{Fields: []FieldError{{Field: "sort", Rule: "oneof", Message: "must be one of: submitted last_change id"}}}
+	if err := q.validate(); err != nil {
+		return OfficeFilter{}, false, err
 	}
 	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned,
 		ChangedFrom: q.ChangedFrom, ChangedTo: q.ChangedTo, Sort: q.Sort, Desc: q.Desc}
@@ -332,49 +352,4 @@ func (d *Desk) approvalServices(ctx context.Context, tenant string) ([]string, e
 		}
 		after = svcs[len(svcs)-1].ID
 	}
-}
-
-// DeliverNotifications drains the tenant's outbox through n: it claims up
-// to limit notifications (default 50, at most 500) for
-// Config.NotificationLease, oldest first, hands each to n and acknowledges
-// each delivered one, which leaves the outbox. A notification whose
-// delivery fails stays in the outbox and is claimed again, by this or
-// another Desk sharing the store, once its lease has ended; the other
-// claimed notifications are still delivered. It returns how many were
-// delivered and the first delivery error (or the error of the claim or of
-// an acknowledgement, which ends the call; the unacknowledged claimed
-// notifications are claimed again after their lease).
-//
-// Many instances may drain one tenant at once: each notification is handed
-// to one of them while its lease runs. A notification is delivered again
-// only if its lease ends before its acknowledgement (a crash between Notify
-// and the acknowledgement, or a delivery slower than the lease): notifiers
-// drop repeats by Notification.ID.
-func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifier, limit int) (int, error) {
-	if n == nil {
-		return 0, errors.New("practice: DeliverNotifications needs a Notifier")
-	}
-	notes, err := d.store.ClaimNotifications(ctx, tenant, d.clock(), d.lease, clampLimit(limit))
-	if err != nil {
-		return 0, err
-	}
-	done := 0
-	var first error
-	for _, note := range notes {
-		if err := ctx.Err(); err != nil {
-			return done, err
-		}
-		if err := n.Notify(ctx, note); err != nil {
-			if first == nil {
-				first = err
-			}
-			d.log.Warn().Str("tenant", tenant).Str("notification", note.ID).Msg("notification delivery failed; retried after the lease")
-			continue
-		}
-		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
-			return done, err
-		}
-		done++
-	}
-	return done, first
 }

@@ -1,5 +1,11 @@
 package practice
 
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
 // citizenNotified reports whether entering s notifies the owner: 1000,
 // 1500, 1510, 1520, 1530, 1900, 2000, 3000, 4000 (only if configured),
 // 7000, 9000, 20000, 50000; never 4100–4500, 6000, 8000.
@@ -51,4 +57,105 @@ func enteredBefore(p *Practice, s Status) bool {
 		}
 	}
 	return false
+}
+
+// NotificationKind says what a notification tells its recipients.
+type NotificationKind string
+
+// The notifications the practice package produces.
+const (
+	// NotifyCitizenStatus tells the owner that the pratica entered Status,
+	// with the service's template for it (Subject and Body empty when the
+	// service has none: the host's default text applies).
+	NotifyCitizenStatus NotificationKind = "citizen_status"
+	// NotifyOperatorsNew tells the operators enabled for Service that a
+	// pratica was acquired (2000) or registered (3000). The host resolves
+	// the recipients (auth lists the operators enabled for a service).
+	NotifyOperatorsNew NotificationKind = "operators_new_practice"
+)
+
+// Notification is an outbox entry: saved in the same store write as the
+// change that caused it, delivered by the host.
+type Notification struct {
+	// ID is unique; a notifier can use it to drop a repeated delivery.
+	ID string
+	// Tenant is the public body on whose behalf the message goes.
+	Tenant string
+	// Kind says who the recipients are and what the message is about.
+	Kind NotificationKind
+	// Practice and Service name the pratica and its service.
+	Practice ID
+	Service  string
+	// Status is the status the pratica entered.
+	Status Status
+	// Recipient is the owner's principal ID for NotifyCitizenStatus; empty
+	// for NotifyOperatorsNew (the operators enabled for Service).
+	Recipient string
+	// Subject and Body come from the service's template.
+	Subject, Body string
+	// CreatedAt is a UTC instant.
+	CreatedAt time.Time
+}
+
+// Notifier delivers outbox notifications; the host implements it.
+type Notifier interface {
+	// Notify delivers n (to the owner, or to the operators enabled for
+	// n.Service); an error leaves n in the outbox.
+	Notify(ctx context.Context, n Notification) error
+}
+
+// NotifierFunc adapts a function to Notifier.
+type NotifierFunc func(ctx context.Context, n Notification) error
+
+// Notify calls f(ctx, n).
+func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
+
+// DeliverNotifications drains the tenant's outbox through
+// Config.Notifier: it claims up to limit notifications (zero or less: 50;
+// at most 500) for Config.NotificationLease, oldest first, hands each to
+// the notifier and acknowledges each delivered one, which leaves the
+// outbox. A notification whose delivery fails stays in the outbox and is
+// claimed again, by this or another Desk sharing the store, once its
+// lease has ended; the other claimed notifications are still delivered.
+// It returns how many were delivered and the first delivery error (or the
+// error of the claim or of an acknowledgement, which ends the call; the
+// unacknowledged claimed notifications are claimed again after their
+// lease). Without Config.Notifier it fails with ErrUnavailable.
+//
+// Many instances may drain one tenant at once: each notification is handed
+// to one of them while its lease runs. A notification is delivered again
+// only if its lease ends before its acknowledgement (a crash between Notify
+// and the acknowledgement, or a delivery slower than the lease): notifiers
+// drop repeats by Notification.ID.
+func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
+	if d.notifier == nil {
+		return 0, fmt.Errorf("%w: no notifier configured", ErrUnavailable)
+	}
+	if !lookupable(tenant) {
+		return 0, nil
+	}
+	notes, err := d.store.ClaimNotifications(ctx, tenant, d.clock(), d.lease, clampLimit(limit))
+	if err != nil {
+		return 0, err
+	}
+	done := 0
+	var first error
+	for _, note := range notes {
+		if err := ctx.Err(); err != nil {
+			return done, err
+		}
+		if err := d.notifier.Notify(ctx, note); err != nil {
+			if first == nil {
+				first = err
+			}
+			d.log.Warn().Str("tenant", tenant).Str("practice_id", string(note.Practice)).Str("notification_id", note.ID).
+				Msg("notification delivery failed; retried after the lease")
+			continue
+		}
+		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
+			return done, err
+		}
+		done++
+	}
+	return done, first
 }

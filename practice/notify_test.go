@@ -88,13 +88,23 @@ func TestServiceValidationRules(t *testing.T) {
 		{"name required", func(s *Service) { s.Name = "" }, "name", "required"},
 		{"unknown workflow", func(s *Service) { s.Workflow = "x" }, "workflow", "oneof"},
 		{"unknown payment", func(s *Service) { s.Payment = "x" }, "payment", "oneof"},
-		{"up front needs amount", func(s *Service) { s.Payment = PaymentRequired }, "paymentamount", "required"},
-		{"free service has no amount", func(s *Service) { s.PaymentAmount = decimal.NewFromInt(1) }, "paymentamount", "excluded"},
-		{"negative amount", func(s *Service) { s.Payment, s.PaymentAmount = PaymentDeferred, decimal.NewFromInt(-1) }, "paymentamount", "gte"},
-		{"three decimals", func(s *Service) { s.Payment, s.PaymentAmount = PaymentRequired, decimal.RequireFromString("1.005") }, "paymentamount", "decimals"},
+		{"up front needs amount", func(s *Service) { s.Payment = PaymentRequired }, "payment_amount", "required"},
+		{"free service has no amount", func(s *Service) { s.PaymentAmount = decimal.NewFromInt(1) }, "payment_amount", "excluded"},
+		{"negative amount", func(s *Service) { s.Payment, s.PaymentAmount = PaymentDeferred, decimal.NewFromInt(-1) }, "payment_amount", "gte"},
+		{"three decimals", func(s *Service) { s.Payment, s.PaymentAmount = PaymentRequired, decimal.RequireFromString("1.005") }, "payment_amount", "decimals"},
 		{"deferred needs approval", func(s *Service) { s.Payment, s.Workflow = PaymentDeferred, WorkflowForward }, "payment", "workflow"},
 		{"template of unknown status", func(s *Service) { s.Templates = map[Status]MessageTemplate{1234: {}} }, "templates", "status"},
-		{"negative response time", func(s *Service) { s.MaxResponseDays = -1 }, "maxresponsedays", "gte"},
+		{"negative response time", func(s *Service) { s.MaxResponseDays = -1 }, "max_response_days", "gte"},
+		{"blank ID", func(s *Service) { s.ID = "   " }, "id", "required"},
+		{"blank name", func(s *Service) { s.Name = " \t " }, "name", "required"},
+		{"ID with NUL", func(s *Service) { s.ID = "svc\x00" }, "id", "line"},
+		{"name not UTF-8", func(s *Service) { s.Name = "caf\xe9" }, "name", "line"},
+		{"template body with NUL", func(s *Service) { s.Templates = map[Status]MessageTemplate{StatusComplete: {Body: "a\x00"}} }, "templates[complete].body", "text"},
+		{"fee of 13 digits", func(s *Service) { s.Payment, s.PaymentAmount = PaymentRequired, decimal.RequireFromString("1e13") }, "payment_amount", "max"},
+		{"fee of 1001 digits", func(s *Service) { s.Payment, s.PaymentAmount = PaymentRequired, decimal.RequireFromString("1e1000") }, "payment_amount", "max"},
+		{"fee of 12 digits", func(s *Service) {
+			s.Payment, s.PaymentAmount = PaymentRequired, decimal.RequireFromString("999999999999.99")
+		}, "", ""},
 	}
 	for _, c := range cases {
 		s := base

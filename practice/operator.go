@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // officeFor returns the office an operator taking p in charge works from:
@@ -42,15 +43,8 @@ func (d *Desk) TakeInCharge(ctx context.Context, who auth.Principal, id ID) (*Pr
 // empty leaves the pratica unassigned). The status does not change.
 func (d *Desk) Assign(ctx context.Context, who auth.Principal, id ID, office, operator string) (*Practice, error) {
 	var errs validationErrors
-	if office == "" {
-		errs.add("office", "required", "is required")
-	}
-	if len(office) > 100 {
-		errs.add("office", "max", "must be at most 100")
-	}
-	if len(operator) > 100 {
-		errs.add("operator", "max", "must be at most 100")
-	}
+	errs.checkText("office", office, textrule.Line, 100, true)
+	errs.checkText("operator", operator, textrule.Line, 100, false)
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
@@ -83,7 +77,7 @@ func (d *Desk) TakeOver(ctx context.Context, who auth.Principal, id ID) (*Practi
 // IntegrationInput is an operator's request for more documents.
 type IntegrationInput struct {
 	// Text tells the citizen what is missing.
-	Text string `validate:"required,max=20000"`
+	Text string `validate:"required,text,max=20000"`
 	// Attachments go with the request.
 	Attachments []Attachment `validate:"max=50,dive"`
 }
@@ -183,7 +177,7 @@ func (d *Desk) CancelIntegration(ctx context.Context, who auth.Principal, id ID)
 // Decision is the input of Accept and Reject.
 type Decision struct {
 	// Motivation explains the decision to the citizen.
-	Motivation string `validate:"required,max=20000"`
+	Motivation string `validate:"required,text,max=20000"`
 	// Attachments are the outcome documents.
 	Attachments []Attachment `validate:"max=50,dive"`
 	// Amount is the deferred payment for services with PaymentDeferred
@@ -216,11 +210,18 @@ func (d *Desk) Reject(ctx context.Context, who auth.Principal, id ID, in Decisio
 
 // ChangeStatus forces the pratica into to (service allows it): 1500
 // (services taking payments), 2000, 3000, 4000 (approval services) or
-// 50000 (revoked); never the current status. reason, optional, is saved
-// as a private note.
+// 50000 (revoked), and 4500 from 4300 (approval services); never the
+// current status. A target that is none of these is ErrValidation on the
+// field "to"; a target the pratica's status or service does not allow is
+// a *TransitionError. reason, optional, is saved as a private note.
 func (d *Desk) ChangeStatus(ctx context.Context, who auth.Principal, id ID, to Status, reason string) (*Practice, error) {
-	if len(reason) > 20000 {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "reason", Rule: "max", Message: "must be at most 20000"}}}
+	var errs validationErrors
+	if !manualTarget(to) {
+		errs.add("to", "oneof", "must be a status an operator may force: 1500, 2000, 3000, 4000, 4500 or 50000")
+	}
+	errs.checkText("reason", reason, textrule.Long, 20000, false)
+	if err := errs.err(); err != nil {
+		return nil, err
 	}
 	return d.run(ctx, who, id, ActionChangeStatus, func(c *change) error {
 		if !Allowed(c.p.Status, ActionChangeStatus, to, c.facts()) {

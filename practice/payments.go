@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -12,6 +13,36 @@ import (
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/payment"
 )
+
+// PaymentPurpose says why a payment was asked for.
+type PaymentPurpose string
+
+// The payment purposes.
+const (
+	// PurposeUpFront: the service's fee, paid before sending.
+	PurposeUpFront PaymentPurpose = "up_front"
+	// PurposeDeferred: the amount set at acceptance.
+	PurposeDeferred PaymentPurpose = "deferred"
+	// PurposeManual: a payment an operator registered by hand.
+	PurposeManual PaymentPurpose = "manual"
+	// PurposeStampDuty: stamp duty ("imposta di bollo") requested by an
+	// operator.
+	PurposeStampDuty PaymentPurpose = "stamp_duty"
+)
+
+// PaymentRef links a pratica to a record of the payment package.
+type PaymentRef struct {
+	// ID is the payment record's ID.
+	ID payment.ID
+	// Purpose says why it was asked for.
+	Purpose PaymentPurpose
+	// Amount in euros.
+	Amount decimal.Decimal
+	// Status is the payment's status as last seen by the pratica.
+	Status payment.Status
+	// CreatedAt is a UTC instant.
+	CreatedAt time.Time
+}
 
 // The Desk calls Payments as the system principal of the pratica's tenant:
 // the pratica has already authorized the acting citizen or operator, who
@@ -21,7 +52,11 @@ import (
 // for p: "<practiceID>/<purpose>/<n>", n counting p's earlier payments of
 // that purpose. A payment reference is saved in the same write as the
 // status change it causes, so repeating a failed command derives the same
-// key and finds the payment the first attempt created.
+// key and finds the payment the first attempt created. Gateway payments
+// add their amount ("/<amount>", see createPayment), so that a repeat
+// with another amount opens another payment (and the first, never linked,
+// is cancelled); a manual registration does not, so that a repeat with
+// another amount is refused rather than recorded twice.
 func paymentKey(p *Practice, purpose PaymentPurpose) string {
 	n := 0
 	for _, r := range p.Payments {
@@ -31,6 +66,10 @@ func paymentKey(p *Practice, purpose PaymentPurpose) string {
 	}
 	return fmt.Sprintf("%s/%s/%d", p.ID, purpose, n)
 }
+
+// maxKeyRetries bounds how many cancelled payments createPayment walks
+// past before giving up with ErrConflict.
+const maxKeyRetries = 8
 
 // openPayment reports whether the payment status still awaits the payer.
 func openPayment(s payment.Status) bool {
@@ -49,20 +88,33 @@ func (d *Desk) needPayments() error {
 }
 
 // createPayment creates (or, on a repeat, finds) the payment and records
-// its reference on the pratica.
-func (c *change) createPayment(ctx context.Context, kind payment.Kind, purpose PaymentPurpose, amount decimal.Decimal) error {
+// its reference on the pratica. A payment found by its key that can no
+// longer be paid (cancelled by a sweep or an earlier attempt, expired)
+// is passed over for the next key of the sequence, so that a repeat
+// never links a dead payment and every repeat walks the same keys.
+func (c *change) createPayment(ctx context.Context, kind payment.Kind, purpose PaymentPurpose, amount decimal.Decimal) (*payment.Payment, error) {
 	if err := c.d.needPayments(); err != nil {
-		return err
+		return nil, err
 	}
-	pay, err := c.d.payments.Create(ctx, auth.System(c.p.Tenant), payment.NewPayment{
-		Kind: kind, Amount: amount, Reason: c.svc.PaymentReason, Payer: c.p.Owner.FiscalCode,
-		Subject: string(c.p.ID), Service: c.p.Service, IdempotencyKey: paymentKey(c.p, purpose),
-	})
-	if err != nil {
-		return err
+	base := paymentKey(c.p, purpose) + "/" + amount.StringFixed(2)
+	key := base
+	for k := 1; ; k++ {
+		pay, err := c.d.payments.Create(ctx, auth.System(c.p.Tenant), payment.NewPayment{
+			Kind: kind, Amount: amount, Reason: c.svc.PaymentReason, Payer: c.p.Owner.FiscalCode,
+			Subject: string(c.p.ID), Service: c.p.Service, IdempotencyKey: key,
+		})
+		if err != nil {
+			return nil, paymentError("create", err)
+		}
+		if openPayment(pay.Status) || pay.Status == payment.StatusComplete {
+			c.p.Payments = append(c.p.Payments, PaymentRef{ID: pay.ID, Purpose: purpose, Amount: pay.Amount, Status: pay.Status, CreatedAt: c.now})
+			return pay, nil
+		}
+		if k == maxKeyRetries {
+			return nil, &ConflictError{Field: "payment"}
+		}
+		key = fmt.Sprintf("%s/%d", base, k)
 	}
-	c.p.Payments = append(c.p.Payments, PaymentRef{ID: pay.ID, Purpose: purpose, Amount: pay.Amount, Status: pay.Status, CreatedAt: c.now})
-	return nil
 }
 
 // currentPayment returns the newest up-front or deferred payment reference
@@ -101,7 +153,7 @@ func (d *Desk) Pay(ctx context.Context, who auth.Principal, id ID) (*Practice, e
 			purpose, amount = PurposeDeferred, c.p.Outcome.DeferredAmount
 		}
 	}
-	if err := c.createPayment(ctx, payment.KindPagoPA, purpose, amount); err != nil {
+	if _, err := c.createPayment(ctx, payment.KindPagoPA, purpose, amount); err != nil {
 		return nil, err
 	}
 	c.moveTo(ActionPay, to, "")
@@ -142,8 +194,9 @@ func (d *Desk) Accept(ctx context.Context, who auth.Principal, id ID, in Decisio
 	if err != nil {
 		return nil, err
 	}
+	var opened *payment.Payment
 	if extra != 0 {
-		if err := c.createPayment(ctx, payment.KindPagoPA, PurposeDeferred, amount); err != nil {
+		if opened, err = c.createPayment(ctx, payment.KindPagoPA, PurposeDeferred, amount); err != nil {
 			return nil, err
 		}
 	}
@@ -151,17 +204,185 @@ func (d *Desk) Accept(ctx context.Context, who auth.Principal, id ID, in Decisio
 	c.p.Outcome = &Outcome{Accepted: true, Motivation: in.Motivation, Attachments: slices.Clone(in.Attachments),
 		DecidedBy: who.ID, DecidedAt: c.now, DeferredAmount: amount}
 	c.moveTo(ActionAccept, to, mid)
-	return c.save(ctx)
+	p, err := c.save(ctx)
+	if err != nil {
+		if opened != nil {
+			d.releaseLost(ctx, c, opened.ID, err)
+		}
+		return nil, err
+	}
+	if opened != nil {
+		// Payments earlier attempts opened with another amount are not
+		// wanted any more.
+		d.cancelUnlinked(ctx, p, PurposeDeferred)
+	}
+	return p, nil
 }
 
-// checkAmount refuses an input amount that is negative or has more than 2
-// decimals.
+// releaseLost cancels the payment a command opened when saving the
+// pratica failed because the pratica moved on (another command changed it
+// first and it can no longer take the command): nothing will ever link the
+// payment, and it must not stay payable. After a transient failure
+// (storage unavailable, context ended) the payment is kept for the retry
+// the caller is expected to make, which finds it by its key; so it is when
+// the pratica still accepts the command, or already links the payment (a
+// twin call won). A payment this misses is cancelled by SweepPayments.
+func (d *Desk) releaseLost(ctx context.Context, c *change, id payment.ID, cause error) {
+	if !errors.Is(cause, ErrConflict) && !errors.Is(cause, ErrNotFound) {
+		return
+	}
+	now, err := d.store.Get(ctx, c.p.Tenant, c.p.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return
+	case slices.ContainsFunc(now.Payments, func(r PaymentRef) bool { return r.ID == id }):
+		return
+	default:
+		again := &change{d: d, p: now, svc: c.svc}
+		if _, ok := Next(now.Status, c.action, again.facts()|FactAmountDue); ok {
+			return
+		}
+	}
+	if _, err := d.cancelPayment(ctx, auth.System(c.p.Tenant), id); err != nil {
+		d.log.Warn().Str("tenant", c.p.Tenant).Str("action", c.action.String()).Str("practice_id", string(c.p.ID)).
+			Str("payment_id", string(id)).Msg("cancelling the payment of a lost command failed; SweepPayments retries it")
+	}
+}
+
+// cancelUnlinked cancels the open payments of purpose that p's own
+// earlier attempts opened (their keys start with p's ID and purpose) and p
+// does not link. Failures are logged: SweepPayments retries them.
+func (d *Desk) cancelUnlinked(ctx context.Context, p *Practice, purpose PaymentPurpose) {
+	sys := auth.System(p.Tenant)
+	prefix := string(p.ID) + "/" + string(purpose) + "/"
+	err := d.eachOpenPayment(ctx, sys, string(p.ID), func(pay *payment.Payment) error {
+		if !strings.HasPrefix(pay.IdempotencyKey, prefix) || linked(p, pay.ID) {
+			return nil
+		}
+		if _, err := d.cancelPayment(ctx, sys, pay.ID); err != nil {
+			d.log.Warn().Str("tenant", p.Tenant).Str("practice_id", string(p.ID)).Str("payment_id", string(pay.ID)).
+				Msg("cancelling an unlinked payment failed; SweepPayments retries it")
+		}
+		return nil
+	})
+	if err != nil {
+		d.log.Warn().Str("tenant", p.Tenant).Str("practice_id", string(p.ID)).
+			Msg("listing the payments of a pratica failed; SweepPayments retries it")
+	}
+}
+
+// linked reports whether p references the payment id.
+func linked(p *Practice, id payment.ID) bool {
+	return slices.ContainsFunc(p.Payments, func(r PaymentRef) bool { return r.ID == id })
+}
+
+// sweepPage is how many payments SweepPayments reads at a time.
+const sweepPage = 200
+
+// eachOpenPayment calls fn on every payment of the tenant of sys that is
+// still open and cancellable (subject "" matches every subject).
+func (d *Desk) eachOpenPayment(ctx context.Context, sys auth.Principal, subject string, fn func(*payment.Payment) error) error {
+	f := payment.Filter{Subject: subject, Statuses: []payment.Status{payment.StatusCreationPending, payment.StatusPending}}
+	cursor := ""
+	for {
+		pg, err := d.payments.List(ctx, sys, f, cursor, sweepPage)
+		if err != nil {
+			return paymentError("list", err)
+		}
+		for _, pay := range pg.Payments {
+			if err := fn(pay); err != nil {
+				return err
+			}
+		}
+		if pg.Next == "" {
+			return nil
+		}
+		cursor = pg.Next
+	}
+}
+
+// SweepPayments cancels the tenant's payments that a pratica opened and
+// no longer wants (system chore, for example every few minutes from one
+// or more instances): a payment no pratica links (a command that opened it
+// and then failed, lost a race or crashed before saving the pratica) once
+// it is older than Config.PaymentSweepAge, and the up-front or deferred
+// payment of a pratica that ended (withdrawn, revoked, rejected) without
+// paying it. Stamp duty stays payable. It returns how many payments it
+// cancelled; a payment it cannot cancel now (started at a PSP) is left
+// for the payment package to settle. Safe to run concurrently and to
+// repeat.
+func (d *Desk) SweepPayments(ctx context.Context, tenant string) (int, error) {
+	if err := d.needPayments(); err != nil {
+		return 0, err
+	}
+	if !lookupable(tenant) {
+		return 0, nil
+	}
+	sys := auth.System(tenant)
+	cutoff := d.clock().Add(-d.sweepAge)
+	done := 0
+	err := d.eachOpenPayment(ctx, sys, "", func(pay *payment.Payment) error {
+		if pay.Subject == "" || !strings.HasPrefix(pay.IdempotencyKey, pay.Subject+"/") || !lookupable(pay.Subject) {
+			return nil // not opened by a pratica
+		}
+		p, err := d.store.Get(ctx, tenant, ID(pay.Subject))
+		switch {
+		case errors.Is(err, ErrNotFound): // deleted draft
+		case err != nil:
+			return err
+		case linked(p, pay.ID):
+			if !p.Status.IsFinal() || purposeOf(p, pay.ID) == PurposeStampDuty {
+				return nil
+			}
+		case !pay.CreatedAt.Before(cutoff):
+			return nil // its command may still be running
+		}
+		st, err := d.cancelPayment(ctx, sys, pay.ID)
+		if err != nil {
+			return err
+		}
+		if st == payment.StatusCanceled {
+			done++
+			d.log.Info().Str("tenant", tenant).Str("practice_id", pay.Subject).Str("payment_id", string(pay.ID)).
+				Msg("unwanted payment cancelled")
+		}
+		return nil
+	})
+	return done, err
+}
+
+// purposeOf returns the purpose p records for the payment id.
+func purposeOf(p *Practice, id payment.ID) PaymentPurpose {
+	for _, r := range p.Payments {
+		if r.ID == id {
+			return r.Purpose
+		}
+	}
+	return ""
+}
+
+// checkAmount refuses an input amount that is negative, has more than 2
+// decimals or more digits than the payment package takes.
 func checkAmount(a decimal.Decimal) error {
 	if a.IsNegative() || !a.Equal(a.Round(2)) {
 		return &ValidationError{Fields: []FieldError{{Field: "amount", Rule: "amount", Message: "must be a non-negative amount with at most 2 decimals"}}}
 	}
+	if !amountInRange(a) {
+		return &ValidationError{Fields: []FieldError{{Field: "amount", Rule: "max", Message: maxAmountMessage}}}
+	}
 	return nil
 }
+
+// amountInRange reports whether a is zero or an amount the payment
+// package accepts (payment.ValidateAmount: positive, at most 2 decimals,
+// fewer than 10^payment.MaxAmountDigits euros).
+func amountInRange(a decimal.Decimal) bool {
+	return a.IsZero() || a.IsNegative() || payment.ValidateAmount(a) == nil
+}
+
+// maxAmountMessage words the payment package's cap on amounts.
+const maxAmountMessage = "must be less than 10^12 euros, as the payment package takes"
 
 // ManualPayment is the input of RegisterPayment.
 type ManualPayment struct {
@@ -171,10 +392,10 @@ type ManualPayment struct {
 	// PaidAt is when the money was received; zero means now.
 	PaidAt time.Time
 	// ReceiptID is the counter's receipt identifier, if any.
-	ReceiptID string `validate:"max=200"`
+	ReceiptID string `validate:"line,max=200"`
 	// Note is optional; NoteInternal keeps it for operators, else the
 	// citizen reads it.
-	Note         string `validate:"max=20000"`
+	Note         string `validate:"text,max=20000"`
 	NoteInternal bool
 }
 
@@ -221,7 +442,7 @@ func (d *Desk) RegisterPayment(ctx context.Context, who auth.Principal, id ID, i
 		PaidAt: paidAt, ReceiptID: in.ReceiptID, Note: note, IdempotencyKey: paymentKey(c.p, PurposeManual),
 	})
 	if err != nil {
-		return nil, err
+		return nil, paymentError("register_manual", err)
 	}
 	for i := range c.p.Payments {
 		r := &c.p.Payments[i]
@@ -259,10 +480,10 @@ func (d *Desk) cancelPayment(ctx context.Context, sys auth.Principal, id payment
 	}
 	got, gerr := d.payments.Get(ctx, sys, id)
 	if gerr != nil {
-		return "", errors.Join(err, gerr)
+		return "", paymentError("get", gerr)
 	}
 	if openPayment(got.Status) && !errors.Is(err, payment.ErrInvalidTransition) {
-		return "", err
+		return "", paymentError("cancel", err)
 	}
 	return got.Status, nil
 }
@@ -307,7 +528,7 @@ func (d *Desk) ApplyPaymentOutcome(ctx context.Context, who auth.Principal, id I
 	}
 	pay, err := d.payments.Get(ctx, auth.System(c.p.Tenant), paymentID)
 	if err != nil {
-		return nil, err
+		return nil, paymentError("get", err)
 	}
 	ref := &c.p.Payments[idx]
 	if ref.Status == pay.Status {
@@ -344,9 +565,40 @@ func (d *Desk) RequestStampDuty(ctx context.Context, who auth.Principal, id ID) 
 			return forCaller(who, c.p), nil
 		}
 	}
-	if err := c.createPayment(ctx, payment.KindStampDigital, PurposeStampDuty, decimal.Zero); err != nil {
+	if _, err := c.createPayment(ctx, payment.KindStampDigital, PurposeStampDuty, decimal.Zero); err != nil {
 		return nil, err
 	}
 	c.moveTo(ActionRequestStampDuty, to, "")
 	return c.save(ctx)
+}
+
+// ApplyPaymentEvent applies a payment package event to the pratica the
+// payment belongs to, as the system: the payment's subject is the
+// pratica's ID (the Desk opens every payment so). Events of payments that
+// are not a pratica's (another subject, a pratica of another tenant, a
+// payment the pratica does not link, such as one cancelled as unwanted)
+// are ignored with a nil error, so that a host can feed every payment
+// event to it. A change that loses to a concurrent one is applied again
+// on the new version. It is safe to repeat: applying an event twice
+// changes nothing the second time. Any other error is returned, so that
+// the event stays in the payment outbox and is delivered again. Pass it to
+// the payment Desk as its event handler:
+//
+//	payment.Config{EventHandler: payment.EventHandlerFunc(desk.ApplyPaymentEvent)}
+func (d *Desk) ApplyPaymentEvent(ctx context.Context, ev payment.Event) error {
+	if !lookupable(ev.Tenant) || !lookupable(ev.Subject) || ev.PaymentID == "" {
+		return nil
+	}
+	sys := auth.System(ev.Tenant)
+	var err error
+	for attempt := 1; attempt <= maxAppendAttempts; attempt++ {
+		_, err = d.ApplyPaymentOutcome(ctx, sys, ID(ev.Subject), ev.PaymentID)
+		if !staleVersion(err) {
+			break
+		}
+	}
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	return err
 }

@@ -23,8 +23,10 @@ import (
 //     empty slices and maps as nil: the conformance kit compares nil and
 //     empty as equal.
 //   - Errors: adapters return only this package's errors (ErrNotFound,
-//     *ConflictError) or wrapped context/transport errors; no driver type
-//     escapes.
+//     *ConflictError, and for storage failures an error matching
+//     ErrUnavailable whose message carries no driver text) or context
+//     errors; no driver type escapes. The Desk checks text and dates
+//     before calling a store, so a store need not refuse them itself.
 type Store interface {
 	ServiceStore
 	PracticeStore

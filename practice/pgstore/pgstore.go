@@ -68,8 +68,10 @@ func errCorrupt(what string) error {
 
 // translate turns driver errors into practice errors; practice errors,
 // this package's own (errEncode, errCorrupt) and context errors pass
-// through. No pgx type leaves the package, and no
-// driver detail (which may quote values) reaches the message.
+// through, and every other failure (another SQLSTATE, a refused or broken
+// connection) matches practice.ErrUnavailable. No pgx type leaves the
+// package, and no driver detail (which may quote values or connection
+// details) reaches the message.
 func translate(err error) error { return translator.Translate(err) }
 
 // translator holds this store's constraint names and pass-through errors.
@@ -79,6 +81,7 @@ var translator = pgtx.Translator{
 	Conflict:    func(f string) error { return &practice.ConflictError{Field: f} },
 	NotFound:    practice.ErrNotFound,
 	Keep:        []error{practice.ErrNotFound, practice.ErrConflict, errEncode, errUnreadable},
+	Unavailable: practice.ErrUnavailable,
 }
 
 // nullTime maps the zero time to NULL.
@@ -250,18 +253,11 @@ func (s *Store) ListServices(ctx context.Context, tenant, after string, limit in
 	return collect(rows, scanService)
 }
 
-// collect reads every row with scan and closes rows.
+// collect reads every row with scan (pgx.CollectRows closes rows) and
+// translates the driver's errors.
 func collect[T any](rows pgx.Rows, scan func(pgx.Row) (T, error)) ([]T, error) {
-	defer rows.Close()
-	var out []T
-	for rows.Next() {
-		x, err := scan(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, x)
-	}
-	return out, translate(rows.Err())
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (T, error) { return scan(row) })
+	return out, translate(err)
 }
 
 // sqlLimit maps a negative limit (no limit) to NULL, which LIMIT ignores.
@@ -312,7 +308,6 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 	}
 	var got []claimed
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		got = got[:0]
 		// The choice is a materialized CTE: run once, not once per row
 		// the UPDATE visits (a rescanned locking subquery would see this
 		// statement's own leases and pick further rows past the limit).
@@ -330,18 +325,15 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
+		got, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (claimed, error) {
 			var c claimed
 			var kind, pid string
 			var status int32
-			if err := rows.Scan(&c.seq, &c.n.Tenant, &c.n.ID, &kind, &pid, &c.n.Service, &status, &c.n.Recipient, &c.n.Subject, &c.n.Body, &c.n.CreatedAt); err != nil {
-				return err
-			}
+			err := row.Scan(&c.seq, &c.n.Tenant, &c.n.ID, &kind, &pid, &c.n.Service, &status, &c.n.Recipient, &c.n.Subject, &c.n.Body, &c.n.CreatedAt)
 			c.n.Kind, c.n.Practice, c.n.Status, c.n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(c.n.CreatedAt)
-			got = append(got, c)
-		}
-		return rows.Err()
+			return c, err
+		})
+		return err
 	})
 	if err != nil {
 		return nil, err
