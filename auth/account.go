@@ -87,14 +87,26 @@ func (a *Account) Principal() Principal {
 // and indexed: trimmed and lower-cased. Stores use it for uniqueness.
 func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
 
-// normalizeSet returns ids trimmed, without empties or duplicates, sorted.
-func normalizeSet(ids []string) []string {
-	out := make([]string, 0, len(ids))
-	for _, id := range ids {
-		if id = strings.TrimSpace(id); id != "" {
-			out = append(out, id)
-		}
+// trimAll returns ids with surrounding spaces trimmed, empties kept (for
+// the validation to refuse them).
+func trimAll(ids []string) []string {
+	if ids == nil {
+		return nil
 	}
+	out := make([]string, len(ids))
+	for i, id := range ids {
+		out[i] = strings.TrimSpace(id)
+	}
+	return out
+}
+
+// normalizeSet returns ids sorted and without duplicates; nil when empty.
+// Callers have refused empty entries already.
+func normalizeSet(ids []string) []string {
+	if len(ids) == 0 {
+		return nil
+	}
+	out := slices.Clone(ids)
 	slices.Sort(out)
 	return slices.Compact(out)
 }

@@ -6,9 +6,10 @@ import (
 	"io"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
+
+	"github.com/sportello/sportello/internal/fielderr"
 )
 
 // Config configures a Desk. Zero fields get the documented defaults.
@@ -111,7 +112,7 @@ type Desk struct {
 	store    Store
 	notifier Notifier
 	hasher   *PasswordHasher
-	validate *validator.Validate
+	validate *fielderr.Validator
 	log      zerolog.Logger
 }
 
@@ -149,8 +150,8 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.Rand == nil {
 		cfg.Rand = rand.Reader
 	}
-	v := NewValidator()
-	if err := v.RegisterValidation(tagUsername, validUsername); err != nil {
+	v, err := newDeskValidator()
+	if err != nil {
 		return nil, err
 	}
 	log := zerolog.Nop()

@@ -29,7 +29,7 @@ func TestNewRequiresStoreAndNotifier(t *testing.T) {
 func TestCreateOperatorSendsLinkNotPassword(t *testing.T) {
 	e := newEnv(t)
 	a, err := e.desk.CreateOperator(e.ctx, e.admin, auth.NewOperator{Username: " Mario Rossi ", Email: "Mario.Rossi@Comune.example",
-		Services: []string{"svc-b", "svc-a", "svc-a", " "}})
+		Services: []string{"svc-b", " svc-a", "svc-a"}})
 	require.NoError(t, err)
 	assert.Equal(t, "Mario Rossi", a.Username)
 	assert.Equal(t, []string{"svc-a", "svc-b"}, a.Services)
@@ -62,9 +62,32 @@ func TestCreateOperatorRejectsBadInput(t *testing.T) {
 	require.ErrorAs(t, err, &ve)
 	assert.True(t, ve.Has("username", "required"))
 	assert.True(t, ve.Has("email", "required"))
-	list, _, err := e.desk.ListOperators(e.ctx, e.admin, "", 10)
+	list, err := e.desk.ListOperators(e.ctx, e.admin, "", 10)
 	require.NoError(t, err)
-	assert.Len(t, list, 1, "bad input leaves the store unchanged")
+	assert.Len(t, list.Items, 1, "bad input leaves the store unchanged")
+}
+
+func TestCreateOperatorRefusesEmptyRightEntries(t *testing.T) {
+	e := newEnv(t)
+	_, err := e.desk.CreateOperator(e.ctx, e.admin, auth.NewOperator{Username: "mario", Email: "mario@comune.example",
+		Services: []string{"svc-a", ""}, Calendars: []string{"  "}, Offices: []string{"registry"}})
+	var ve *auth.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("services[1]", "required"), "%v", err)
+	assert.True(t, ve.Has("calendars[0]", "required"), "%v", err)
+	assert.Len(t, ve.Fields, 2)
+	list, err := e.desk.ListOperators(e.ctx, e.admin, "", 10)
+	require.NoError(t, err)
+	assert.Len(t, list.Items, 1, "nothing saved")
+
+	op, err := e.desk.CreateOperator(e.ctx, e.admin, auth.NewOperator{Username: "mario", Email: "mario@comune.example"})
+	require.NoError(t, err)
+	_, err = e.desk.SetServices(e.ctx, e.admin, op.ID, []string{"svc-a", " "})
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("services[1]", "required"), "%v", err)
+	got, err := e.desk.GetOperator(e.ctx, e.admin, op.ID)
+	require.NoError(t, err)
+	assert.Empty(t, got.Services, "nothing saved")
 }
 
 func TestUsernameAndEmailAreUnique(t *testing.T) {
@@ -192,6 +215,25 @@ func TestLoginThrottledAfterFailures(t *testing.T) {
 	}
 	_, err = e.desk.Login(e.ctx, tenant, "ghost", "wrong password 1")
 	assert.ErrorIs(t, err, auth.ErrThrottled)
+}
+
+// TestThrottledErrorGivesTheExactRetryTime: the message carries the
+// instant and the wait as they are, not rounded.
+func TestThrottledErrorGivesTheExactRetryTime(t *testing.T) {
+	e := newEnv(t, func(c *auth.Config) {
+		c.Throttle = auth.ThrottlePolicy{MaxFailures: 1, Window: 10 * time.Minute, Lockout: 15 * time.Minute}
+	})
+	e.clock.Advance(123456789 * time.Nanosecond)
+	_, err := e.desk.Login(e.ctx, tenant, "root.admin", "wrong password 1")
+	require.ErrorIs(t, err, auth.ErrInvalidCredentials)
+	failedAt := e.clock.Now()
+	e.clock.Advance(1500 * time.Millisecond)
+	_, err = e.desk.Login(e.ctx, tenant, "root.admin", "wrong password 1")
+	var te *auth.ThrottledError
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, 15*time.Minute-1500*time.Millisecond, te.RetryAfter)
+	assert.Equal(t, failedAt.Add(15*time.Minute), te.Until)
+	assert.Equal(t, "auth: too many attempts, retry at 2026-03-02T09:15:00.123456789Z (in 14m58.5s)", err.Error())
 }
 
 func TestThrottlePolicyLockedFor(t *testing.T) {
@@ -339,20 +381,22 @@ func TestListOperatorsPagesWithOpaqueCursor(t *testing.T) {
 	var seen []string
 	cursor := ""
 	for {
-		page, next, err := e.desk.ListOperators(e.ctx, e.admin, cursor, 2)
+		page, err := e.desk.ListOperators(e.ctx, e.admin, cursor, 2)
 		require.NoError(t, err)
-		for _, a := range page {
+		for _, a := range page.Items {
 			seen = append(seen, a.Username)
 		}
-		if next == "" {
+		if page.Next == "" {
 			break
 		}
-		assert.NotContains(t, next, page[len(page)-1].ID, "the cursor is opaque")
-		cursor = next
+		assert.NotContains(t, page.Next, page.Items[len(page.Items)-1].ID, "the cursor is opaque")
+		cursor = page.Next
 	}
 	assert.Len(t, seen, 5, "the admin and four operators, each once")
-	_, _, err := e.desk.ListOperators(e.ctx, e.admin, "not-a-cursor!", 2)
-	assert.ErrorIs(t, err, auth.ErrValidation)
+	_, err := e.desk.ListOperators(e.ctx, e.admin, "not-a-cursor!", 2)
+	var ve *auth.ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("cursor", "cursor"))
 }
 
 func TestPrincipalWithoutTenantCannotAdminister(t *testing.T) {

@@ -24,8 +24,10 @@
 // their offices and grant or revoke the manager role, never beyond their
 // own rights and never on an administrator; the tenant's last enabled
 // administrator cannot be removed, disabled or demoted (ErrLastAdmin),
-// atomically across processes. CanAdminister and CanGrant are the whole
-// permission rule, pure and table-tested.
+// atomically across processes. Authorize (who may do what to which
+// account, the shape every wing's permission rule has) and AuthorizeGrant
+// (a manager hands out only the rights it holds, auth's own rule) are the
+// whole permission rule, pure and table-tested.
 //
 // # Passwords
 //
@@ -48,9 +50,41 @@
 //
 // ParseFiscalCode validates the 16-character personal code (with omocodia)
 // and the 11-digit numeric code without allocating; ValidateVATNumber the
-// partita IVA. RegisterValidations adds the `codicefiscale` and
-// `partitaiva` tags to a validator/v10 instance. Errors name the rule that
-// failed and never echo the code.
+// partita IVA. RegisterValidations adds the `codicefiscale` (TagFiscalCode)
+// and `partitaiva` (TagVATNumber) tags to a validator/v10 instance. Errors
+// name the rule that failed and never echo the code.
+//
+// # Text
+//
+// Every string a Desk accepts follows the text rule every sportello wing
+// applies: valid UTF-8, no NUL, no control characters, lengths counted in
+// characters. The Desk checks it before any store call, so bad text is a
+// *ValidationError naming the field on every store alike and nothing is
+// saved; a lookup by an ID that breaks it is ErrNotFound, since no record
+// can have such an ID. Passwords are the exception: they are hashed, never
+// stored as text.
+//
+// # Errors and retries
+//
+// Every error a Desk returns matches one sentinel (or is a context error):
+// ErrNotFound, ErrConflict, ErrForbidden, ErrValidation,
+// ErrInvalidCredentials, ErrThrottled, ErrInvalidToken, ErrLastAdmin,
+// ErrProviderUnauthorized, ErrPolicy or ErrUnavailable. Worth a retry:
+// ErrUnavailable (the store failed; retry later, with backoff), a
+// ErrConflict whose *ConflictError field is "version" (read again and
+// repeat the command; the idempotency key makes creations safe to repeat),
+// and ErrThrottled after its *ThrottledError's Until. Not worth a retry
+// with the same input: ErrValidation, ErrForbidden, ErrNotFound,
+// ErrInvalidCredentials, ErrInvalidToken, ErrLastAdmin, ErrPolicy, a taken
+// username or e-mail. A Notifier's or provider directory's own errors are
+// returned wrapped, for the host to judge.
+//
+// # Security events
+//
+// Failed logins, lockouts, permission refusals and token redemptions are
+// logged through Config.Logger at info or warn with the keys tenant,
+// action, outcome and account_id (the account's ID, never the login name,
+// e-mail or codice fiscale), for the host to feed to its SIEM.
 //
 // # Storage
 //
@@ -60,7 +94,8 @@
 // creation, stale versions, single-use tokens under 50 concurrent
 // redemptions, the last-admin rule, the outbox, tenant isolation).
 // Notifications caused by a change are saved with it (an outbox); the host
-// drains them with DeliverNotifications. Links carrying a token are the
+// drains them with DeliverNotifications, which delivers through
+// Config.Notifier. Links carrying a token are the
 // exception: the token exists only in memory, so they go straight to the
 // Notifier.
 package auth

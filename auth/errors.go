@@ -44,6 +44,12 @@ var (
 	// ErrPolicy: the operation is not allowed by the tenant's provider policy
 	// (for example switching provider for a class with exactly one).
 	ErrPolicy = errors.New("auth: not allowed by provider policy")
+	// ErrUnavailable: the store failed (the database refused or dropped the
+	// connection, is restarting, or reported an error that is not the
+	// caller's fault). The message names the store and at most a SQLSTATE;
+	// pgstore's *pgtx.UnavailableError keeps the driver's error for logs
+	// through its Cause method. Worth a retry, later.
+	ErrUnavailable = errors.New("auth: storage unavailable")
 )
 
 // FieldError is one invalid field of an input.
@@ -124,15 +130,22 @@ func (e *ConflictError) Error() string {
 // Is reports whether target is ErrConflict.
 func (e *ConflictError) Is(target error) bool { return target == ErrConflict }
 
-// ThrottledError says how long to wait. It matches ErrThrottled.
+// ThrottledError says when to try again. It matches ErrThrottled.
 type ThrottledError struct {
-	// RetryAfter is how long until the next attempt may succeed.
+	// RetryAfter is how long, from the refusal, until the next attempt may
+	// succeed.
 	RetryAfter time.Duration
+	// Until is the UTC instant from which the next attempt may succeed.
+	Until time.Time
 }
 
-// Error says how long to wait.
+// Error gives the exact instant (to the nanosecond the clock gave) and the
+// exact wait, neither rounded, so that a host's Retry-After is never early.
 func (e *ThrottledError) Error() string {
-	return fmt.Sprintf("auth: too many attempts, retry after %s", e.RetryAfter)
+	if e.Until.IsZero() {
+		return fmt.Sprintf("auth: too many attempts, retry in %s", e.RetryAfter)
+	}
+	return fmt.Sprintf("auth: too many attempts, retry at %s (in %s)", e.Until.UTC().Format(time.RFC3339Nano), e.RetryAfter)
 }
 
 // Is reports whether target is ErrThrottled.

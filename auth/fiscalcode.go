@@ -40,7 +40,8 @@ const (
 	// A B C D E H L M P R S T.
 	RuleMonth
 	// RuleDay: the day (positions 10-11) is not 1..31 (men) or 41..71
-	// (women), or exceeds the days of the month.
+	// (women), or exceeds the days of the month (29 February only in the
+	// two-digit years that are multiples of 4, "00" included).
 	RuleDay
 	// RuleCheck: the check character (personal code) or check digit
 	// (numeric code, partita IVA) does not match the rest of the code.
@@ -177,12 +178,19 @@ func monthIndex(b byte) int {
 	return 0
 }
 
-// fcDaysIn returns the most days month (1..12) can have. February has 29:
-// the century of the year is not encoded, so leap years cannot be told.
-func fcDaysIn(month int) int {
+// fcDaysIn returns the days month (1..12) can have in a year whose last
+// two digits are yy. February has 29 only when yy is a multiple of 4: the
+// century is not encoded, but a two-digit year that is not a multiple of 4
+// is a common year in every century, and one that is is a leap year in
+// every century but for "00" (1900 was common, 2000 leap), which is
+// therefore accepted.
+func fcDaysIn(month, yy int) int {
 	switch month {
 	case 2:
-		return 29
+		if yy%4 == 0 {
+			return 29
+		}
+		return 28
 	case 4, 6, 9, 11:
 		return 30
 	}
@@ -190,12 +198,12 @@ func fcDaysIn(month int) int {
 }
 
 // fcValidDay reports whether the encoded day (1..31 for men, 41..71 for
-// women) exists in month.
-func fcValidDay(day, month int) bool {
+// women) exists in month of a year ending in yy.
+func fcValidDay(day, month, yy int) bool {
 	if day > 40 {
 		day -= 40
 	}
-	return day >= 1 && day <= fcDaysIn(month)
+	return day >= 1 && day <= fcDaysIn(month, yy)
 }
 
 // checkChar16 returns the check character of a personal code from its first
@@ -249,9 +257,10 @@ func checkDigit11(c []byte) byte {
 // The personal code is checked for its characters per position, its month
 // letter, its day of birth (1..31, or 41..71 for women, within the days of
 // the month) and its check character; the numeric code for its digits and
-// its check digit. 29 February is accepted for every year: the century is
-// not part of the code, so the year cannot be resolved without knowing
-// when the holder was born.
+// its check digit. 29 February is accepted only in the two-digit years
+// that are multiples of 4: any other is a common year in every century.
+// "00" stays ambiguous (1900 was a common year, 2000 a leap year) and is
+// accepted; BirthDate resolves it.
 //
 // An invalid input gives a *FiscalCodeError naming the first failed rule,
 // matching ErrInvalidFiscalCode and ErrValidation. Parsing a valid code
@@ -298,8 +307,9 @@ func parseFiscalCode16(s string) (f FiscalCode, rule FiscalCodeRule) {
 	if month == 0 {
 		return FiscalCode{}, RuleMonth
 	}
+	yy := int(dec[6]-'0')*10 + int(dec[7]-'0')
 	day := int(dec[9]-'0')*10 + int(dec[10]-'0')
-	if !fcValidDay(day, month) {
+	if !fcValidDay(day, month, yy) {
 		return FiscalCode{}, RuleDay
 	}
 	if checkChar16(f.code[:15]) != f.code[15] {
@@ -366,7 +376,8 @@ func (f FiscalCode) Normalized() FiscalCode {
 // chosen so that the year is the latest one not after now's year:
 // 2000+yy when that is not after now.Year(), else 1900+yy. ok is false for
 // numeric codes, for the zero value, and when the code says 29 February of
-// a resolved year that is not a leap year.
+// a resolved year that is not a leap year (only "00" resolved to 1900 can
+// be: ParseFiscalCode refuses 29 February in the other common years).
 func (f FiscalCode) BirthDate(now time.Time) (date time.Time, ok bool) {
 	if f.n != 16 {
 		return time.Time{}, false
@@ -454,6 +465,12 @@ func (f FiscalCode) IsPlaceholder() bool {
 		return true
 	}
 	return false
+}
+
+// isZeroNumeric reports whether f is the all-zero numeric code, the
+// placeholder no entity holds (ValidateVATNumber refuses it too).
+func (f FiscalCode) isZeroNumeric() bool {
+	return f.n == 11 && string(f.code[:11]) == "00000000000"
 }
 
 // MarshalText implements encoding.TextMarshaler: the canonical code, or

@@ -123,8 +123,8 @@ func TestParseFiscalCodeValid(t *testing.T) {
 		{"numeric", numeric, numeric, false},
 		{"numeric with spaces", " " + numeric + "  ", numeric, false},
 		{"numeric all zeros", "00000000000", "00000000000", false},
-		{"29 February any year", withCheck(t, "RSSMRA81B29H501"), withCheck(t, "RSSMRA81B29H501"), true},
-		{"29 February female", withCheck(t, "RSSMRA81B69H501"), withCheck(t, "RSSMRA81B69H501"), true},
+		{"29 February of a year multiple of 4", withCheck(t, "RSSMRA84B29H501"), withCheck(t, "RSSMRA84B29H501"), true},
+		{"29 February female", withCheck(t, "RSSMRA00B69H501"), withCheck(t, "RSSMRA00B69H501"), true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -175,6 +175,9 @@ func TestParseFiscalCodeInvalid(t *testing.T) {
 		{"day 99", withCheck(t, "RSSMRA80A99H501"), RuleDay},
 		{"30 February", withCheck(t, "RSSMRA80B30H501"), RuleDay},
 		{"31 April", withCheck(t, "RSSMRA80D31H501"), RuleDay},
+		{"29 February of a common year", withCheck(t, "RSSMRA81B29H501"), RuleDay},
+		{"29 February female, common year", withCheck(t, "RSSMRA81B69H501"), RuleDay},
+		{"29 February omocodic common year", withCheck(t, "RSSMRAUMB29H501"), RuleDay},
 		{"omocodic day 00", withCheck(t, "RSSMRA80ALLH501"), RuleDay},
 		{"wrong check letter", breakCheck(rossi), RuleCheck},
 		{"wrong check letter lower case", strings.ToLower(breakCheck(rossi)), RuleCheck},
@@ -223,6 +226,33 @@ func TestParseFiscalCodeDayLimits(t *testing.T) {
 				}
 				var fe *FiscalCodeError
 				if assert.ErrorAs(t, err, &fe, "month %c day %d female %v", month, d, female) {
+					assert.Equal(t, RuleDay, fe.Rule)
+				}
+			}
+		}
+	}
+}
+
+// TestParseFiscalCodeDaysPerMonthEveryYear checks the last valid day of
+// every month in every two-digit year, for men and women: February has 29
+// days only in the years that are multiples of 4 ("00" included, as 2000
+// was a leap year though 1900 was not).
+func TestParseFiscalCodeDaysPerMonthEveryYear(t *testing.T) {
+	const months = "ABCDEHLMPRST"
+	two := func(n int) string { return string(rune('0'+n/10)) + string(rune('0'+n%10)) }
+	for yy := 0; yy < 100; yy++ {
+		for m := 0; m < 12; m++ {
+			// The reference: the days of the month in 2000+yy, or in
+			// 1900+yy when that one has more (only "00" differs).
+			last := time.Date(2000+yy, time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day()
+			last = max(last, time.Date(1900+yy, time.Month(m+2), 0, 0, 0, 0, 0, time.UTC).Day())
+			for _, off := range []int{0, 40} {
+				prefix := "RSSMRA" + two(yy) + string(months[m])
+				_, err := ParseFiscalCode(withCheck(t, prefix+two(last+off)+"H501"))
+				assert.NoError(t, err, "year %02d month %c day %d", yy, months[m], last+off)
+				_, err = ParseFiscalCode(withCheck(t, prefix+two(last+1+off)+"H501"))
+				var fe *FiscalCodeError
+				if assert.ErrorAs(t, err, &fe, "year %02d month %c day %d", yy, months[m], last+1+off) {
 					assert.Equal(t, RuleDay, fe.Rule)
 				}
 			}
@@ -389,10 +419,8 @@ func TestBirthDateLeapDay(t *testing.T) {
 	_, ok = fc.BirthDate(in1999)
 	assert.False(t, ok, "1900 is not a leap year")
 
-	fc, err = ParseFiscalCode(withCheck(t, "RSSMRA81B69H501"))
-	require.NoError(t, err, "29 February is accepted whatever the year")
-	_, ok = fc.BirthDate(in2025)
-	assert.False(t, ok, "neither 1981 nor 2081 is a leap year")
+	_, err = ParseFiscalCode(withCheck(t, "RSSMRA81B69H501"))
+	assert.ErrorIs(t, err, ErrInvalidFiscalCode, "neither 1981 nor 2081 is a leap year")
 
 	fc, err = ParseFiscalCode(withCheck(t, "RSSMRA84B29H501"))
 	require.NoError(t, err)

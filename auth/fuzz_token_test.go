@@ -27,23 +27,3 @@ func FuzzParseToken(f *testing.F) {
 		}
 	})
 }
-
-// FuzzDecodeCursor: a cursor either decodes or is a validation error; every
-// ID round-trips through encodeCursor.
-func FuzzDecodeCursor(f *testing.F) {
-	f.Add("")
-	f.Add(encodeCursor("acc-0001"))
-	f.Add("not-a-cursor!")
-	f.Fuzz(func(t *testing.T, s string) {
-		if _, err := decodeCursor(s); err != nil && !errors.Is(err, ErrValidation) {
-			t.Fatalf("unexpected error %v", err)
-		}
-		if s == "" {
-			return
-		}
-		id, err := decodeCursor(encodeCursor(s))
-		if err != nil || id != s {
-			t.Fatalf("ID %q did not round-trip: %q, %v", s, id, err)
-		}
-	})
-}

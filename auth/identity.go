@@ -75,7 +75,8 @@ type Identity struct {
 // and validates: provider must be non-empty, level one of L1..L3,
 // fiscalNumber present and accepted by ParseFiscalCode, ivaCode (when
 // present) accepted by ValidateVATNumber, dateOfBirth (when present) a
-// "YYYY-MM-DD" date. Failures come back together as one *ValidationError
+// "YYYY-MM-DD" date, and every other value kept valid single-line text
+// (the text rule: valid UTF-8, no control characters). Failures come back together as one *ValidationError
 // whose field names are "provider", "level" and the attribute names.
 func IdentityFromAttributes(provider string, level Level, attrs Attributes) (Identity, error) {
 	var errs validationErrors
@@ -93,6 +94,10 @@ func IdentityFromAttributes(provider string, level Level, attrs Attributes) (Ide
 	if id.Provider == "" {
 		errs.add("provider", "required", "is required")
 	}
+	errs.line("provider", id.Provider, 0)
+	for _, name := range textAttrs {
+		errs.line(name, identityAttr(attrs, name), 0)
+	}
 	if level < LevelL1 || level > LevelL3 {
 		errs.add("level", "oneof", "must be one of: L1, L2, L3")
 	}
@@ -100,14 +105,14 @@ func IdentityFromAttributes(provider string, level Level, attrs Attributes) (Ide
 	if fn := identityTrimPrefix(identityAttr(attrs, AttrFiscalNumber), "TINIT-"); fn == "" {
 		errs.add(AttrFiscalNumber, "required", "is required")
 	} else if fc, err := ParseFiscalCode(fn); err != nil {
-		errs.add(AttrFiscalNumber, TagCodiceFiscale, "is not a valid codice fiscale: "+fiscalCodeErrMessage(err))
+		errs.add(AttrFiscalNumber, TagFiscalCode, "is not a valid codice fiscale: "+fiscalCodeErrMessage(err))
 	} else {
 		id.FiscalCode = fc
 	}
 
 	if vat := identityTrimPrefix(identityAttr(attrs, AttrIVACode), "VATIT-"); vat != "" {
 		if err := ValidateVATNumber(vat); err != nil {
-			errs.add(AttrIVACode, TagPartitaIVA, "must be a valid partita IVA (11 digits)")
+			errs.add(AttrIVACode, TagVATNumber, "must be a valid partita IVA (11 digits)")
 		} else {
 			id.VATNumber = vat
 		}
@@ -127,6 +132,11 @@ func IdentityFromAttributes(provider string, level Level, attrs Attributes) (Ide
 	}
 	return id, nil
 }
+
+// textAttrs are the attributes kept as text in an Identity: each must
+// follow the text rule (the codice fiscale, partita IVA and date are
+// checked by their own rules).
+var textAttrs = [...]string{AttrSPIDCode, AttrCompanyName, AttrName, AttrFamilyName, AttrEmail, AttrMobilePhone, AttrPlaceOfBirth}
 
 // identityAttr returns the trimmed value of attribute name ("" when absent).
 func identityAttr(attrs Attributes, name string) string {

@@ -7,6 +7,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // maxLoginPasswordBytes bounds the work an anonymous caller can cause: a
@@ -22,16 +24,34 @@ const maxLoginPasswordBytes = 1024
 // password. A success clears the failures and, when the stored hash uses
 // weaker parameters than the configured ones, re-hashes the password.
 //
+// A tenant or login that breaks the text rule (invalid UTF-8, control
+// characters) is a *ValidationError naming the field, reported before any
+// store call: no account can have such a name. It reveals nothing about
+// which accounts exist.
+//
+// Failures, lockouts and refusals while locked are logged as security
+// events with the account's ID when the account exists, never the login.
+//
 // The returned account's Principal is the acting principal; keep its
 // CredentialsVersion in the session to end it when the password changes.
 func (d *Desk) Login(ctx context.Context, tenant, login, password string) (*Account, error) {
 	login = strings.TrimSpace(login)
+	var v validationErrors
+	v.line("tenant", tenant, 0)
+	v.line("login", login, 0)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
 	if tenant == "" || login == "" || len(login) > 254 || len(password) > maxLoginPasswordBytes {
 		return nil, ErrInvalidCredentials
 	}
 	a, err := d.store.FindAccount(ctx, tenant, login)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
+	}
+	accountID := ""
+	if a != nil {
+		accountID = a.ID
 	}
 	key := attemptKey(login, a)
 	now := d.now()
@@ -40,7 +60,9 @@ func (d *Desk) Login(ctx context.Context, tenant, login, password string) (*Acco
 		return nil, err
 	}
 	if wait, locked := d.cfg.Throttle.LockedFor(att, now); locked {
-		return nil, &ThrottledError{RetryAfter: wait}
+		d.security(zerolog.WarnLevel, tenant, logActionLogin, outcomeThrottled, accountID).
+			Bool("known_account", a != nil).Int("failures", att.Failures).Msg("login refused while locked")
+		return nil, &ThrottledError{RetryAfter: wait, Until: now.Add(wait)}
 	}
 	ok, rehash := false, false
 	if a == nil || a.Disabled || !a.HasPassword() {
@@ -50,7 +72,7 @@ func (d *Desk) Login(ctx context.Context, tenant, login, password string) (*Acco
 		if err != nil {
 			// A stored hash we cannot read is an operational problem, not the
 			// caller's: log it and refuse like a wrong password.
-			d.log.Error().Err(err).Str("tenant", tenant).Str("account", a.ID).Msg("unreadable password hash")
+			d.log.Error().Err(err).Str("tenant", tenant).Str("action", logActionLogin).Str("account_id", a.ID).Msg("unreadable password hash")
 			ok = false
 		}
 	}
@@ -59,8 +81,12 @@ func (d *Desk) Login(ctx context.Context, tenant, login, password string) (*Acco
 		if err != nil {
 			return nil, err
 		}
-		if att.Failures >= d.cfg.Throttle.MaxFailures {
-			d.log.Warn().Str("tenant", tenant).Int("failures", att.Failures).Msg("login locked")
+		d.security(zerolog.InfoLevel, tenant, logActionLogin, outcomeInvalidCredentials, accountID).
+			Bool("known_account", a != nil).Int("failures", att.Failures).Msg("login failed")
+		if att.Failures == d.cfg.Throttle.MaxFailures {
+			d.security(zerolog.WarnLevel, tenant, logActionLogin, outcomeLocked, accountID).
+				Bool("known_account", a != nil).Int("failures", att.Failures).
+				Time("until", att.Last.Add(d.cfg.Throttle.Lockout)).Msg("login locked")
 		}
 		return nil, ErrInvalidCredentials
 	}
@@ -81,14 +107,14 @@ func (d *Desk) Login(ctx context.Context, tenant, login, password string) (*Acco
 func (d *Desk) upgradeHash(ctx context.Context, a *Account, password string) {
 	encoded, err := d.hasher.Hash(password)
 	if err != nil {
-		d.log.Error().Err(err).Str("account", a.ID).Msg("rehash failed")
+		d.log.Error().Err(err).Str("tenant", a.Tenant).Str("account_id", a.ID).Msg("rehash failed")
 		return
 	}
 	b := a.Clone()
 	b.PasswordHash = encoded
 	b.UpdatedAt = d.now()
 	if err := d.store.UpdateAccount(ctx, b, nil); err != nil {
-		d.log.Warn().Err(err).Str("account", a.ID).Msg("rehash not saved")
+		d.log.Warn().Err(err).Str("tenant", a.Tenant).Str("account_id", a.ID).Msg("rehash not saved")
 		return
 	}
 	*a = *b
@@ -118,6 +144,9 @@ type Pruned struct {
 // failure is older than the throttle window plus the lockout. Hosts run it
 // from time to time (daily is plenty); nothing else depends on it.
 func (d *Desk) Prune(ctx context.Context, tenant string) (Pruned, error) {
+	if err := checkTenant(tenant); err != nil {
+		return Pruned{}, err
+	}
 	now := d.now()
 	var p Pruned
 	var err error

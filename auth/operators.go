@@ -4,26 +4,32 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
+
+	"github.com/rs/zerolog"
 )
 
-// NewOperator is the input of CreateOperator and Bootstrap.
+// NewOperator is the input of CreateOperator and Bootstrap. Every string
+// follows the text rule (valid UTF-8, no control characters); surrounding
+// spaces are trimmed.
 type NewOperator struct {
 	// Username, unique in the tenant; usually name and surname.
-	Username string `json:"username" validate:"required,min=3,max=64,username"`
+	Username string `json:"username" validate:"required,line,min=3,max=64,username"`
 	// Email receives the set-password link; unique in the tenant
 	// (case-insensitively).
-	Email string `json:"email" validate:"required,email,max=254"`
+	Email string `json:"email" validate:"required,line,max=254,email"`
 	// Manager and Admin add those roles to RoleOperator.
 	Manager bool `json:"manager"`
 	Admin   bool `json:"admin"`
-	// Services, Calendars and Offices the operator is enabled for.
-	Services  []string `json:"services" validate:"dive,required,max=128"`
-	Calendars []string `json:"calendars" validate:"dive,required,max=128"`
-	Offices   []string `json:"offices" validate:"dive,required,max=128"`
+	// Services, Calendars and Offices the operator is enabled for. An
+	// empty (or blank) entry is refused; duplicates are merged.
+	Services  []string `json:"services" validate:"dive,required,line,max=128"`
+	Calendars []string `json:"calendars" validate:"dive,required,line,max=128"`
+	Offices   []string `json:"offices" validate:"dive,required,line,max=128"`
 	// IdempotencyKey makes a repeated call return the account the first
 	// call created (and send a fresh link if no password was set yet).
-	IdempotencyKey string `json:"idempotency_key" validate:"max=128"`
+	IdempotencyKey string `json:"idempotency_key" validate:"line,max=128"`
 }
 
 func (in NewOperator) roles() []Role {
@@ -43,56 +49,87 @@ func (in NewOperator) roles() []Role {
 // services, calendars and offices it holds, and the manager role; only an
 // administrator can create an administrator.
 func (d *Desk) CreateOperator(ctx context.Context, who Principal, in NewOperator) (*Account, error) {
-	if err := CanAdminister(who, ActionCreateOperator, nil); err != nil {
+	if err := d.authorize(who, ActionCreateOperator, nil); err != nil {
 		return nil, err
 	}
-	in = normalizeNewOperator(in)
-	if err := validateStruct(d.validate, in); err != nil {
+	in, err := d.checkNewOperator(in)
+	if err != nil {
 		return nil, err
 	}
-	if err := canGrantAll(who, ActionCreateOperator, in); err != nil {
+	if err := d.refused(who, ActionCreateOperator, nil, canGrantAll(who, ActionCreateOperator, in)); err != nil {
 		return nil, err
 	}
 	return d.createAccount(ctx, who.Tenant, in)
 }
 
 // Bootstrap creates the first administrator of a tenant that has none, and
-// sends the set-password link. It is how an installation starts; once the
-// tenant has an enabled administrator it is refused with ErrForbidden.
+// sends the set-password link. It is how an installation starts. Once the
+// tenant has an enabled administrator it is refused with ErrForbidden,
+// except for the idempotent repeat of the very call that created it (same
+// username, e-mail and idempotency key, the default key when none is
+// given): that returns the account and, while it has no password, sends a
+// fresh link.
 func (d *Desk) Bootstrap(ctx context.Context, tenant string, in NewOperator) (*Account, error) {
-	if strings.TrimSpace(tenant) == "" {
-		return nil, &ValidationError{Fields: []FieldError{{Field: "tenant", Rule: "required", Message: "is required"}}}
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
 	}
-	in = normalizeNewOperator(in)
 	in.Admin, in.Manager = true, true
-	if in.IdempotencyKey == "" {
+	if strings.TrimSpace(in.IdempotencyKey) == "" {
 		in.IdempotencyKey = "sportello:bootstrap"
 	}
-	if err := validateStruct(d.validate, in); err != nil {
+	in, err := d.checkNewOperator(in)
+	if err != nil {
 		return nil, err
 	}
 	n, err := d.store.CountAdmins(ctx, tenant)
 	if err != nil {
 		return nil, err
 	}
-	if n > 0 {
-		// A repeated bootstrap that already succeeded completes as before.
-		if a, err := d.store.FindAccountByIdempotencyKey(ctx, tenant, in.IdempotencyKey); err == nil {
-			return d.resumeCreation(ctx, a, in)
+	if n == 0 {
+		a, err := d.createAccount(ctx, tenant, in)
+		if !errors.Is(err, ErrConflict) {
+			return a, err
 		}
-		return nil, forbidden("bootstrap", "tenant_without_admin")
+		// A concurrent bootstrap may have won: then this one is refused
+		// below unless it is the same call. Otherwise the conflict stands.
+		if n, cerr := d.store.CountAdmins(ctx, tenant); cerr != nil || n == 0 {
+			return nil, err
+		}
 	}
-	return d.createAccount(ctx, tenant, in)
+	a, err := d.store.FindAccountByIdempotencyKey(ctx, tenant, in.IdempotencyKey)
+	switch {
+	case err == nil && sameOperator(a, in):
+		return d.resumeCreation(ctx, a, in)
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	err = forbidden(ActionBootstrap, "tenant_without_admin")
+	d.security(zerolog.WarnLevel, tenant, string(ActionBootstrap), outcomeForbidden, "").Msg("permission refused")
+	return nil, err
 }
 
-func normalizeNewOperator(in NewOperator) NewOperator {
+// checkNewOperator trims in, validates it (the text rule included) and
+// returns it with its rights merged and sorted.
+func (d *Desk) checkNewOperator(in NewOperator) (NewOperator, error) {
 	in.Username = strings.TrimSpace(in.Username)
 	in.Email = strings.TrimSpace(in.Email)
 	in.IdempotencyKey = strings.TrimSpace(in.IdempotencyKey)
+	in.Services = trimAll(in.Services)
+	in.Calendars = trimAll(in.Calendars)
+	in.Offices = trimAll(in.Offices)
+	if err := check(d.validate, in); err != nil {
+		return in, err
+	}
 	in.Services = normalizeSet(in.Services)
 	in.Calendars = normalizeSet(in.Calendars)
 	in.Offices = normalizeSet(in.Offices)
-	return in
+	return in, nil
+}
+
+// sameOperator reports whether in asks for the account a already is: the
+// repeat of the call that created it.
+func sameOperator(a *Account, in NewOperator) bool {
+	return a.Username == in.Username && NormalizeEmail(a.Email) == NormalizeEmail(in.Email)
 }
 
 // canGrantAll checks every right a new account is created with.
@@ -100,13 +137,13 @@ func canGrantAll(who Principal, action Action, in NewOperator) error {
 	if err := canGrantRoles(who, action, in.roles()); err != nil {
 		return err
 	}
-	if err := CanGrant(who, action, "service", nil, in.Services); err != nil {
+	if err := AuthorizeGrant(who, action, "service", nil, in.Services); err != nil {
 		return err
 	}
-	if err := CanGrant(who, action, "calendar", nil, in.Calendars); err != nil {
+	if err := AuthorizeGrant(who, action, "calendar", nil, in.Calendars); err != nil {
 		return err
 	}
-	return CanGrant(who, action, "office", nil, in.Offices)
+	return AuthorizeGrant(who, action, "office", nil, in.Offices)
 }
 
 func (d *Desk) createAccount(ctx context.Context, tenant string, in NewOperator) (*Account, error) {
@@ -143,7 +180,7 @@ func (d *Desk) createAccount(ctx context.Context, tenant string, in NewOperator)
 		}
 		return nil, err
 	}
-	d.log.Info().Str("tenant", tenant).Str("account", a.ID).Msg("operator created")
+	d.log.Info().Str("tenant", tenant).Str("action", string(ActionCreateOperator)).Str("account_id", a.ID).Msg("operator created")
 	// A failed delivery still returns the account: repeating the call with
 	// the same idempotency key sends a fresh link.
 	return a, d.sendSetPassword(ctx, a)
@@ -153,7 +190,7 @@ func (d *Desk) createAccount(ctx context.Context, tenant string, in NewOperator)
 // is a conflict; with the same data, the account is returned and, while it
 // has no password, a fresh set-password link is sent.
 func (d *Desk) resumeCreation(ctx context.Context, a *Account, in NewOperator) (*Account, error) {
-	if a.Username != in.Username || NormalizeEmail(a.Email) != NormalizeEmail(in.Email) {
+	if !sameOperator(a, in) {
 		return nil, &ConflictError{Field: "idempotency_key"}
 	}
 	if a.HasPassword() || a.Disabled {
@@ -169,44 +206,24 @@ func (d *Desk) sendSetPassword(ctx context.Context, a *Account) error {
 
 // GetOperator returns an account of the principal's tenant.
 func (d *Desk) GetOperator(ctx context.Context, who Principal, id string) (*Account, error) {
+	return d.load(ctx, who, id, ActionViewOperator)
+}
+
+// load reads an account of the principal's tenant and checks that who may
+// perform action on it. An ID or tenant that cannot exist is ErrNotFound
+// without a store call.
+func (d *Desk) load(ctx context.Context, who Principal, id string, action Action) (*Account, error) {
+	if !canExist(who.Tenant, id) {
+		return nil, ErrNotFound
+	}
 	a, err := d.store.GetAccount(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := CanAdminister(who, ActionViewOperator, a); err != nil {
+	if err := d.authorize(who, action, a); err != nil {
 		return nil, err
 	}
 	return a, nil
-}
-
-// ListOperators returns up to limit accounts of the principal's tenant
-// ordered by ID, starting after
-// cursor ("" for the first page), and the opaque cursor of the next page
-// ("" at the end). limit <= 0 means 100; more than 500 is cut to 500.
-func (d *Desk) ListOperators(ctx context.Context, who Principal, cursor string, limit int) ([]*Account, string, error) {
-	if err := CanAdminister(who, ActionListOperators, nil); err != nil {
-		return nil, "", err
-	}
-	after, err := decodeCursor(cursor)
-	if err != nil {
-		return nil, "", err
-	}
-	switch {
-	case limit <= 0:
-		limit = 100
-	case limit > 500:
-		limit = 500
-	}
-	page, err := d.store.ListAccounts(ctx, who.Tenant, after, limit+1)
-	if err != nil {
-		return nil, "", err
-	}
-	next := ""
-	if len(page) > limit {
-		page = page[:limit]
-		next = encodeCursor(page[limit-1].ID)
-	}
-	return page, next, nil
 }
 
 // DisableOperator stops an account from logging in; its data stay.
@@ -241,15 +258,22 @@ func (d *Desk) SetOffices(ctx context.Context, who Principal, id string, offices
 }
 
 func (d *Desk) setRights(ctx context.Context, who Principal, id string, action Action, kind string, ids []string, field func(*Account) *[]string) (*Account, error) {
-	ids = normalizeSet(ids)
-	for _, x := range ids {
-		if len(x) > 128 {
-			return nil, &ValidationError{Fields: []FieldError{{Field: kind + "s", Rule: "max", Message: "each ID must be at most 128 characters"}}}
+	ids = trimAll(ids)
+	var v validationErrors
+	for i, x := range ids {
+		name := kind + "s[" + strconv.Itoa(i) + "]"
+		if x == "" {
+			v.add(name, "required", "is required")
 		}
+		v.line(name, x, maxRightID)
 	}
+	if err := v.err(); err != nil {
+		return nil, err
+	}
+	ids = normalizeSet(ids)
 	return d.modify(ctx, who, id, action, func(a *Account) error {
 		f := field(a)
-		if err := CanGrant(who, action, kind, *f, ids); err != nil {
+		if err := d.refused(who, action, a, AuthorizeGrant(who, action, kind, *f, ids)); err != nil {
 			return err
 		}
 		*f = ids
@@ -292,28 +316,22 @@ func (d *Desk) setRole(ctx context.Context, who Principal, id string, action Act
 // DeleteOperator removes an account and its outstanding tokens; refused with
 // ErrLastAdmin for the tenant's last enabled administrator.
 func (d *Desk) DeleteOperator(ctx context.Context, who Principal, id string) error {
-	a, err := d.store.GetAccount(ctx, who.Tenant, id)
+	a, err := d.load(ctx, who, id, ActionDeleteOperator)
 	if err != nil {
-		return err
-	}
-	if err := CanAdminister(who, ActionDeleteOperator, a); err != nil {
 		return err
 	}
 	if err := d.store.DeleteAccount(ctx, a.Tenant, a.ID, a.Version, nil); err != nil {
 		return err
 	}
-	d.log.Info().Str("tenant", a.Tenant).Str("account", a.ID).Str("by", who.ID).Msg("operator deleted")
+	d.log.Info().Str("tenant", a.Tenant).Str("action", string(ActionDeleteOperator)).Str("account_id", a.ID).Str("actor_id", who.ID).Msg("operator deleted")
 	return nil
 }
 
 // modify is the shape of every account command: load, check permission,
 // apply the change, save with the version read.
 func (d *Desk) modify(ctx context.Context, who Principal, id string, action Action, change func(*Account) error) (*Account, error) {
-	a, err := d.store.GetAccount(ctx, who.Tenant, id)
+	a, err := d.load(ctx, who, id, action)
 	if err != nil {
-		return nil, err
-	}
-	if err := CanAdminister(who, action, a); err != nil {
 		return nil, err
 	}
 	before := a.Clone()
@@ -327,7 +345,7 @@ func (d *Desk) modify(ctx context.Context, who Principal, id string, action Acti
 	if err := d.store.UpdateAccount(ctx, a, nil); err != nil {
 		return nil, err
 	}
-	d.log.Info().Str("tenant", a.Tenant).Str("account", a.ID).Str("by", who.ID).Str("action", string(action)).Msg("operator changed")
+	d.log.Info().Str("tenant", a.Tenant).Str("action", string(action)).Str("account_id", a.ID).Str("actor_id", who.ID).Msg("operator changed")
 	return a, nil
 }
 

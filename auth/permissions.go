@@ -1,6 +1,10 @@
 package auth
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/sportello/sportello/internal/textrule"
+)
 
 // Action names a command subject to a permission check.
 type Action string
@@ -28,6 +32,9 @@ const (
 	// ActionAccessService is a citizen using a service that requires an
 	// authentication level (see CheckLevel).
 	ActionAccessService Action = "access_service"
+	// ActionBootstrap is the creation of a tenant's first administrator
+	// (Desk.Bootstrap), refused once the tenant has one.
+	ActionBootstrap Action = "bootstrap"
 )
 
 // OperatorActions lists every account-administration action, in the order
@@ -50,25 +57,29 @@ var adminOnly = map[Action]bool{
 
 func forbidden(a Action, missing string) error { return &PermissionError{Action: a, Missing: missing} }
 
-// CanAdminister decides whether who may perform action on target (nil for
-// creation and listing). It is the whole account-administration permission
-// rule, pure and table-tested:
+// Authorize decides whether who may perform action on target (nil for
+// creation and listing): nil, or a *PermissionError matching ErrForbidden.
+// It is the account-administration permission rule, pure and table-tested,
+// with the shape every wing's Authorize has:
 //
 //   - only staff acting in the target's tenant may administer accounts;
-//     citizens and the system never may;
+//     citizens and the system never may, nor a principal whose tenant is
+//     empty or not valid text;
 //   - administrators may do everything;
 //   - managers may do everything but grant or revoke the admin role and the
 //     provider-policy corrections, and may look at an administrator's
 //     account but not change it;
 //   - plain operators may do nothing.
 //
-// What a manager may hand out (services, calendars, offices) is checked
-// separately by CanGrant.
-func CanAdminister(who Principal, action Action, target *Account) error {
+// What a manager may hand out (services, calendars, offices) is the second
+// rule, AuthorizeGrant: it is auth's own, since only auth's commands hand
+// out rights, and it needs the rights before and after the change, which
+// Authorize's shape has no room for.
+func Authorize(who Principal, action Action, target *Account) error {
 	if who.Kind != KindOperator {
 		return forbidden(action, "kind:operator")
 	}
-	if who.Tenant == "" || (target != nil && target.Tenant != who.Tenant) {
+	if who.Tenant == "" || !textrule.Valid(who.Tenant, textrule.Line) || (target != nil && target.Tenant != who.Tenant) {
 		return forbidden(action, "tenant")
 	}
 	if who.IsAdmin() {
@@ -86,11 +97,12 @@ func CanAdminister(who Principal, action Action, target *Account) error {
 	return nil
 }
 
-// CanGrant checks that who may change a set of rights (kind is "service",
-// "calendar" or "office") from before to after: administrators may grant
-// anything; managers may only add rights they hold themselves. Removing is
-// always allowed to whoever may administer the account.
-func CanGrant(who Principal, action Action, kind string, before, after []string) error {
+// AuthorizeGrant checks that who may change a set of rights (kind is
+// "service", "calendar" or "office") from before to after: administrators
+// may grant anything; managers may only add rights they hold themselves.
+// Removing is always allowed to whoever Authorize lets administer the
+// account. It returns nil or a *PermissionError matching ErrForbidden.
+func AuthorizeGrant(who Principal, action Action, kind string, before, after []string) error {
 	if who.IsAdmin() {
 		return nil
 	}

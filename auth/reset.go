@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"time"
+
+	"github.com/rs/zerolog"
 )
 
 // issueToken stores a new token of purpose for a (at most max per window
@@ -44,12 +46,11 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, tenant, login string) e
 	if tenant == "" {
 		v.add("tenant", "required", "is required")
 	}
-	switch {
-	case login == "":
+	v.line("tenant", tenant, 0)
+	if login == "" {
 		v.add("login", "required", "a username or e-mail address is required")
-	case len(login) > 254:
-		v.add("login", "max", "must be at most 254 characters long")
 	}
+	v.line("login", login, 254)
 	if err := v.err(); err != nil {
 		return err
 	}
@@ -65,7 +66,7 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, tenant, login string) e
 	}
 	err = d.issueToken(ctx, a, PurposeReset, d.cfg.ResetTTL, d.cfg.ResetLimit, d.cfg.ResetWindow, NotifyPasswordReset)
 	if errors.Is(err, ErrThrottled) {
-		d.log.Warn().Str("tenant", tenant).Str("account", a.ID).Msg("password reset requests throttled")
+		d.security(zerolog.WarnLevel, tenant, logActionResetToken, outcomeThrottled, a.ID).Msg("password reset requests throttled")
 		return nil
 	}
 	return err
@@ -77,31 +78,40 @@ func (d *Desk) RequestPasswordReset(ctx context.Context, tenant, login string) e
 // CredentialsVersion (end the other sessions of the account) and queues a
 // NotifyPasswordChanged notification, all in one store write. An unknown,
 // expired, used or revoked token is ErrInvalidToken; a weak password is a
-// *ValidationError and leaves the token usable.
+// *ValidationError and leaves the token usable. Redemptions and refused
+// tokens are logged as security events (account ID, never the token).
 func (d *Desk) SetPassword(ctx context.Context, tenant, token, password string) (*Account, error) {
+	if err := checkTenant(tenant); err != nil {
+		return nil, err
+	}
 	hash, err := parseToken(token)
 	if err != nil {
+		d.tokenRefused(tenant, "", "malformed")
 		return nil, err
 	}
 	now := d.now()
 	t, err := d.store.GetToken(ctx, tenant, hash)
 	if errors.Is(err, ErrNotFound) {
+		d.tokenRefused(tenant, "", "unknown")
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !t.Usable(now) {
+		d.tokenRefused(tenant, t.AccountID, "unusable")
 		return nil, ErrInvalidToken
 	}
 	a, err := d.store.GetAccount(ctx, tenant, t.AccountID)
 	if errors.Is(err, ErrNotFound) {
+		d.tokenRefused(tenant, t.AccountID, "account_missing")
 		return nil, ErrInvalidToken
 	}
 	if err != nil {
 		return nil, err
 	}
 	if a.Disabled {
+		d.tokenRefused(tenant, a.ID, "account_disabled")
 		return nil, ErrInvalidToken
 	}
 	if err := d.cfg.Passwords.Check(password, a.Username, a.Email); err != nil {
@@ -127,9 +137,20 @@ func (d *Desk) SetPassword(ctx context.Context, tenant, token, password string) 
 			CreatedAt: now,
 		}},
 	})
+	if errors.Is(err, ErrInvalidToken) {
+		d.tokenRefused(tenant, a.ID, "lost_race")
+	}
 	if err != nil {
 		return nil, err
 	}
-	d.log.Info().Str("tenant", tenant).Str("account", a.ID).Str("purpose", t.Purpose.String()).Msg("password set")
+	d.security(zerolog.InfoLevel, tenant, logActionRedeemToken, outcomeRedeemed, a.ID).
+		Str("purpose", t.Purpose.String()).Msg("token redeemed, password set")
 	return updated, nil
+}
+
+// tokenRefused logs a refused token redemption; accountID is "" when the
+// token named no account.
+func (d *Desk) tokenRefused(tenant, accountID, reason string) {
+	d.security(zerolog.InfoLevel, tenant, logActionRedeemToken, outcomeInvalidToken, accountID).
+		Str("reason", reason).Msg("token refused")
 }

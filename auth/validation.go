@@ -1,22 +1,27 @@
 package auth
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"strings"
-	"unicode"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/sportello/sportello/internal/fielderr"
 )
 
-// The validation tags the SDK registers.
+// The validation tags the SDK registers. The identifiers are English; the
+// tag strings keep the Italian terms hosts write in their struct tags.
 const (
-	// TagCodiceFiscale validates a codice fiscale: a string field that
-	// ParseFiscalCode accepts, or a non-zero FiscalCode field.
-	TagCodiceFiscale = "codicefiscale"
-	// TagPartitaIVA validates a string field that ValidateVATNumber accepts.
-	TagPartitaIVA = "partitaiva"
+	// TagFiscalCode ("codicefiscale") validates a codice fiscale: a string
+	// field that ParseFiscalCode accepts, or a non-zero FiscalCode field.
+	// The all-zero numeric code "00000000000" is refused: it is the
+	// placeholder ValidateVATNumber refuses too, so that
+	// `codicefiscale|partitaiva` cannot let it through.
+	TagFiscalCode = "codicefiscale"
+	// TagVATNumber ("partitaiva") validates a string field that
+	// ValidateVATNumber accepts.
+	TagVATNumber = "partitaiva"
 )
 
 // RegisterValidations adds the SDK's tags (codicefiscale, partitaiva) to v,
@@ -29,11 +34,11 @@ func RegisterValidations(v *validator.Validate) error {
 		}
 		return nil
 	}, FiscalCode{})
-	if err := v.RegisterValidation(TagCodiceFiscale, validateCodiceFiscaleField); err != nil {
-		return fmt.Errorf("auth: register %s: %w", TagCodiceFiscale, err)
+	if err := v.RegisterValidation(TagFiscalCode, validateFiscalCodeField); err != nil {
+		return fmt.Errorf("auth: register %s: %w", TagFiscalCode, err)
 	}
-	if err := v.RegisterValidation(TagPartitaIVA, validatePartitaIVAField); err != nil {
-		return fmt.Errorf("auth: register %s: %w", TagPartitaIVA, err)
+	if err := v.RegisterValidation(TagVATNumber, validateVATNumberField); err != nil {
+		return fmt.Errorf("auth: register %s: %w", TagVATNumber, err)
 	}
 	return nil
 }
@@ -41,34 +46,30 @@ func RegisterValidations(v *validator.Validate) error {
 // tagUsername is the Desk's own tag for operator usernames.
 const tagUsername = "username"
 
-// validUsername implements tagUsername: no control characters and no '@',
-// so that a login name can never be mistaken for an e-mail address.
+// validUsername implements tagUsername: no '@', so that a login name can
+// never be mistaken for an e-mail address (control characters and invalid
+// UTF-8 are the `line` tag's).
 func validUsername(fl validator.FieldLevel) bool {
-	for _, r := range fl.Field().String() {
-		if r == '@' || unicode.IsControl(r) {
-			return false
-		}
-	}
-	return true
+	return !strings.ContainsRune(fl.Field().String(), '@')
 }
 
-// validateCodiceFiscaleField implements the codicefiscale tag.
-func validateCodiceFiscaleField(fl validator.FieldLevel) bool {
+// validateFiscalCodeField implements the codicefiscale tag.
+func validateFiscalCodeField(fl validator.FieldLevel) bool {
 	field := fl.Field()
 	if field.CanInterface() {
 		if fc, ok := field.Interface().(FiscalCode); ok {
-			return !fc.IsZero()
+			return !fc.IsZero() && !fc.isZeroNumeric()
 		}
 	}
 	if field.Kind() != reflect.String {
 		return false
 	}
-	_, err := ParseFiscalCode(field.String())
-	return err == nil
+	fc, err := ParseFiscalCode(field.String())
+	return err == nil && !fc.isZeroNumeric()
 }
 
-// validatePartitaIVAField implements the partitaiva tag.
-func validatePartitaIVAField(fl validator.FieldLevel) bool {
+// validateVATNumberField implements the partitaiva tag.
+func validateVATNumberField(fl validator.FieldLevel) bool {
 	field := fl.Field()
 	if field.Kind() != reflect.String {
 		return false
@@ -76,116 +77,39 @@ func validatePartitaIVAField(fl validator.FieldLevel) bool {
 	return ValidateVATNumber(field.String()) == nil
 }
 
-// NewValidator returns a validator with the SDK's tags registered and
-// field names taken from the json tag when present (else the lower-cased Go
-// field name), so that a *ValidationError names fields as the host's API
-// does.
+// NewValidator returns a validator for a host's own structs, with the SDK's
+// tags registered (codicefiscale, partitaiva, and the text rule's line and
+// text) and fields named as every sportello *ValidationError names them:
+// the json tag when present, else the Go name in snake_case.
 func NewValidator() *validator.Validate {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	if err := RegisterValidations(v); err != nil {
+	v, err := fielderr.NewValidator(nil, RegisterValidations)
+	if err != nil {
 		// The tags are constants known to be valid: this cannot happen.
 		panic(err)
 	}
-	v.RegisterTagNameFunc(validatorFieldName)
-	return v
+	return v.Engine()
 }
 
-// validatorFieldName is the tag name function of NewValidator.
-func validatorFieldName(f reflect.StructField) string {
-	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-	if name != "" && name != "-" {
-		return name
-	}
-	return strings.ToLower(f.Name)
+// newDeskValidator returns the validator the Desk runs on its inputs: the
+// shared adapter with the SDK's tags and the username tag.
+func newDeskValidator() (*fielderr.Validator, error) {
+	return fielderr.NewValidator(
+		map[string]string{tagUsername: "must not contain '@'"},
+		RegisterValidations,
+		func(v *validator.Validate) error { return v.RegisterValidation(tagUsername, validUsername) },
+	)
 }
 
-// validateStruct runs v.Struct on s and turns its failures into one
-// *ValidationError listing every failed field with the tag as Rule and a
-// human message that never includes the field's value. Other errors (s is
-// not a struct) are returned wrapped.
-func validateStruct(v *validator.Validate, s any) error {
-	err := v.Struct(s)
-	if err == nil {
-		return nil
-	}
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return fmt.Errorf("auth: validate: %w", err)
+// check runs v on the struct s and returns every failed field as one
+// *ValidationError, or nil. Messages never include the field's value.
+func check(v *fielderr.Validator, s any) error {
+	fields, err := v.Check(s)
+	if err != nil {
+		return fmt.Errorf("auth: %w", err)
 	}
 	var out validationErrors
-	for _, fe := range verrs {
-		out.add(validatorFieldPath(fe), fe.Tag(), validatorMessage(fe))
+	for _, f := range fields {
+		out = append(out, FieldError(f))
 	}
 	return out.err()
-}
-
-// validatorFieldPath returns the field's namespace without the root struct's name,
-// e.g. "email" or "address.city".
-func validatorFieldPath(fe validator.FieldError) string {
-	ns := fe.Namespace()
-	if _, rest, ok := strings.Cut(ns, "."); ok && rest != "" {
-		return rest
-	}
-	if f := fe.Field(); f != "" {
-		return f
-	}
-	return ns
-}
-
-// validatorMessage returns the English explanation of a failed tag. It uses
-// only the tag, its parameter and the field's kind, never the value.
-func validatorMessage(fe validator.FieldError) string {
-	tag, param := fe.Tag(), fe.Param()
-	switch tag {
-	case "required", "required_if", "required_unless", "required_with",
-		"required_with_all", "required_without", "required_without_all":
-		return "is required"
-	case "email":
-		return "must be a valid e-mail address"
-	case "min", "gte":
-		return validatorSizeMessage(fe.Kind(), "at least", param)
-	case "max", "lte":
-		return validatorSizeMessage(fe.Kind(), "at most", param)
-	case "len":
-		return validatorSizeMessage(fe.Kind(), "exactly", param)
-	case "gt":
-		return validatorSizeMessage(fe.Kind(), "more than", param)
-	case "lt":
-		return validatorSizeMessage(fe.Kind(), "less than", param)
-	case "oneof":
-		return "must be one of: " + strings.Join(strings.Fields(param), ", ")
-	case TagCodiceFiscale:
-		return "must be a valid codice fiscale"
-	case TagPartitaIVA:
-		return "must be a valid partita IVA (11 digits)"
-	case tagUsername:
-		return "must not contain '@' or control characters"
-	case "uuid", "uuid4", "uuid7", "uuid_rfc4122", "uuid4_rfc4122":
-		return "must be a valid UUID"
-	case "url", "http_url":
-		return "must be a valid URL"
-	case "e164":
-		return "must be a phone number in international format"
-	}
-	return "does not satisfy the " + tag + " rule"
-}
-
-// validatorSizeMessage words a size bound for a field of the given kind: characters
-// for strings, items for collections, the value itself for numbers.
-func validatorSizeMessage(kind reflect.Kind, bound, param string) string {
-	switch kind {
-	case reflect.String:
-		unit := " characters"
-		if param == "1" {
-			unit = " character"
-		}
-		return "must be " + bound + " " + param + unit + " long"
-	case reflect.Slice, reflect.Array, reflect.Map:
-		unit := " items"
-		if param == "1" {
-			unit = " item"
-		}
-		return "must contain " + bound + " " + param + unit
-	}
-	return "must be " + bound + " " + param
 }

@@ -2,13 +2,13 @@ package auth
 
 import (
 	"errors"
-	"reflect"
-	"strings"
 	"testing"
 
 	"github.com/go-playground/validator/v10"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/sportello/sportello/internal/fielderr"
 )
 
 type testAddress struct {
@@ -50,15 +50,25 @@ func validTestInput(t *testing.T) testInput {
 	}
 }
 
+// testValidator is the Desk's validator.
+func testValidator(t *testing.T) *fielderr.Validator {
+	t.Helper()
+	v, err := newDeskValidator()
+	require.NoError(t, err)
+	return v
+}
+
+func validateStruct(v *fielderr.Validator, s any) error { return check(v, s) }
+
 func TestValidateStructValid(t *testing.T) {
-	v := NewValidator()
+	v := testValidator(t)
 	in := validTestInput(t)
 	require.NoError(t, validateStruct(v, in))
 	require.NoError(t, validateStruct(v, &in))
 }
 
 func TestValidateStructEveryField(t *testing.T) {
-	v := NewValidator()
+	v := testValidator(t)
 	bad := "RSSMRA80A01H501A"
 	in := testInput{
 		FiscalCode: bad,
@@ -102,7 +112,7 @@ func TestValidateStructEveryField(t *testing.T) {
 }
 
 func TestValidateStructRequiredEmptyString(t *testing.T) {
-	v := NewValidator()
+	v := testValidator(t)
 	in := validTestInput(t)
 	in.FiscalCode = ""
 	in.Email = ""
@@ -122,7 +132,7 @@ func TestValidateStructNumbersAndMaxStrings(t *testing.T) {
 		IDs   []int  `json:"ids" validate:"min=1"`
 		Pin   int    `json:"pin" validate:"len=4"`
 	}
-	err := validateStruct(NewValidator(), input{Count: 11, Name: "ab", Pin: 3})
+	err := validateStruct(testValidator(t), input{Count: 11, Name: "ab", Pin: 3})
 	var ve *ValidationError
 	require.ErrorAs(t, err, &ve)
 	assert.Equal(t, []FieldError{
@@ -134,7 +144,7 @@ func TestValidateStructNumbersAndMaxStrings(t *testing.T) {
 }
 
 func TestValidateStructNotAStruct(t *testing.T) {
-	err := validateStruct(NewValidator(), "text")
+	err := validateStruct(testValidator(t), "text")
 	require.Error(t, err)
 	var ve *ValidationError
 	assert.False(t, errors.As(err, &ve))
@@ -164,20 +174,41 @@ func TestRegisterValidationsOnPlainValidator(t *testing.T) {
 	assert.Error(t, v.Var(6363391001, "partitaiva"))
 }
 
-func TestValidatorMessagesNeverEmpty(t *testing.T) {
-	for _, tag := range []string{"required", "email", "min", "max", "len", "oneof", "codicefiscale", "partitaiva", "uuid", "url", "e164", "gt", "lt", "whatever"} {
-		msg := validatorMessage(fakeFieldError{tag: tag, param: "3"})
-		assert.NotEmpty(t, msg, tag)
-		assert.False(t, strings.Contains(msg, "%"), tag)
+// TestZeroNumericCodeRefusedByEveryTag: "00000000000" passes the numeric
+// codice fiscale's check digit but is the placeholder ValidateVATNumber
+// refuses; a payer checked with codicefiscale|partitaiva must not get it
+// through the first alternative.
+func TestZeroNumericCodeRefusedByEveryTag(t *testing.T) {
+	v := NewValidator()
+	type payer struct {
+		Payer string     `json:"payer" validate:"codicefiscale|partitaiva"`
+		Code  FiscalCode `json:"code" validate:"omitempty,codicefiscale"`
 	}
+	assert.Error(t, v.Var("00000000000", "codicefiscale"))
+	assert.Error(t, v.Var("00000000000", "codicefiscale|partitaiva"))
+	assert.Error(t, v.Var(" 00000000000 ", "partitaiva"))
+	zero, err := ParseFiscalCode("00000000000")
+	require.NoError(t, err, "ParseFiscalCode reads it; IsPlaceholder tells it")
+	assert.True(t, zero.IsPlaceholder())
+	err = check(testValidator(t), payer{Payer: "00000000000", Code: zero})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("payer", "codicefiscale|partitaiva"))
+	assert.True(t, ve.Has("code", "codicefiscale"))
+	vat := withDigit(t, "0636339100")
+	assert.NoError(t, check(testValidator(t), payer{Payer: vat}))
+	assert.NoError(t, check(testValidator(t), payer{Payer: "RSSMRA80A01H501U"}))
 }
 
-// fakeFieldError is a minimal validator.FieldError for message tests.
-type fakeFieldError struct {
-	validator.FieldError
-	tag, param string
+func TestTextRuleTags(t *testing.T) {
+	type in struct {
+		Name string `json:"name" validate:"line"`
+		Note string `json:"note" validate:"text"`
+	}
+	err := check(testValidator(t), in{Name: "a\x00", Note: "b\xff"})
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("name", "line"))
+	assert.True(t, ve.Has("note", "text"))
+	assert.NoError(t, check(testValidator(t), in{Name: "Città", Note: "riga 1\nriga 2"}))
 }
-
-func (f fakeFieldError) Tag() string        { return f.tag }
-func (f fakeFieldError) Param() string      { return f.param }
-func (f fakeFieldError) Kind() reflect.Kind { return reflect.String }

@@ -54,6 +54,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
 		{"Profiles", testProfiles},
 		{"TenantsAreIsolated", testTenants},
+		{"BadTextRefusedBeforeTheStore", testBadText},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -53,8 +53,10 @@ var constraintField = map[string]string{
 }
 
 // translate turns driver errors into auth errors; auth errors and context
-// errors pass through. No pgx type leaves the package, and no driver detail
-// (which may quote values) reaches the message.
+// errors pass through, and every other failure (another SQLSTATE, a refused
+// or broken connection) matches auth.ErrUnavailable. No pgx type leaves the
+// package, and no driver detail (which may quote values or connection
+// details) reaches the message.
 func translate(err error) error { return translator.Translate(err) }
 
 // translator holds this store's constraint names and pass-through errors.
@@ -64,6 +66,7 @@ var translator = pgtx.Translator{
 	Conflict:    func(f string) error { return &auth.ConflictError{Field: f} },
 	NotFound:    auth.ErrNotFound,
 	Keep:        []error{auth.ErrNotFound, auth.ErrConflict, auth.ErrLastAdmin, auth.ErrInvalidToken, auth.ErrThrottled},
+	Unavailable: auth.ErrUnavailable,
 }
 
 // nullTime maps the zero time to NULL.
@@ -291,16 +294,8 @@ func (s *Store) ListAccounts(ctx context.Context, tenant, after string, limit in
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []*auth.Account
-	for rows.Next() {
-		a, err := scanAccount(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, translate(rows.Err())
+	out, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (*auth.Account, error) { return scanAccount(row) })
+	return out, translate(err)
 }
 
 // CountAdmins implements auth.AccountStore.
@@ -469,7 +464,6 @@ func (s *Store) ClearLoginAttempts(ctx context.Context, tenant, key string) erro
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]auth.Notification, error) {
 	var out []auth.Notification
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		out = out[:0]
 		// The rows are picked once, in a materialized CTE: a locking
 		// subquery under IN may be run again for each row the UPDATE
 		// visits, see this statement's own leases, and pick rows past the
@@ -487,20 +481,8 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 		if err != nil {
 			return err
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var n auth.Notification
-			var kind string
-			var expires *time.Time
-			if err := rows.Scan(&n.Tenant, &n.ID, &kind, &n.AccountID, &n.ProfileID, &n.Recipient, &expires, &n.CreatedAt); err != nil {
-				return err
-			}
-			n.Kind = auth.NotificationKind(kind)
-			n.ExpiresAt = fromNull(expires)
-			n.CreatedAt = n.CreatedAt.UTC()
-			out = append(out, n)
-		}
-		return rows.Err()
+		out, err = pgx.CollectRows(rows, scanNotification)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -509,6 +491,20 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
 	})
 	return out, nil
+}
+
+// scanNotification reads one claimed outbox row.
+func scanNotification(row pgx.CollectableRow) (auth.Notification, error) {
+	var n auth.Notification
+	var kind string
+	var expires *time.Time
+	if err := row.Scan(&n.Tenant, &n.ID, &kind, &n.AccountID, &n.ProfileID, &n.Recipient, &expires, &n.CreatedAt); err != nil {
+		return n, err
+	}
+	n.Kind = auth.NotificationKind(kind)
+	n.ExpiresAt = fromNull(expires)
+	n.CreatedAt = n.CreatedAt.UTC()
+	return n, nil
 }
 
 // AckNotification implements auth.Outbox: a delivered notification is

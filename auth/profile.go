@@ -62,26 +62,28 @@ func (p ProviderPolicy) HasOneProvider(class string) bool {
 // profile's name, surname and codice fiscale always follow it.
 type Subject struct {
 	// ID identifies the subject in the host.
-	ID string `json:"id" validate:"required,max=128"`
+	ID string `json:"id" validate:"required,line,max=128"`
 	// Name and Surname as registered.
-	Name    string `json:"name" validate:"required,max=100"`
-	Surname string `json:"surname" validate:"required,max=100"`
+	Name    string `json:"name" validate:"required,line,max=100"`
+	Surname string `json:"surname" validate:"required,line,max=100"`
 	// FiscalCode is mandatory and must be real: placeholder codes are
 	// refused.
 	FiscalCode string `json:"fiscal_code" validate:"required,codicefiscale"`
 }
 
-// ProfileInput is the input of ProvisionProfile.
+// ProfileInput is the input of ProvisionProfile. Every string follows the
+// text rule (valid UTF-8, no control characters); surrounding spaces are
+// trimmed.
 type ProfileInput struct {
 	// Subject is the person the profile belongs to; it wins over any
 	// earlier data of the profile.
 	Subject Subject `json:"subject"`
 	// Class is the user class that decides the allowed provider.
-	Class string `json:"class" validate:"required,max=64"`
+	Class string `json:"class" validate:"required,line,max=64"`
 	// Email is where the provider's registration e-mail goes.
-	Email string `json:"email" validate:"required,email,max=254"`
+	Email string `json:"email" validate:"required,line,max=254,email"`
 	// Provider asked for; empty means the policy's default for the class.
-	Provider string `json:"provider" validate:"max=64"`
+	Provider string `json:"provider" validate:"line,max=64"`
 }
 
 // Profile is a login profile provisioned for a subject, associated with an
@@ -154,14 +156,14 @@ type ProviderDirectory interface {
 // re-synchronises the profile. When the provider refuses the organisation
 // it returns an error matching ErrProviderUnauthorized and changes nothing.
 func (d *Desk) ProvisionProfile(ctx context.Context, who Principal, in ProfileInput) (*Profile, error) {
-	if err := CanAdminister(who, ActionProvisionProfile, nil); err != nil {
+	if err := d.authorize(who, ActionProvisionProfile, nil); err != nil {
 		return nil, err
 	}
 	if d.cfg.Directory == nil {
 		return nil, errors.New("auth: ProvisionProfile needs Config.Directory")
 	}
 	in = normalizeProfileInput(in)
-	if err := validateStruct(d.validate, in); err != nil {
+	if err := check(d.validate, in); err != nil {
 		return nil, err
 	}
 	fc, err := ParseFiscalCode(in.Subject.FiscalCode)
@@ -215,7 +217,7 @@ func (d *Desk) ProvisionProfile(ctx context.Context, who Principal, in ProfileIn
 	if err != nil {
 		return nil, err
 	}
-	d.log.Info().Str("tenant", p.Tenant).Str("profile", p.ID).Str("provider", p.Provider).Msg("profile provisioned")
+	d.log.Info().Str("tenant", p.Tenant).Str("action", string(ActionProvisionProfile)).Str("profile_id", p.ID).Str("provider", p.Provider).Msg("profile provisioned")
 	return p, nil
 }
 
@@ -244,8 +246,11 @@ func (d *Desk) profileNote(p *Profile, kind NotificationKind, now time.Time) Not
 
 // GetProfile returns a provisioned profile.
 func (d *Desk) GetProfile(ctx context.Context, who Principal, id string) (*Profile, error) {
-	if err := CanAdminister(who, ActionProvisionProfile, nil); err != nil {
+	if err := d.authorize(who, ActionProvisionProfile, nil); err != nil {
 		return nil, err
+	}
+	if !canExist(id) {
+		return nil, ErrNotFound
 	}
 	return d.store.GetProfile(ctx, who.Tenant, id)
 }
@@ -265,6 +270,11 @@ func (d *Desk) CancelAssociation(ctx context.Context, who Principal, id string) 
 // association is cancelled: the account belonged to the old provider.
 func (d *Desk) SwitchProvider(ctx context.Context, who Principal, id, provider string) (*Profile, error) {
 	provider = strings.TrimSpace(provider)
+	var v validationErrors
+	v.line("provider", provider, 64)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
 	return d.modifyProfile(ctx, who, id, ActionSwitchProvider, func(p *Profile) ([]Notification, error) {
 		if !d.cfg.Providers.Allowed(p.Class, provider) {
 			return nil, fmt.Errorf("%w: provider not allowed for the user class", ErrPolicy)
@@ -286,7 +296,7 @@ func (d *Desk) ResendActivation(ctx context.Context, who Principal, id string) (
 			return nil, fmt.Errorf("%w: the profile has no provider account to activate", ErrPolicy)
 		}
 		if next := p.ActivationSentAt.Add(d.cfg.ActivationResendInterval); !p.ActivationSentAt.IsZero() && now.Before(next) {
-			return nil, &ThrottledError{RetryAfter: next.Sub(now)}
+			return nil, &ThrottledError{RetryAfter: next.Sub(now), Until: next}
 		}
 		p.ActivationSentAt = now
 		return []Notification{d.profileNote(p, NotifyProviderActivation, now)}, nil
@@ -294,8 +304,11 @@ func (d *Desk) ResendActivation(ctx context.Context, who Principal, id string) (
 }
 
 func (d *Desk) modifyProfile(ctx context.Context, who Principal, id string, action Action, change func(*Profile) ([]Notification, error)) (*Profile, error) {
-	if err := CanAdminister(who, action, nil); err != nil {
+	if err := d.authorize(who, action, nil); err != nil {
 		return nil, err
+	}
+	if !canExist(id) {
+		return nil, ErrNotFound
 	}
 	p, err := d.store.GetProfile(ctx, who.Tenant, id)
 	if err != nil {
@@ -309,36 +322,6 @@ func (d *Desk) modifyProfile(ctx context.Context, who Principal, id string, acti
 	if err := d.store.UpdateProfile(ctx, p, notes); err != nil {
 		return nil, err
 	}
-	d.log.Info().Str("tenant", p.Tenant).Str("profile", p.ID).Str("by", who.ID).Str("action", string(action)).Msg("profile changed")
+	d.log.Info().Str("tenant", p.Tenant).Str("action", string(action)).Str("profile_id", p.ID).Str("actor_id", who.ID).Msg("profile changed")
 	return p, nil
-}
-
-// DeliverNotifications drains the tenant's outbox through the Notifier:
-// it claims up to limit notifications (default 100), delivers each and
-// acknowledges it. A notification whose delivery fails stays in the outbox
-// and is claimed again after Config.NotificationLease. It returns how many
-// were delivered and the first delivery error.
-func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
-	if limit <= 0 {
-		limit = 100
-	}
-	batch, err := d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
-	if err != nil {
-		return 0, err
-	}
-	delivered := 0
-	var first error
-	for _, n := range batch {
-		if err := d.notifier.Notify(ctx, n); err != nil {
-			if first == nil {
-				first = err
-			}
-			continue
-		}
-		if err := d.store.AckNotification(ctx, tenant, n.ID); err != nil {
-			return delivered, err
-		}
-		delivered++
-	}
-	return delivered, first
 }

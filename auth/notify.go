@@ -60,6 +60,39 @@ type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }
 
+// DeliverNotifications drains the tenant's outbox through Config.Notifier:
+// it claims up to limit notifications (limit <= 0 means 100), delivers each
+// and acknowledges it. A notification whose delivery fails stays in the
+// outbox and is claimed again after Config.NotificationLease. It returns
+// how many were delivered and the first delivery error.
+func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
+	if err := checkTenant(tenant); err != nil {
+		return 0, err
+	}
+	if limit <= 0 {
+		limit = 100
+	}
+	batch, err := d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
+	if err != nil {
+		return 0, err
+	}
+	delivered := 0
+	var first error
+	for _, n := range batch {
+		if err := d.notifier.Notify(ctx, n); err != nil {
+			if first == nil {
+				first = err
+			}
+			continue
+		}
+		if err := d.store.AckNotification(ctx, tenant, n.ID); err != nil {
+			return delivered, err
+		}
+		delivered++
+	}
+	return delivered, first
+}
+
 // NotifierFunc adapts a function to Notifier.
 type NotifierFunc func(ctx context.Context, n Notification) error
 
