@@ -2,7 +2,6 @@ package ticket
 
 import (
 	"context"
-	"slices"
 	"time"
 
 	"github.com/sportello/sportello/auth"
@@ -42,7 +41,10 @@ const (
 // Config.Agents). The timeout stimulus belongs to the SLA sweep: only the
 // system principal may apply it.
 func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step Step) (*Request, error) {
-	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err := checkActor(who); err != nil {
+		return nil, err
+	}
+	r, err := d.load(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
@@ -206,49 +208,22 @@ func (d *Desk) Reopen(ctx context.Context, who auth.Principal, id, comment strin
 	return d.Apply(ctx, who, id, Step{Stimulus: StimulusReopen, Comment: comment})
 }
 
-// Comment adds an entry to the public log (parties and agents). A comment
-// by the requester or a contact notifies the assigned agent (or the team
-// when none); one by anyone else notifies the requester and the contacts.
-func (d *Desk) Comment(ctx context.Context, who auth.Principal, id, text string) (*Request, error) {
-	return d.addLog(ctx, who, id, ActionComment, Public, text)
-}
-
-// PrivateLog adds an entry to the private log (agents only).
-func (d *Desk) PrivateLog(ctx context.Context, who auth.Principal, id, text string) (*Request, error) {
-	return d.addLog(ctx, who, id, ActionPrivateLog, Private, text)
-}
-
-func (d *Desk) addLog(ctx context.Context, who auth.Principal, id string, a Action, vis Visibility, text string) (*Request, error) {
-	r, err := d.editable(ctx, who, id, a)
-	if err != nil {
-		return nil, err
+// load reads request id of who's tenant. An ID or tenant that breaks the
+// text rule names no record: ErrNotFound, without asking the store.
+func (d *Desk) load(ctx context.Context, who auth.Principal, id string) (*Request, error) {
+	if !possibleID(who.Tenant) || !possibleID(id) {
+		return nil, ErrNotFound
 	}
-	var v validationErrors
-	checkText(&v, "text", text, true, maxText)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	now := d.now()
-	r.addLog(vis, who.ID, now, text)
-	r.UpdatedAt = now
-	out := d.newOutbox()
-	if vis == Public {
-		if r.IsParty(who.ID) {
-			out.add(toOwner(r, NotifyPartyComment, who.ID, now))
-		} else {
-			out.add(toParties(r, NotifyAgentComment, who.ID, now))
-		}
-	}
-	if err := d.store.UpdateRequests(ctx, out.list(), r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
+	return d.store.GetRequest(ctx, who.Tenant, id)
 }
 
 // editable loads request id for action a: who must be allowed, and the
 // request must not be closed (ErrClosed).
 func (d *Desk) editable(ctx context.Context, who auth.Principal, id string, a Action) (*Request, error) {
-	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	if err := checkActor(who); err != nil {
+		return nil, err
+	}
+	r, err := d.load(ctx, who, id)
 	if err != nil {
 		return nil, err
 	}
@@ -259,52 +234,4 @@ func (d *Desk) editable(ctx context.Context, who auth.Principal, id string, a Ac
 		return nil, ErrClosed
 	}
 	return r, nil
-}
-
-// AddContact gives principal contact the requester's rights on the
-// request. Adding a present contact (or the requester) changes nothing.
-func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact string) (*Request, error) {
-	r, err := d.editable(ctx, who, id, ActionAddContact)
-	if err != nil {
-		return nil, err
-	}
-	var v validationErrors
-	checkText(&v, "contact", contact, true, maxID)
-	if err := v.err(); err != nil {
-		return nil, err
-	}
-	if r.IsParty(contact) {
-		return d.visible(who, r), nil
-	}
-	if len(r.Contacts) >= maxContacts {
-		return nil, invalid("contact", "max", "cannot be added: the request has the most contacts allowed")
-	}
-	r.Contacts = append(r.Contacts, contact)
-	r.UpdatedAt = d.now()
-	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
-}
-
-// RemoveContact takes contact off the request. Removing an absent contact
-// changes nothing; the requester cannot be removed (*ValidationError).
-func (d *Desk) RemoveContact(ctx context.Context, who auth.Principal, id, contact string) (*Request, error) {
-	r, err := d.editable(ctx, who, id, ActionRemoveContact)
-	if err != nil {
-		return nil, err
-	}
-	if contact == r.RequesterID {
-		return nil, invalid("contact", "requester", "is the requester, who cannot be removed")
-	}
-	i := slices.Index(r.Contacts, contact)
-	if i < 0 {
-		return d.visible(who, r), nil
-	}
-	r.Contacts = slices.Delete(r.Contacts, i, i+1)
-	r.UpdatedAt = d.now()
-	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
 }

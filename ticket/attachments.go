@@ -6,10 +6,11 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"io"
-	"mime"
-	"net/http"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/gabriel-vasile/mimetype"
 
 	"github.com/sportello/sportello/auth"
 )
@@ -23,35 +24,25 @@ import (
 // never metadata without content. An empty, too large or disallowed
 // content is a *ValidationError on field "content".
 func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, content io.Reader) (*Attachment, error) {
+	name = baseName(name)
+	var v validationErrors
+	checkLine(&v, "name", name, true, maxTitle)
+	if err := v.err(); err != nil {
+		return nil, err
+	}
 	r, err := d.editable(ctx, who, id, ActionAttach)
 	if err != nil {
 		return nil, err
 	}
-	name = baseName(name)
-	var v validationErrors
-	checkText(&v, "name", name, true, maxTitle)
 	data, err := io.ReadAll(io.LimitReader(content, d.cfg.MaxAttachmentSize+1))
 	if err != nil {
 		return nil, err
 	}
-	var mediaType string
-	switch {
-	case len(data) == 0:
-		v.add("content", "required", "is empty")
-	case int64(len(data)) > d.cfg.MaxAttachmentSize:
-		v.add("content", "max_size", "must be at most "+strconv.FormatInt(d.cfg.MaxAttachmentSize, 10)+" bytes")
-	default:
-		mediaType = http.DetectContentType(data)
-		mt, _, err := mime.ParseMediaType(mediaType)
-		if err != nil || !d.allowed[mt] {
-			v.add("content", "mime_type", "is of a type that is not accepted")
-		}
-	}
-	if err := v.err(); err != nil {
+	mediaType, err := d.sniff(data)
+	if err != nil {
 		return nil, err
 	}
 	sum := sha256.Sum256(data)
-	now := d.now()
 	a := Attachment{
 		ID:       d.cfg.NewID(),
 		Name:     name,
@@ -59,30 +50,53 @@ func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, 
 		MIME:     mediaType,
 		SHA256:   hex.EncodeToString(sum[:]),
 		AuthorID: who.ID,
-		At:       now,
 	}
 	a.BlobKey = blobSegment(r.Tenant) + "/" + blobSegment(r.ID) + "/" + blobSegment(a.ID)
 	if err := d.blobs.Put(ctx, a.BlobKey, bytes.NewReader(data)); err != nil {
 		return nil, err
 	}
-	r.Attachments = append(r.Attachments, a)
-	r.UpdatedAt = now
-	if err := d.store.UpdateRequests(ctx, nil, r); err != nil {
+	_, err = d.appendTo(ctx, who, id, ActionAttach, r, func(r *Request, now time.Time, _ *outbox) (bool, error) {
+		a.At = now
+		r.Attachments = append(r.Attachments, a)
+		r.UpdatedAt = now
+		return true, nil
+	})
+	if err != nil {
 		// Best effort: the metadata was not saved, so the blob is unused.
 		if derr := d.blobs.Delete(context.WithoutCancel(ctx), a.BlobKey); derr != nil {
-			d.log.Warn().Str("tenant", r.Tenant).Str("request", r.ID).Msg("ticket: orphan attachment blob left")
+			d.log.Warn().Str("tenant", r.Tenant).Str("request_id", r.ID).Msg("ticket: orphan attachment blob left")
 		}
 		return nil, err
 	}
-	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("attachment", a.ID).
+	d.log.Info().Str("tenant", r.Tenant).Str("request_id", r.ID).Str("attachment_id", a.ID).
 		Str("mime", mediaType).Int64("size", a.Size).Msg("ticket: attachment added")
 	return &a, nil
+}
+
+// sniff returns the media type of an attachment's content, detected from
+// the content itself (office documents included: a .docx or .odt is named
+// as such, not as the zip archive it is), or a *ValidationError on
+// "content" when it is empty, too large or of a type not allowed.
+func (d *Desk) sniff(data []byte) (string, error) {
+	switch {
+	case len(data) == 0:
+		return "", invalid("content", "required", "is empty")
+	case int64(len(data)) > d.cfg.MaxAttachmentSize:
+		return "", invalid("content", "max_size", "must be at most "+strconv.FormatInt(d.cfg.MaxAttachmentSize, 10)+" bytes")
+	}
+	m := mimetype.Detect(data)
+	for _, t := range d.allowed {
+		if m.Is(t) {
+			return m.String(), nil
+		}
+	}
+	return "", invalid("content", "mime_type", "is of a type that is not accepted")
 }
 
 // OpenAttachment returns the metadata and the content of an attachment of
 // a request who may view; the caller closes the content.
 func (d *Desk) OpenAttachment(ctx context.Context, who auth.Principal, id, attachmentID string) (*Attachment, io.ReadCloser, error) {
-	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	r, err := d.load(ctx, who, id)
 	if err != nil {
 		return nil, nil, err
 	}

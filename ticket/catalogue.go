@@ -4,7 +4,9 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sportello/sportello/auth"
@@ -49,10 +51,33 @@ type SubcategoryInput struct {
 	Position int
 }
 
+// canManage is the catalogue permission of who in its own tenant, whose
+// tenant and ID must pass the text rule.
+func canManage(who auth.Principal) error {
+	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+		return err
+	}
+	return checkActor(who)
+}
+
+// Positions are kept in 32-bit integer columns by SQL stores.
+const (
+	minPosition = math.MinInt32
+	maxPosition = math.MaxInt32
+)
+
+// checkPosition refuses a position a 32-bit integer cannot hold.
+func checkPosition(v *validationErrors, pos int) {
+	if pos < minPosition || pos > maxPosition {
+		v.add("position", "range", "must be from "+strconv.Itoa(minPosition)+" to "+strconv.Itoa(maxPosition))
+	}
+}
+
 func checkFamily(in FamilyInput) error {
 	var v validationErrors
-	checkText(&v, "name", in.Name, true, maxTitle)
-	checkText(&v, "description", in.Description, false, maxText)
+	checkLine(&v, "name", in.Name, true, maxTitle)
+	checkLong(&v, "description", in.Description, false)
+	checkPosition(&v, in.Position)
 	return v.err()
 }
 
@@ -61,15 +86,16 @@ func (d *Desk) checkService(ctx context.Context, tenant string, in *ServiceInput
 	if in.Status == "" {
 		in.Status = ServiceProduction
 	}
-	checkText(&v, "family_id", in.FamilyID, true, maxID)
-	checkText(&v, "name", in.Name, true, maxTitle)
-	checkText(&v, "description", in.Description, false, maxText)
-	checkText(&v, "team_id", in.TeamID, false, maxID)
+	checkLine(&v, "family_id", in.FamilyID, true, maxID)
+	checkLine(&v, "name", in.Name, true, maxTitle)
+	checkLong(&v, "description", in.Description, false)
+	checkLine(&v, "team_id", in.TeamID, false, maxID)
 	if !in.Status.Valid() {
 		v.add("status", "oneof", "must be one of: production, implementation, obsolete")
 	}
 	checkExtraFieldDefs(&v, in.ExtraFields)
-	if in.FamilyID != "" {
+	checkPosition(&v, in.Position)
+	if possibleID(in.FamilyID) {
 		if _, err := d.store.GetFamily(ctx, tenant, in.FamilyID); errors.Is(err, ErrNotFound) {
 			v.add("family_id", "exists", "names no family")
 		} else if err != nil {
@@ -81,13 +107,14 @@ func (d *Desk) checkService(ctx context.Context, tenant string, in *ServiceInput
 
 func (d *Desk) checkSubcategory(ctx context.Context, tenant string, in SubcategoryInput) error {
 	var v validationErrors
-	checkText(&v, "service_id", in.ServiceID, true, maxID)
-	checkText(&v, "name", in.Name, true, maxTitle)
-	checkText(&v, "description", in.Description, false, maxText)
+	checkLine(&v, "service_id", in.ServiceID, true, maxID)
+	checkLine(&v, "name", in.Name, true, maxTitle)
+	checkLong(&v, "description", in.Description, false)
 	if !in.Type.Valid() {
 		v.add("type", "oneof", "must be one of: incident, service_request")
 	}
-	if in.ServiceID != "" {
+	checkPosition(&v, in.Position)
+	if possibleID(in.ServiceID) {
 		if _, err := d.store.GetService(ctx, tenant, in.ServiceID); errors.Is(err, ErrNotFound) {
 			v.add("service_id", "exists", "names no service")
 		} else if err != nil {
@@ -99,7 +126,7 @@ func (d *Desk) checkSubcategory(ctx context.Context, tenant string, in Subcatego
 
 // CreateFamily adds a family to the catalogue (managers and admins).
 func (d *Desk) CreateFamily(ctx context.Context, who auth.Principal, in FamilyInput) (*Family, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
 	}
 	if err := checkFamily(in); err != nil {
@@ -116,8 +143,11 @@ func (d *Desk) CreateFamily(ctx context.Context, who auth.Principal, in FamilyIn
 
 // UpdateFamily replaces the data of the family read at version.
 func (d *Desk) UpdateFamily(ctx context.Context, who auth.Principal, id string, version int64, in FamilyInput) (*Family, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
+	}
+	if !possibleID(id) {
+		return nil, ErrNotFound
 	}
 	if err := checkFamily(in); err != nil {
 		return nil, err
@@ -136,8 +166,11 @@ func (d *Desk) UpdateFamily(ctx context.Context, who auth.Principal, id string, 
 // DeleteFamily removes a family that has no service
 // (*ConflictError{Field: "services"} otherwise).
 func (d *Desk) DeleteFamily(ctx context.Context, who auth.Principal, id string, version int64) error {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return err
+	}
+	if !possibleID(id) {
+		return ErrNotFound
 	}
 	services, err := d.store.ListServices(ctx, who.Tenant)
 	if err != nil {
@@ -151,7 +184,7 @@ func (d *Desk) DeleteFamily(ctx context.Context, who auth.Principal, id string, 
 
 // CreateService adds a service to a family of the catalogue.
 func (d *Desk) CreateService(ctx context.Context, who auth.Principal, in ServiceInput) (*Service, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
 	}
 	if err := d.checkService(ctx, who.Tenant, &in); err != nil {
@@ -170,8 +203,11 @@ func (d *Desk) CreateService(ctx context.Context, who auth.Principal, in Service
 // UpdateService replaces the data of the service read at version (its
 // status included: set ServiceObsolete to stop new requests).
 func (d *Desk) UpdateService(ctx context.Context, who auth.Principal, id string, version int64, in ServiceInput) (*Service, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
+	}
+	if !possibleID(id) {
+		return nil, ErrNotFound
 	}
 	if err := d.checkService(ctx, who.Tenant, &in); err != nil {
 		return nil, err
@@ -193,8 +229,11 @@ func (d *Desk) UpdateService(ctx context.Context, who auth.Principal, id string,
 // (*ConflictError{Field: "subcategories"} otherwise). Services with
 // requests should rather be made obsolete.
 func (d *Desk) DeleteService(ctx context.Context, who auth.Principal, id string, version int64) error {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return err
+	}
+	if !possibleID(id) {
+		return ErrNotFound
 	}
 	subs, err := d.store.ListSubcategories(ctx, who.Tenant)
 	if err != nil {
@@ -208,7 +247,7 @@ func (d *Desk) DeleteService(ctx context.Context, who auth.Principal, id string,
 
 // CreateSubcategory adds a subcategory to a service of the catalogue.
 func (d *Desk) CreateSubcategory(ctx context.Context, who auth.Principal, in SubcategoryInput) (*Subcategory, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
 	}
 	if err := d.checkSubcategory(ctx, who.Tenant, in); err != nil {
@@ -225,8 +264,11 @@ func (d *Desk) CreateSubcategory(ctx context.Context, who auth.Principal, in Sub
 
 // UpdateSubcategory replaces the data of the subcategory read at version.
 func (d *Desk) UpdateSubcategory(ctx context.Context, who auth.Principal, id string, version int64, in SubcategoryInput) (*Subcategory, error) {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return nil, err
+	}
+	if !possibleID(id) {
+		return nil, ErrNotFound
 	}
 	if err := d.checkSubcategory(ctx, who.Tenant, in); err != nil {
 		return nil, err
@@ -245,8 +287,11 @@ func (d *Desk) UpdateSubcategory(ctx context.Context, who auth.Principal, id str
 
 // DeleteSubcategory removes a subcategory.
 func (d *Desk) DeleteSubcategory(ctx context.Context, who auth.Principal, id string, version int64) error {
-	if err := CanManageCatalogue(who, who.Tenant); err != nil {
+	if err := canManage(who); err != nil {
 		return err
+	}
+	if !possibleID(id) {
+		return ErrNotFound
 	}
 	return d.store.DeleteSubcategory(ctx, who.Tenant, id, version)
 }
@@ -271,6 +316,9 @@ type Catalogue struct {
 func (d *Desk) Catalogue(ctx context.Context, who auth.Principal) (*Catalogue, error) {
 	if who.Tenant == "" {
 		return nil, forbidden(ActionView, "tenant")
+	}
+	if !possibleID(who.Tenant) {
+		return &Catalogue{}, nil // no tenant of that name can exist
 	}
 	fams, err := d.store.ListFamilies(ctx, who.Tenant)
 	if err != nil {

@@ -1,24 +1,25 @@
 package ticket_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/sportello/sportello/ticket"
+	"github.com/sportello/sportello/ticket/memstore"
 )
 
-// Concurrent commands on one request never lose an update: each either
-// lands or fails with ErrConflict, and the log holds exactly the landed
-// ones.
-func TestConcurrentCommentsLoseNothing(t *testing.T) {
+// Concurrent comments on one request all land, each once: an append
+// re-reads and re-applies when another write won, so none fails with
+// ErrConflict and none is lost or doubled.
+func TestConcurrentCommentsAllLand(t *testing.T) {
 	f := newFixture(t, nil)
 	r := f.newRequest(t)
 	const n = 16
 	var wg sync.WaitGroup
-	var mu sync.Mutex
-	landed := 0
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -27,22 +28,57 @@ func TestConcurrentCommentsLoseNothing(t *testing.T) {
 			if i%2 == 1 {
 				who = f.contact
 			}
-			_, err := f.desk.Comment(f.ctx, who, r.ID, "ping")
-			switch {
-			case err == nil:
-				mu.Lock()
-				landed++
-				mu.Unlock()
-			case !errors.Is(err, ticket.ErrConflict):
-				t.Errorf("comment: %v", err)
+			if _, err := f.desk.Comment(f.ctx, who, r.ID, fmt.Sprintf("ping %d", i)); err != nil {
+				t.Errorf("comment %d: %v", i, err)
 			}
 		}()
 	}
 	wg.Wait()
 	got := must(f.store.GetRequest(f.ctx, "t1", r.ID))(t)
-	if landed == 0 || len(got.Logs) != landed || got.Version != int64(1+landed) {
-		t.Errorf("%d landed, %d logs, version %d", landed, len(got.Logs), got.Version)
+	seen := map[string]int{}
+	for _, e := range got.Logs {
+		seen[e.Text]++
 	}
+	for i := range n {
+		if c := seen[fmt.Sprintf("ping %d", i)]; c != 1 {
+			t.Errorf("comment %d present %d times", i, c)
+		}
+	}
+	if len(got.Logs) != n || got.Version != int64(1+n) {
+		t.Errorf("%d logs, version %d", len(got.Logs), got.Version)
+	}
+}
+
+// An append whose request keeps changing gives up after a bounded number
+// of attempts and returns the conflict.
+func TestAppendRetriesAreBounded(t *testing.T) {
+	store := &alwaysStale{Store: memstore.New()}
+	f := newFixture(t, func(c *ticket.Config) { c.Store = store })
+	r := f.newRequest(t)
+	store.stale = true
+	_, err := f.desk.Comment(f.ctx, f.requester, r.ID, "hello")
+	if !errors.Is(err, ticket.ErrConflict) {
+		t.Fatalf("got %v, want ErrConflict", err)
+	}
+	if store.updates < 2 || store.updates > 100 {
+		t.Errorf("%d attempts, want a retry and at most 100", store.updates)
+	}
+}
+
+// alwaysStale is a Store whose request updates, once stale is set, always
+// lose to a concurrent write.
+type alwaysStale struct {
+	*memstore.Store
+	stale   bool
+	updates int
+}
+
+func (s *alwaysStale) UpdateRequests(ctx context.Context, notes []ticket.Notification, rs ...*ticket.Request) error {
+	if s.stale {
+		s.updates++
+		return &ticket.ConflictError{Field: "version"}
+	}
+	return s.Store.UpdateRequests(ctx, notes, rs...)
 }
 
 // Two sweeps running at once (two app instances) fire each timeout once.

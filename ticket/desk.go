@@ -34,12 +34,18 @@ type Config struct {
 	// (default 10 MiB).
 	MaxAttachmentSize int64
 	// AllowedTypes are the media types accepted as attachments, compared
-	// with the sniffed type without parameters (default
-	// DefaultAllowedTypes).
+	// with the type detected from the content, without parameters and
+	// with its aliases (e.g. application/x-gzip for application/gzip);
+	// default DefaultAllowedTypes.
 	AllowedTypes []string
 
 	// SweepPage is how many requests Sweep loads per page (default 500).
 	SweepPage int
+
+	// Notifier delivers the outbox's notifications when the host calls
+	// DeliverNotifications (required for it; nil: DeliverNotifications
+	// fails).
+	Notifier Notifier
 
 	// NotificationLease is how long DeliverNotifications holds the
 	// notifications it claims before another deliverer may claim them
@@ -105,11 +111,20 @@ func (d *Desk) checkAgent(ctx context.Context, who auth.Principal, tenant, team,
 }
 
 // DefaultAllowedTypes are the attachment media types accepted when
-// Config.AllowedTypes is empty: documents, images, plain text and archives
-// as http.DetectContentType names them.
+// Config.AllowedTypes is empty: PDF, office documents (Word, Excel and
+// PowerPoint's OOXML, OpenDocument text, spreadsheet and presentation),
+// images, plain text and archives, as github.com/gabriel-vasile/mimetype
+// names them.
 var DefaultAllowedTypes = []string{
-	"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp",
-	"image/bmp", "text/plain", "application/zip", "application/x-gzip",
+	"application/pdf",
+	"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+	"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+	"application/vnd.oasis.opendocument.text",
+	"application/vnd.oasis.opendocument.spreadsheet",
+	"application/vnd.oasis.opendocument.presentation",
+	"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp",
+	"text/plain", "application/zip", "application/gzip",
 }
 
 // Desk runs a help desk: the service catalogue, requests, their lifecycle,
@@ -120,7 +135,7 @@ type Desk struct {
 	store   Store
 	blobs   BlobStore
 	clock   *slaClock
-	allowed map[string]bool
+	allowed []string
 	log     zerolog.Logger
 }
 
@@ -163,13 +178,13 @@ func New(cfg Config) (*Desk, error) {
 	if len(cfg.AllowedTypes) == 0 {
 		cfg.AllowedTypes = DefaultAllowedTypes
 	}
-	allowed := map[string]bool{}
+	allowed := make([]string, 0, len(cfg.AllowedTypes))
 	for _, t := range cfg.AllowedTypes {
 		mt, _, err := mime.ParseMediaType(t)
 		if err != nil {
 			return nil, errors.New("ticket: Config.AllowedTypes has an invalid media type")
 		}
-		allowed[mt] = true
+		allowed = append(allowed, mt)
 	}
 	if cfg.SweepPage <= 0 {
 		cfg.SweepPage = 500
@@ -197,4 +212,7 @@ func New(cfg Config) (*Desk, error) {
 	}, nil
 }
 
-func (d *Desk) now() time.Time { return d.cfg.Now().UTC() }
+// now is the Desk's clock in UTC, truncated to the microsecond: what
+// every store keeps (PostgreSQL's timestamptz holds microseconds), so
+// memstore and pgstore return the same instants.
+func (d *Desk) now() time.Time { return d.cfg.Now().UTC().Truncate(time.Microsecond) }

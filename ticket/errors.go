@@ -27,6 +27,12 @@ var (
 	// ErrClosed: the request is closed, and so read-only (no log, contact
 	// or attachment may be added or removed).
 	ErrClosed = errors.New("ticket: request is closed")
+	// ErrUnavailable: the storage failed (refused or dropped connection,
+	// server starting or shutting down, an error the store does not
+	// translate); not the caller's fault, and worth a retry later. Its
+	// message names the store and at most the SQLSTATE, never connection
+	// details or values.
+	ErrUnavailable = errors.New("ticket: storage unavailable")
 )
 
 // ErrForbidden is auth.ErrForbidden: permission failures are

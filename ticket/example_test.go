@@ -20,6 +20,16 @@ func exampleDesk() (*ticket.Desk, *ticket.Service, *ticket.Subcategory) {
 		Store: memstore.New(),
 		Blobs: memstore.NewBlobs(),
 		Now:   func() time.Time { clock = clock.Add(time.Minute); return clock },
+		// The host's notifier looks up addresses by principal ID; this
+		// one prints.
+		Notifier: ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+			to := fmt.Sprint(n.Recipients)
+			if len(n.Recipients) == 0 {
+				to = "team " + n.Team
+			}
+			fmt.Println(n.Ref, n.Kind, "→", to)
+			return nil
+		}),
 	})
 	if err != nil {
 		panic(err)
@@ -156,8 +166,8 @@ func ExampleDesk_Resolve() {
 }
 
 // Every change saves its notifications in the same store write; the host
-// drains the outbox through its own Notifier, looking up addresses by
-// principal ID. A delivered notification leaves the outbox.
+// drains the outbox through its own Notifier (Config.Notifier), looking
+// up addresses by principal ID. A delivered notification leaves the outbox.
 func ExampleDesk_DeliverNotifications() {
 	desk, svc, sub := exampleDesk()
 	ctx := context.Background()
@@ -168,17 +178,9 @@ func ExampleDesk_DeliverNotifications() {
 	_, _ = desk.Assign(ctx, agent, r.ID, "helpdesk", agent.ID)
 	_, _ = desk.Comment(ctx, colleague, r.ID, "Same in B13")
 
-	mailer := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
-		to := fmt.Sprint(n.Recipients)
-		if len(n.Recipients) == 0 {
-			to = "team " + n.Team
-		}
-		fmt.Println(n.Ref, n.Kind, "→", to)
-		return nil
-	})
-	sent, err := desk.DeliverNotifications(ctx, "uni", mailer, 100)
+	sent, err := desk.DeliverNotifications(ctx, "uni", 100)
 	fmt.Println(sent, err)
-	sent, _ = desk.DeliverNotifications(ctx, "uni", mailer, 100)
+	sent, _ = desk.DeliverNotifications(ctx, "uni", 100)
 	fmt.Println(sent, "left")
 	// Output:
 	// R-000001 new_request → team helpdesk

@@ -3,10 +3,10 @@ package ticket
 import (
 	"slices"
 	"strconv"
+	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/shopspring/decimal"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // defaultMaxLength limits a text extra field without MaxLength.
@@ -39,7 +39,7 @@ func checkExtraFieldDefs(v *validationErrors, defs []ExtraField) {
 			v.add(p+"name", "unique", "is used by another extra field")
 		}
 		seen[f.Name] = true
-		checkText(v, p+"label", f.Label, true, maxTitle)
+		checkLine(v, p+"label", f.Label, true, maxTitle)
 		if !f.Type.Valid() {
 			v.add(p+"type", "oneof", "must be one of: text, number, boolean, date, choice")
 		}
@@ -49,15 +49,51 @@ func checkExtraFieldDefs(v *validationErrors, defs []ExtraField) {
 		if f.Type != FieldChoice && len(f.Choices) > 0 {
 			v.add(p+"choices", "excluded", "is only for choice fields")
 		}
+		for j, c := range f.Choices {
+			checkLine(v, p+"choices["+strconv.Itoa(j)+"]", c, true, maxTitle)
+		}
 		if f.MaxLength < 0 {
 			v.add(p+"max_length", "min", "must be at least 0")
 		}
 	}
 }
 
+// Bounds of a number extra field: digits before and after the decimal
+// point. Numbers are written out in full (no exponent), so that "1e400"
+// cannot ask a host to hold a value no column or float can.
+const (
+	maxNumberInt  = 15
+	maxNumberFrac = 6
+)
+
+// validNumber reports whether s is a decimal number an optional sign, 1
+// to maxNumberInt digits and optionally a point followed by 1 to
+// maxNumberFrac digits.
+func validNumber(s string) bool {
+	if s != "" && (s[0] == '-' || s[0] == '+') {
+		s = s[1:]
+	}
+	whole, frac, dot := strings.Cut(s, ".")
+	return digitsBetween(whole, 1, maxNumberInt) && (!dot || digitsBetween(frac, 1, maxNumberFrac))
+}
+
+// digitsBetween reports whether s is min to max ASCII digits.
+func digitsBetween(s string, min, max int) bool {
+	if len(s) < min || len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // checkExtra validates values against a service's extra field definitions,
 // pure: a required field must have a non-blank value; a value must fit
-// its field's type (number: a decimal; boolean: true or false; date:
+// its field's type (number: at most 15 digits, a point and at most 6
+// digits, no exponent; boolean: true or false; date:
 // 2006-01-02; choice: one of Choices; text: at most MaxLength runes); a
 // value for no defined field is refused. Errors are appended to v under
 // "extra.<name>" (under "extra" for an undefined key that is not a valid
@@ -80,12 +116,11 @@ func checkExtra(v *validationErrors, defs []ExtraField, values map[string]string
 			if limit == 0 {
 				limit = defaultMaxLength
 			}
-			if utf8.RuneCountInString(val) > limit {
-				v.add(field, "max", "must be at most "+strconv.Itoa(limit)+" characters long")
-			}
+			checkText(v, field, val, false, textrule.Long, limit)
 		case FieldNumber:
-			if _, err := decimal.NewFromString(val); err != nil || len(val) > 40 {
-				v.add(field, "number", "must be a number")
+			if !validNumber(val) {
+				v.add(field, "number", "must be a number such as 12 or -3.50, with at most "+
+					strconv.Itoa(maxNumberInt)+" digits before the point and "+strconv.Itoa(maxNumberFrac)+" after")
 			}
 		case FieldBoolean:
 			if val != "true" && val != "false" {

@@ -48,6 +48,9 @@ type fixture struct {
 
 	requester, contact, other, agent, otherAgent, admin auth.Principal
 
+	// notify is what Config.Notifier does; tests set it before draining.
+	notify func(context.Context, ticket.Notification) error
+
 	family               *ticket.Family
 	service, obsolete    *ticket.Service
 	incident, svcRequest *ticket.Subcategory
@@ -68,7 +71,8 @@ func newFixture(t testing.TB, mod func(*ticket.Config)) *fixture {
 		otherAgent: auth.Principal{ID: "ag-b", Tenant: "t1", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator}, Offices: []string{"team-b"}},
 		admin:      auth.Principal{ID: "adm", Tenant: "t1", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator, auth.RoleAdmin}},
 	}
-	cfg := ticket.Config{Store: f.store, Blobs: f.blobs, Now: f.clock.Now, NewID: seqIDs("id-")}
+	f.notify = func(context.Context, ticket.Notification) error { return nil }
+	cfg := ticket.Config{Store: f.store, Blobs: f.blobs, Now: f.clock.Now, NewID: seqIDs("id-"), Notifier: f.notifier()}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -91,6 +95,11 @@ func newFixture(t testing.TB, mod func(*ticket.Config)) *fixture {
 	f.obsolete = must(d.CreateService(f.ctx, f.admin, ticket.ServiceInput{FamilyID: f.family.ID, Name: "Fax", Status: ticket.ServiceObsolete}))(t)
 	f.obsoleteSubcategory = must(d.CreateSubcategory(f.ctx, f.admin, ticket.SubcategoryInput{ServiceID: f.obsolete.ID, Name: "Paper jam", Type: ticket.TypeIncident}))(t)
 	return f
+}
+
+// notifier is a Notifier that calls f.notify.
+func (f *fixture) notifier() ticket.Notifier {
+	return ticket.NotifierFunc(func(ctx context.Context, n ticket.Notification) error { return f.notify(ctx, n) })
 }
 
 func must[T any](v T, err error) func(testing.TB) T {

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 )
 
 // Transition is one move of the lifecycle: from a status, a stimulus leads
@@ -82,36 +81,6 @@ type Step struct {
 	Comment string
 }
 
-// Limits on free text, in runes.
-const (
-	maxTitle = 255
-	maxText  = 65536
-	maxCode  = 64
-	maxID    = 128
-)
-
-// maxContacts bounds the contacts of one request.
-const maxContacts = 100
-
-// checkText adds an error for a missing (when required) or too long value.
-func checkText(v *validationErrors, field, value string, required bool, max int) {
-	switch {
-	case required && isBlank(value):
-		v.add(field, "required", "is required")
-	case utf8.RuneCountInString(value) > max:
-		v.add(field, "max", "must be at most "+strconv.Itoa(max)+" characters long")
-	}
-}
-
-func isBlank(s string) bool {
-	for _, r := range s {
-		if r != ' ' && r != '\t' && r != '\n' && r != '\r' {
-			return false
-		}
-	}
-	return true
-}
-
 // checkStep validates the data step needs to move r to status to, listing
 // every missing or invalid field in one *ValidationError. Pure.
 func checkStep(r *Request, step Step, to Status) error {
@@ -125,24 +94,28 @@ func checkStep(r *Request, step Step, to Status) error {
 		if agent == "" {
 			agent = r.AgentID
 		}
-		checkText(&v, "team_id", team, true, maxID)
-		checkText(&v, "agent_id", agent, true, maxID)
+		checkLine(&v, "team_id", team, true, maxID)
+		checkLine(&v, "agent_id", agent, true, maxID)
 	case StatusPending:
-		checkText(&v, "reason", step.Reason, true, maxText)
+		checkLong(&v, "reason", step.Reason, true)
 	case StatusResolved:
-		checkText(&v, "resolution_code", step.ResolutionCode, true, maxCode)
-		checkText(&v, "solution", step.Solution, true, maxText)
+		checkLine(&v, "resolution_code", step.ResolutionCode, true, maxCode)
+		checkLong(&v, "solution", step.Solution, true)
 	case StatusClosed:
 		if step.Satisfaction < 1 || step.Satisfaction > 4 {
 			v.add("satisfaction", "range", "must be from 1 to 4")
 		}
-		checkText(&v, "comment", step.Comment, true, maxText)
+		checkLong(&v, "comment", step.Comment, true)
 	}
-	switch step.Stimulus {
-	case StimulusReopen:
-		checkText(&v, "comment", step.Comment, true, maxText)
-	case StimulusApprove, StimulusReject:
-		checkText(&v, "comment", step.Comment, false, maxText)
+	switch {
+	case to == StatusClosed:
+		// checked above
+	case step.Stimulus == StimulusReopen:
+		checkLong(&v, "comment", step.Comment, true)
+	default:
+		// Any other move takes a comment optionally: it goes to the
+		// public log.
+		checkLong(&v, "comment", step.Comment, false)
 	}
 	return v.err()
 }

@@ -360,7 +360,8 @@ type FieldType string
 const (
 	// FieldText: any text (up to MaxLength runes when MaxLength > 0).
 	FieldText FieldType = "text"
-	// FieldNumber: a decimal number such as "12" or "-3.50".
+	// FieldNumber: a decimal number such as "12" or "-3.50", written out
+	// (no exponent), with at most 15 digits before the point and 6 after.
 	FieldNumber FieldType = "number"
 	// FieldBoolean: "true" or "false".
 	FieldBoolean FieldType = "boolean"

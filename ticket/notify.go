@@ -193,29 +193,34 @@ func (d *Desk) newOutbox() *outbox { return &outbox{newID: d.cfg.NewID} }
 // Notes of the outbox; nil when empty.
 func (o *outbox) list() []Notification { return o.notes }
 
-// DeliverNotifications drains tenant's outbox through n: it claims up to
-// limit (default 100, at most 1000) notifications, oldest first, under a
-// lease of Config.NotificationLease, hands each to n and acknowledges each
-// delivered one, which removes it from the outbox. It returns how many were
-// delivered.
+// DeliverNotifications drains tenant's outbox through Config.Notifier: it
+// claims up to limit (<= 0: 100; at most 1000) notifications, oldest
+// first, under a lease of Config.NotificationLease, hands each to the
+// notifier and acknowledges each delivered one, which removes it from the
+// outbox. It returns how many were delivered and the first delivery
+// error.
 //
 // Any number of deliverers (goroutines, or application instances sharing
 // the Store) may run it for one tenant at the same time: a claimed
 // notification is handed to no other deliverer while its lease runs, so
 // concurrent drains split the outbox instead of delivering it twice.
 //
-// It stops at the first delivery error and returns it: that notification,
-// and the claimed ones after it that were not handed to n, stay in the
-// outbox and are claimed again (by any deliverer) once the lease has
-// ended, in their order. Nothing is lost: a notification leaves the outbox
-// only after Notify succeeded. A crash between Notify and the
+// A failed delivery holds back only the later notifications of the same
+// request: that notification stays in the outbox and is claimed again
+// (by any deliverer) once its lease has ended, the batch's later
+// notifications of its request wait behind it, and those of other
+// requests are still delivered. Nothing is lost: a notification leaves
+// the outbox only after Notify succeeded. A crash between Notify and the
 // acknowledgement, or a Notify that outlasts the lease, hands that
 // notification to a notifier again later with the same ID: notifiers drop
 // repeats by Notification.ID, which is what makes "sent twice" impossible
 // end to end.
-func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifier, limit int) (int, error) {
-	if n == nil {
-		return 0, errors.New("ticket: DeliverNotifications needs a Notifier")
+func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
+	if d.cfg.Notifier == nil {
+		return 0, errors.New("ticket: DeliverNotifications needs Config.Notifier")
+	}
+	if !possibleID(tenant) {
+		return 0, nil // no tenant of that name can exist
 	}
 	if limit <= 0 {
 		limit = 100
@@ -226,19 +231,31 @@ func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, n Notifi
 		return 0, err
 	}
 	done := 0
+	var first error
+	var held map[string]bool
 	for _, note := range notes {
 		if err := ctx.Err(); err != nil {
 			return done, err
 		}
-		if err := n.Notify(ctx, note); err != nil {
-			d.log.Warn().Str("tenant", tenant).Str("notification", note.ID).Str("kind", string(note.Kind)).
-				Msg("ticket: notification not delivered")
-			return done, err
+		if held[note.RequestID] {
+			continue
+		}
+		if err := d.cfg.Notifier.Notify(ctx, note); err != nil {
+			d.log.Warn().Str("tenant", tenant).Str("request_id", note.RequestID).Str("notification_id", note.ID).
+				Str("kind", string(note.Kind)).Msg("ticket: notification not delivered")
+			if held == nil {
+				held = map[string]bool{}
+			}
+			held[note.RequestID] = true
+			if first == nil {
+				first = err
+			}
+			continue
 		}
 		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
 			return done, err
 		}
 		done++
 	}
-	return done, nil
+	return done, first
 }

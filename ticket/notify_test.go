@@ -18,11 +18,11 @@ import (
 func (f *fixture) drain(t *testing.T) []ticket.Notification {
 	t.Helper()
 	var got []ticket.Notification
-	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+	f.notify = func(_ context.Context, n ticket.Notification) error {
 		got = append(got, n)
 		return nil
-	})
-	if _, err := f.desk.DeliverNotifications(f.ctx, "t1", n, 1000); err != nil {
+	}
+	if _, err := f.desk.DeliverNotifications(f.ctx, "t1", 1000); err != nil {
 		t.Fatal(err)
 	}
 	return got
@@ -149,8 +149,8 @@ func (s *failingOutbox) AckNotification(ctx context.Context, tenant, id string) 
 	return s.Store.AckNotification(ctx, tenant, id)
 }
 
-// Delivery stops at the first failing Notify and loses nothing: the
-// failed notification and the rest of its batch are delivered once their
+// A failed delivery loses nothing and holds back no other request: the
+// other notifications of the batch are delivered, the failed one once its
 // lease (default one minute) has ended. A crash after Notify hands the
 // same notification (same ID) again after the lease, which the notifier
 // drops, so every notification reaches its recipients once.
@@ -163,24 +163,24 @@ func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 	sent := map[string]int{} // what reached recipients, by ID
 	calls := 0
 	broken := true
-	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+	f.notify = func(_ context.Context, n ticket.Notification) error {
 		calls++
 		if broken && calls == 2 {
 			return errors.New("mail server down")
 		}
 		sent[n.ID]++ // a real notifier drops a repeated ID here
 		return nil
-	})
+	}
 	drain := func(step string, limit, wantDone int, wantErr bool) {
 		t.Helper()
-		done, err := f.desk.DeliverNotifications(f.ctx, "t1", n, limit)
+		done, err := f.desk.DeliverNotifications(f.ctx, "t1", limit)
 		if done != wantDone || (err != nil) != wantErr {
 			t.Fatalf("%s: delivered %d, %v; want %d, error %v", step, done, err, wantDone, wantErr)
 		}
 	}
-	drain("first drain", 10, 1, true)
+	drain("first drain: the second fails, the other requests' go", 10, 2, true)
 	broken = false
-	drain("same instant: the rest is leased", 10, 0, false)
+	drain("same instant: the failed one is leased", 10, 0, false)
 	f.clock.Set(start.Add(time.Minute - time.Microsecond))
 	drain("just before the lease ends", 10, 0, false)
 	f.clock.Set(start.Add(time.Minute))
@@ -188,7 +188,7 @@ func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 	drain("lease ended, connection lost after Notify", 10, 0, true)
 	f.clock.Set(start.Add(2 * time.Minute))
 	drain("limited drain", 1, 1, false)
-	drain("the rest", 10, 1, false)
+	drain("the rest", 10, 0, false)
 	if len(sent) != 3 {
 		t.Errorf("delivered %d distinct notifications, want 3", len(sent))
 	}
@@ -201,8 +201,41 @@ func TestDeliverNotificationsLosesNothingAndRepeatsOnlyByID(t *testing.T) {
 	}
 	f.clock.Set(start.Add(time.Hour))
 	drain("outbox empty", 10, 0, false)
-	if _, err := f.desk.DeliverNotifications(f.ctx, "t1", nil, 10); err == nil {
-		t.Error("nil notifier accepted")
+	none, err := ticket.New(ticket.Config{Store: f.store, Blobs: f.blobs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := none.DeliverNotifications(f.ctx, "t1", 10); err == nil {
+		t.Error("a Desk without Notifier delivered")
+	}
+}
+
+// A failed notification holds back the later notifications of its own
+// request only, which are then delivered after it, in order.
+func TestFailedNotificationHoldsBackItsRequestOnly(t *testing.T) {
+	f := newFixture(t, nil)
+	a := f.newRequest(t)
+	must(f.desk.Assign(f.ctx, f.agent, a.ID, "team-a", f.agent.ID))(t)
+	b := f.newRequest(t)
+	var got []string
+	f.notify = func(_ context.Context, n ticket.Notification) error {
+		if n.RequestID == a.ID && n.Kind == ticket.NotifyNewRequest && f.clock.Now().Equal(start) {
+			return errors.New("mail server down")
+		}
+		got = append(got, n.Ref+" "+string(n.Kind))
+		return nil
+	}
+	done, err := f.desk.DeliverNotifications(f.ctx, "t1", 10)
+	if done != 1 || err == nil {
+		t.Fatalf("first drain: %d, %v; want 1 and the error", done, err)
+	}
+	f.clock.Set(start.Add(time.Minute))
+	if done, err := f.desk.DeliverNotifications(f.ctx, "t1", 10); done != 2 || err != nil {
+		t.Fatalf("after the lease: %d, %v", done, err)
+	}
+	want := []string{b.Ref + " new_request", a.Ref + " new_request", a.Ref + " assigned"}
+	if !slices.Equal(got, want) {
+		t.Errorf("delivered %q, want %q", got, want)
 	}
 }
 
@@ -222,19 +255,19 @@ func TestDeliverNotificationsLease(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			f := newFixture(t, func(c *ticket.Config) { c.NotificationLease = tc.lease })
 			f.newRequest(t)
-			down := ticket.NotifierFunc(func(context.Context, ticket.Notification) error { return errors.New("down") })
-			if done, err := f.desk.DeliverNotifications(f.ctx, "t1", down, 10); done != 0 || err == nil {
+			f.notify = func(context.Context, ticket.Notification) error { return errors.New("down") }
+			if done, err := f.desk.DeliverNotifications(f.ctx, "t1", 10); done != 0 || err == nil {
 				t.Fatalf("failing drain: %d, %v", done, err)
 			}
 			delivered := 0
-			up := ticket.NotifierFunc(func(context.Context, ticket.Notification) error { delivered++; return nil })
+			f.notify = func(context.Context, ticket.Notification) error { delivered++; return nil }
 			f.clock.Set(start.Add(tc.want - time.Microsecond))
-			must(f.desk.DeliverNotifications(f.ctx, "t1", up, 10))(t)
+			must(f.desk.DeliverNotifications(f.ctx, "t1", 10))(t)
 			if delivered != 0 {
 				t.Fatalf("delivered %d before the lease ended", delivered)
 			}
 			f.clock.Set(start.Add(tc.want))
-			must(f.desk.DeliverNotifications(f.ctx, "t1", up, 10))(t)
+			must(f.desk.DeliverNotifications(f.ctx, "t1", 10))(t)
 			if delivered != 1 {
 				t.Fatalf("delivered %d when the lease ended, want 1", delivered)
 			}
@@ -251,18 +284,18 @@ func TestConcurrentDeliverersSendEachOnce(t *testing.T) {
 	for range requests {
 		f.newRequest(t)
 	}
-	second, err := ticket.New(ticket.Config{Store: f.store, Blobs: f.blobs, Now: f.clock.Now})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var mu sync.Mutex
 	sent := map[string]int{}
-	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+	f.notify = func(_ context.Context, n ticket.Notification) error {
 		mu.Lock()
 		defer mu.Unlock()
 		sent[n.ID]++
 		return nil
-	})
+	}
+	second, err := ticket.New(ticket.Config{Store: f.store, Blobs: f.blobs, Now: f.clock.Now, Notifier: f.notifier()})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	var total atomic.Int64
 	for i := range 8 {
@@ -274,7 +307,7 @@ func TestConcurrentDeliverersSendEachOnce(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			for {
-				done, err := desk.DeliverNotifications(f.ctx, "t1", n, 3)
+				done, err := desk.DeliverNotifications(f.ctx, "t1", 3)
 				if err != nil {
 					t.Error(err)
 					return

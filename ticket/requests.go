@@ -51,6 +51,9 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*
 	if who.Tenant == "" {
 		return nil, forbidden(ActionCreate, "tenant")
 	}
+	if err := checkActor(who); err != nil {
+		return nil, err
+	}
 	staff := who.IsOperator() || who.IsSystem()
 	if in.RequesterID == "" {
 		in.RequesterID = who.ID
@@ -70,7 +73,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*
 	if in.Urgency == "" {
 		in.Urgency = UrgencyLow
 	}
-	if in.IdempotencyKey != "" {
+	if possibleID(in.IdempotencyKey) {
 		if r, err := d.existing(ctx, who, in.IdempotencyKey); err == nil || !errors.Is(err, ErrNotFound) {
 			return r, err
 		}
@@ -106,9 +109,9 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	var v validationErrors
 	var svc *Service
 	var sub *Subcategory
-	checkText(&v, "service_id", in.ServiceID, true, maxID)
-	checkText(&v, "subcategory_id", in.SubcategoryID, true, maxID)
-	if in.ServiceID != "" {
+	checkLine(&v, "service_id", in.ServiceID, true, maxID)
+	checkLine(&v, "subcategory_id", in.SubcategoryID, true, maxID)
+	if possibleID(in.ServiceID) {
 		s, err := d.store.GetService(ctx, tenant, in.ServiceID)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -121,7 +124,7 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 			svc = s
 		}
 	}
-	if in.SubcategoryID != "" {
+	if possibleID(in.SubcategoryID) {
 		s, err := d.store.GetSubcategory(ctx, tenant, in.SubcategoryID)
 		switch {
 		case errors.Is(err, ErrNotFound):
@@ -129,7 +132,9 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 		case err != nil:
 			return nil, err
 		case s.ServiceID != in.ServiceID:
-			v.add("subcategory_id", "service", "is not a subcategory of the service")
+			if possibleID(in.ServiceID) { // else service_id is refused already
+				v.add("subcategory_id", "service", "is not a subcategory of the service")
+			}
 		default:
 			sub = s
 		}
@@ -139,8 +144,8 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	} else if in.Type != "" && sub != nil && sub.Type != in.Type {
 		v.add("type", "type_mismatch", "does not match the subcategory's request type")
 	}
-	checkText(&v, "title", in.Title, true, maxTitle)
-	checkText(&v, "description", in.Description, true, maxText)
+	checkLine(&v, "title", in.Title, true, maxTitle)
+	checkLong(&v, "description", in.Description, true)
 	if svc != nil {
 		checkExtra(&v, svc.ExtraFields, in.Extra)
 	}
@@ -154,21 +159,22 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	if !in.Origin.Valid() {
 		v.add("origin", "oneof", "must be one of: portal, mail, phone, chat, in_person, monitoring")
 	}
-	checkText(&v, "requester_id", in.RequesterID, true, maxID)
+	checkLine(&v, "requester_id", in.RequesterID, true, maxID)
 	if len(in.Contacts) > maxContacts {
 		v.add("contacts", "max", "must list at most "+strconv.Itoa(maxContacts)+" contacts")
 	}
 	seen := map[string]bool{in.RequesterID: true}
 	for i, c := range in.Contacts {
 		f := "contacts[" + strconv.Itoa(i) + "]"
-		checkText(&v, f, c, true, maxID)
+		checkLine(&v, f, c, true, maxID)
 		if c != "" && seen[c] {
 			v.add(f, "unique", "is already the requester or a contact")
 		}
 		seen[c] = true
 	}
-	checkText(&v, "idempotency_key", in.IdempotencyKey, false, maxID)
-	if in.ParentID != "" {
+	checkLine(&v, "idempotency_key", in.IdempotencyKey, false, maxID)
+	checkLine(&v, "parent_id", in.ParentID, false, maxID)
+	if possibleID(in.ParentID) {
 		p, err := d.store.GetRequest(ctx, tenant, in.ParentID)
 		switch {
 		case errors.Is(err, ErrNotFound) || (err == nil && Can(who, ActionView, p) != nil):
@@ -242,7 +248,7 @@ func (d *Desk) visible(who auth.Principal, r *Request) *Request {
 // agents). Parties and agents of its team may view it; anyone else gets
 // *auth.PermissionError.
 func (d *Desk) Get(ctx context.Context, who auth.Principal, id string) (*Request, error) {
-	r, err := d.store.GetRequest(ctx, who.Tenant, id)
+	r, err := d.load(ctx, who, id)
 	return d.shown(who, r, err)
 }
 
@@ -252,63 +258,9 @@ func (d *Desk) GetByRef(ctx context.Context, who auth.Principal, ref string) (*R
 	if err != nil {
 		return nil, err
 	}
+	if !possibleID(who.Tenant) {
+		return nil, ErrNotFound
+	}
 	r, err := d.store.GetRequestByNumber(ctx, who.Tenant, n)
 	return d.shown(who, r, err)
-}
-
-// Page sizes of the listings.
-const (
-	defaultPageSize = 50
-	maxPageSize     = 200
-)
-
-// Ongoing lists, newest first, the requests not closed where who is the
-// requester or a contact.
-func (d *Desk) Ongoing(ctx context.Context, who auth.Principal, cursor string, limit int) (Page, error) {
-	return d.list(ctx, who, Filter{Party: who.ID, NotStatuses: []Status{StatusClosed}}, cursor, limit)
-}
-
-// Closed lists, newest first, the closed requests where who is the
-// requester or a contact.
-func (d *Desk) Closed(ctx context.Context, who auth.Principal, cursor string, limit int) (Page, error) {
-	return d.list(ctx, who, Filter{Party: who.ID, Statuses: []Status{StatusClosed}}, cursor, limit)
-}
-
-// Queue lists, newest first, the requests not closed in team's queue, for
-// agents of the team.
-func (d *Desk) Queue(ctx context.Context, who auth.Principal, team string, cursor string, limit int) (Page, error) {
-	if err := CanViewQueue(who, who.Tenant, team); err != nil {
-		return Page{}, err
-	}
-	return d.list(ctx, who, Filter{Team: team, NotStatuses: []Status{StatusClosed}}, cursor, limit)
-}
-
-func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, cursor string, limit int) (Page, error) {
-	if who.Tenant == "" || who.ID == "" {
-		return Page{}, forbidden(ActionView, "tenant")
-	}
-	after, err := decodeCursor(cursor)
-	if err != nil {
-		return Page{}, err
-	}
-	if limit <= 0 {
-		limit = defaultPageSize
-	}
-	limit = min(limit, maxPageSize)
-	// One more than the page tells whether a next page exists, so Next is
-	// empty on the last page.
-	rs, err := d.store.ListRequests(ctx, who.Tenant, f, after, limit+1)
-	if err != nil {
-		return Page{}, err
-	}
-	more := len(rs) > limit
-	rs = rs[:min(len(rs), limit)]
-	p := Page{Requests: make([]*Request, 0, len(rs))}
-	for _, r := range rs {
-		p.Requests = append(p.Requests, d.visible(who, r))
-	}
-	if more {
-		p.Next = encodeCursor(rs[len(rs)-1].ID)
-	}
-	return p, nil
 }

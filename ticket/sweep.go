@@ -32,7 +32,10 @@ type SweepReport struct {
 // schedule (every minute, say), from any number of instances.
 func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (SweepReport, error) {
 	var rep SweepReport
-	now = now.UTC()
+	if !possibleID(tenant) {
+		return rep, nil // no tenant of that name can exist
+	}
+	now = now.UTC().Truncate(time.Microsecond)
 	f := Filter{Statuses: sweepStatuses, SLADueBy: now}
 	after := ""
 	for {

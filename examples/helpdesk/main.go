@@ -66,6 +66,15 @@ func run(ctx context.Context) error {
 			{Metric: ticket.MetricTTR, Duration: 3 * 24 * time.Hour},
 		},
 		Now: clk.Now,
+		// The host's notifier: it looks up addresses by principal ID.
+		Notifier: ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+			to := strings.Join(n.Recipients, ", ")
+			if to == "" {
+				to = "agents of team " + n.Team
+			}
+			show("%s %-15s to %s", n.Ref, n.Kind, to)
+			return nil
+		}),
 	})
 	if err != nil {
 		return err
@@ -231,15 +240,7 @@ func run(ctx context.Context) error {
 	show("the colleague's closed list: %d request(s)", len(closed.Requests))
 
 	step("The host drains the notification outbox")
-	mailer := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
-		to := strings.Join(n.Recipients, ", ")
-		if to == "" {
-			to = "agents of team " + n.Team
-		}
-		show("%s %-15s to %s", n.Ref, n.Kind, to)
-		return nil
-	})
-	sent, err := desk.DeliverNotifications(ctx, req.Tenant, mailer, 100)
+	sent, err := desk.DeliverNotifications(ctx, req.Tenant, 100)
 	if err != nil {
 		return err
 	}

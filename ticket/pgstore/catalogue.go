@@ -28,6 +28,9 @@ func (s *Store) CreateFamily(ctx context.Context, f *ticket.Family) error {
 
 // GetFamily implements ticket.CatalogueStore.
 func (s *Store) GetFamily(ctx context.Context, tenant, id string) (*ticket.Family, error) {
+	if !storable(tenant, id) {
+		return nil, ticket.ErrNotFound
+	}
 	return one(s.pool.QueryRow(ctx, `SELECT `+familyColumns+` FROM ticket_families
 		WHERE tenant = $1 AND id = $2`, tenant, id), scanFamily)
 }
@@ -47,6 +50,9 @@ func (s *Store) DeleteFamily(ctx context.Context, tenant, id string, version int
 
 // ListFamilies implements ticket.CatalogueStore.
 func (s *Store) ListFamilies(ctx context.Context, tenant string) ([]*ticket.Family, error) {
+	if !storable(tenant) {
+		return nil, nil
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+familyColumns+` FROM ticket_families
 		WHERE tenant = $1 ORDER BY id`, tenant)
 	return all(rows, err, scanFamily)
@@ -77,6 +83,9 @@ func (s *Store) CreateService(ctx context.Context, v *ticket.Service) error {
 
 // GetService implements ticket.CatalogueStore.
 func (s *Store) GetService(ctx context.Context, tenant, id string) (*ticket.Service, error) {
+	if !storable(tenant, id) {
+		return nil, ticket.ErrNotFound
+	}
 	return one(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM ticket_services
 		WHERE tenant = $1 AND id = $2`, tenant, id), scanService)
 }
@@ -98,6 +107,9 @@ func (s *Store) DeleteService(ctx context.Context, tenant, id string, version in
 
 // ListServices implements ticket.CatalogueStore.
 func (s *Store) ListServices(ctx context.Context, tenant string) ([]*ticket.Service, error) {
+	if !storable(tenant) {
+		return nil, nil
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+serviceColumns+` FROM ticket_services
 		WHERE tenant = $1 ORDER BY id`, tenant)
 	return all(rows, err, scanService)
@@ -124,6 +136,9 @@ func (s *Store) CreateSubcategory(ctx context.Context, v *ticket.Subcategory) er
 
 // GetSubcategory implements ticket.CatalogueStore.
 func (s *Store) GetSubcategory(ctx context.Context, tenant, id string) (*ticket.Subcategory, error) {
+	if !storable(tenant, id) {
+		return nil, ticket.ErrNotFound
+	}
 	return one(s.pool.QueryRow(ctx, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
 		WHERE tenant = $1 AND id = $2`, tenant, id), scanSubcategory)
 }
@@ -145,6 +160,9 @@ func (s *Store) DeleteSubcategory(ctx context.Context, tenant, id string, versio
 
 // ListSubcategories implements ticket.CatalogueStore.
 func (s *Store) ListSubcategories(ctx context.Context, tenant string) ([]*ticket.Subcategory, error) {
+	if !storable(tenant) {
+		return nil, nil
+	}
 	rows, err := s.pool.Query(ctx, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
 		WHERE tenant = $1 ORDER BY id`, tenant)
 	return all(rows, err, scanSubcategory)

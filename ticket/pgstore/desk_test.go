@@ -20,7 +20,12 @@ func TestDeskOnPostgres(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	desk, err := ticket.New(ticket.Config{Store: store, Blobs: memstore.NewBlobs()})
+	var got []string
+	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
+		got = append(got, n.Ref+" "+string(n.Kind))
+		return nil
+	})
+	desk, err := ticket.New(ticket.Config{Store: store, Blobs: memstore.NewBlobs(), Notifier: n})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,12 +54,7 @@ func TestDeskOnPostgres(t *testing.T) {
 	if _, err := desk.Comment(ctx, student, r.ID, "Still nothing"); err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	n := ticket.NotifierFunc(func(_ context.Context, n ticket.Notification) error {
-		got = append(got, n.Ref+" "+string(n.Kind))
-		return nil
-	})
-	sent, err := desk.DeliverNotifications(ctx, "uni", n, 10)
+	sent, err := desk.DeliverNotifications(ctx, "uni", 10)
 	if err != nil || sent != 3 {
 		t.Fatalf("delivered %d: %v", sent, err)
 	}
@@ -64,7 +64,7 @@ func TestDeskOnPostgres(t *testing.T) {
 			t.Fatalf("delivered %q, want %q", got, want)
 		}
 	}
-	if sent, err := desk.DeliverNotifications(ctx, "uni", n, 10); sent != 0 || err != nil {
+	if sent, err := desk.DeliverNotifications(ctx, "uni", 10); sent != 0 || err != nil {
 		t.Fatalf("outbox not drained: %d %v", sent, err)
 	}
 }

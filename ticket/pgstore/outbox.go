@@ -61,7 +61,7 @@ const noteColumns = `seq, tenant, id, kind, request_id, ref, recipients, team_id
 // another claimer leased after this statement's snapshot is left out. Two
 // claimers therefore never get the same row while its lease runs.
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
-	if limit <= 0 {
+	if limit <= 0 || !storable(tenant) {
 		return nil, nil
 	}
 	var out []*seqNote
@@ -128,6 +128,9 @@ func scanSeqNote(row pgx.Row) (*seqNote, error) {
 // no row (acknowledged already, unknown, another tenant's) is not an
 // error.
 func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
+	if !storable(tenant, id) {
+		return nil
+	}
 	_, err := s.pool.Exec(ctx, `DELETE FROM ticket_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
 	return translate(err)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -61,12 +63,28 @@ var translator = pgtx.Translator{
 	Constraints: constraintField,
 	Conflict:    func(f string) error { return &ticket.ConflictError{Field: f} },
 	Keep:        []error{ticket.ErrNotFound, ticket.ErrConflict, ticket.ErrValidation},
+	Unavailable: ticket.ErrUnavailable,
 }
 
 var errVersion = &ticket.ConflictError{Field: "version"}
 
-// utc returns t in UTC to the microsecond, what timestamptz keeps.
-func utc(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+// utc returns t in UTC. Instants come from the Desk truncated to the
+// microsecond, what timestamptz keeps (DESIGN "time"): the store does not
+// truncate them again.
+func utc(t time.Time) time.Time { return t.UTC() }
+
+// storable reports whether every s can be a text value in PostgreSQL:
+// valid UTF-8 without NUL. No record has a key that is not, so a lookup
+// by one is ErrNotFound (and a listing by one is empty) without a query
+// that the server would refuse.
+func storable(ss ...string) bool {
+	for _, s := range ss {
+		if !utf8.ValidString(s) || strings.IndexByte(s, 0) >= 0 {
+			return false
+		}
+	}
+	return true
+}
 
 // nullTime maps the zero time to NULL.
 func nullTime(t time.Time) *time.Time {
@@ -109,6 +127,9 @@ func guard(ctx context.Context, tx pgx.Tx, table, tenant, id string) error {
 // "version = $3") in a transaction and reports a missing record or a stale
 // version when it touched no row.
 func (s *Store) exec(ctx context.Context, table, tenant, id, sql string, args ...any) error {
+	if !storable(tenant, id) {
+		return ticket.ErrNotFound
+	}
 	return s.tx(ctx, func(tx pgx.Tx) error {
 		tag, err := tx.Exec(ctx, sql, args...)
 		if err != nil {

@@ -3,6 +3,7 @@ package pgstore_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -83,5 +84,28 @@ func TestCanceledContextIsReturned(t *testing.T) {
 	}
 	if _, err := s.GetRequest(context.Background(), "t1", "r1"); !errors.Is(err, ticket.ErrNotFound) {
 		t.Fatalf("got %v, want ErrNotFound", err)
+	}
+}
+
+// A store whose database is gone reports ErrUnavailable, with no
+// connection details and no driver text in the message.
+func TestLostDatabaseIsUnavailable(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	s, err := pgstore.New(context.Background(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	_, err = s.GetRequest(context.Background(), "t1", "r1")
+	if !errors.Is(err, ticket.ErrUnavailable) {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+	for _, leak := range []string{"postgres", "127.0.0.1", "user=", "database", "closed pool"} {
+		if strings.Contains(err.Error(), leak) {
+			t.Errorf("error %q shows %q", err, leak)
+		}
+	}
+	if errors.Is(err, ticket.ErrNotFound) || errors.Is(err, ticket.ErrConflict) || errors.Is(err, ticket.ErrValidation) {
+		t.Errorf("error %v matches another sentinel", err)
 	}
 }

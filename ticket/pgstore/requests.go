@@ -124,18 +124,27 @@ func (s *Store) CreateRequest(ctx context.Context, r *ticket.Request, notes []ti
 
 // GetRequest implements ticket.RequestStore.
 func (s *Store) GetRequest(ctx context.Context, tenant, id string) (*ticket.Request, error) {
+	if !storable(tenant, id) {
+		return nil, ticket.ErrNotFound
+	}
 	return one(s.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM ticket_requests
 		WHERE tenant = $1 AND id = $2`, tenant, id), scanRequest)
 }
 
 // GetRequestByNumber implements ticket.RequestStore.
 func (s *Store) GetRequestByNumber(ctx context.Context, tenant string, number int64) (*ticket.Request, error) {
+	if !storable(tenant) {
+		return nil, ticket.ErrNotFound
+	}
 	return one(s.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM ticket_requests
 		WHERE tenant = $1 AND number = $2`, tenant, number), scanRequest)
 }
 
 // FindRequestByIdempotencyKey implements ticket.RequestStore.
 func (s *Store) FindRequestByIdempotencyKey(ctx context.Context, tenant, key string) (*ticket.Request, error) {
+	if !storable(tenant, key) {
+		return nil, ticket.ErrNotFound
+	}
 	if key == "" {
 		return nil, ticket.ErrNotFound
 	}
@@ -152,7 +161,7 @@ func (s *Store) UpdateRequests(ctx context.Context, notes []ticket.Notification,
 	}
 	tenant := rs[0].Tenant
 	for _, r := range rs {
-		if r.Tenant != tenant {
+		if r.Tenant != tenant || !storable(r.Tenant, r.ID) {
 			return ticket.ErrNotFound
 		}
 	}
@@ -187,7 +196,7 @@ func (s *Store) UpdateRequests(ctx context.Context, notes []ticket.Notification,
 // becomes WHERE clauses on indexed columns, the page an id range with
 // ORDER BY id DESC LIMIT.
 func (s *Store) ListRequests(ctx context.Context, tenant string, f ticket.Filter, after string, limit int) ([]*ticket.Request, error) {
-	if limit <= 0 {
+	if limit <= 0 || !storable(tenant, f.Party, f.Team, f.Agent, f.Parent, after) {
 		return nil, nil
 	}
 	q := listQuery{args: []any{tenant}}

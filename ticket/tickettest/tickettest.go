@@ -65,6 +65,10 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OutboxClaimsAreExclusive", testOutboxClaimsExclusive},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"OutboxConcurrentWritersOneWins", testOutboxConcurrentWriters},
+		{"BadTextRefusedByTheDesk", testBadTextRefused},
+		{"ImpossibleIDsNotFound", testImpossibleIDsNotFound},
+		{"ConcurrentCommentsAllLand", testConcurrentComments},
+		{"ConcurrentAppendsAllLand", testConcurrentAppends},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
