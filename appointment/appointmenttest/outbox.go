@@ -1,0 +1,81 @@
+package appointmenttest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/appointment"
+	"github.com/sportello/sportello/internal/outbox/outboxtest"
+)
+
+// outboxHarnesses adapts the stores of a Harness to the shared outbox
+// section: a record label is a booking, booked with its first entry and
+// updated with each later one.
+func outboxHarnesses(newHarness func(t *testing.T) Harness) outboxtest.NewHarnesses {
+	return func(t *testing.T, n int) []outboxtest.Harness {
+		h := newHarness(t)
+		t.Cleanup(h.Close)
+		stores, err := h.MakeStores(context.Background(), n)
+		if err != nil {
+			t.Fatalf("MakeStores: %v", err)
+		}
+		shared := &outboxRecords{bookings: map[string]*appointment.Booking{}}
+		out := make([]outboxtest.Harness, n)
+		for i, s := range stores {
+			out[i] = &outboxHarness{s: s, r: shared}
+		}
+		return out
+	}
+}
+
+type outboxRecords struct {
+	mu       sync.Mutex
+	bookings map[string]*appointment.Booking // tenant + record label -> booking
+	n        int
+}
+
+type outboxHarness struct {
+	s appointment.Store
+	r *outboxRecords
+}
+
+func (h *outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
+	h.r.mu.Lock()
+	defer h.r.mu.Unlock()
+	h.r.n++
+	id := fmt.Sprintf("note-%04d", h.r.n)
+	key := tenant + "/" + record
+	b := h.r.bookings[key]
+	note := func(b *appointment.Booking) []appointment.Notification {
+		return []appointment.Notification{{ID: id, Tenant: tenant, Kind: appointment.NotifyModified, Booking: b.ID, CreatedAt: T0}}
+	}
+	if b == nil {
+		start := T0.Add(time.Duration(h.r.n) * time.Hour)
+		b = &appointment.Booking{ID: appointment.ID("rec-" + record), Tenant: tenant, Calendar: cal, OpeningHour: "oh-1",
+			Start: start, End: start.Add(30 * time.Minute), Status: appointment.StatusApproved, FiscalCode: "RSSMRA80A01H501U",
+			Created: T0, Updated: T0}
+		if err := h.s.Book(ctx, b, open(1000), note(b)); err != nil {
+			return "", err
+		}
+		h.r.bookings[key] = b
+		return id, nil
+	}
+	b.Notes = id
+	return id, h.s.Update(ctx, b, note(b))
+}
+
+func (h *outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {
+	got, err := h.s.ClaimNotifications(ctx, tenant, now, lease, limit)
+	ids := make([]string, len(got))
+	for i, n := range got {
+		ids[i] = n.ID
+	}
+	return ids, err
+}
+
+func (h *outboxHarness) Ack(ctx context.Context, tenant, id string) error {
+	return h.s.AckNotification(ctx, tenant, id)
+}

@@ -1,0 +1,35 @@
+package pgstore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sportello/sportello/appointment"
+	"github.com/sportello/sportello/appointment/appointmenttest"
+	"github.com/sportello/sportello/appointment/pgstore"
+	"github.com/sportello/sportello/internal/pgtest"
+)
+
+type harness struct{ t *testing.T }
+
+// MakeStores opens n pools on one new database: n application instances.
+func (h harness) MakeStores(ctx context.Context, n int) ([]appointment.Store, error) {
+	return pgtest.Stores(h.t, ctx, n, func(ctx context.Context, p *pgxpool.Pool) (appointment.Store, error) {
+		return pgstore.New(ctx, p)
+	})
+}
+
+func (harness) Close() {}
+
+func TestConformance(t *testing.T) {
+	pgtest.URL(t)
+	appointmenttest.Run(t, func(t *testing.T) appointmenttest.Harness { return harness{t} })
+}
+
+func TestNewRefusesNilPool(t *testing.T) {
+	if _, err := pgstore.New(context.Background(), nil); err == nil {
+		t.Fatal("New(nil) succeeded")
+	}
+}
