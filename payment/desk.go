@@ -11,6 +11,7 @@ import (
 	"github.com/rs/zerolog"
 	"github.com/shopspring/decimal"
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // Defaults of Config.
@@ -20,7 +21,7 @@ const (
 	DefaultDue = 90 * 24 * time.Hour
 	// DefaultEventLease is how long DeliverEvents holds the events it has
 	// claimed before another deliverer may take them: 1 minute.
-	DefaultEventLease = time.Minute
+	DefaultEventLease = outbox.DefaultLease
 )
 
 // DefaultStampDuty is the usual stamp duty amount, 16.00 EUR.
@@ -45,6 +46,11 @@ type Config struct {
 	// StampDuty is the stamp duty amount used when a stamp input leaves
 	// Amount zero (default DefaultStampDuty, 16.00 EUR).
 	StampDuty decimal.Decimal
+	// EventHandler receives the outbox's events when the host calls
+	// DeliverEvents (e.g. practice's Desk.ApplyPaymentEvent, through
+	// EventHandlerFunc). Optional: without it DeliverEvents fails and the
+	// events wait in the outbox.
+	EventHandler EventHandler
 	// EventLease is how long DeliverEvents holds the outbox events it has
 	// claimed before another deliverer (another instance sharing the
 	// Store) may claim them (default DefaultEventLease, 1 minute). An event

@@ -546,61 +546,88 @@ func TestGetIsScopedAndChecked(t *testing.T) {
 	require.ErrorIs(t, err, payment.ErrNotFound)
 }
 
-func TestDeliverEventsStopsAtFirstErrorAndResumesAfterLease(t *testing.T) {
+func TestDeliverEventsFailedEventHoldsBackOnlyItsPayment(t *testing.T) {
 	e := newEnv(t, false)
+	var ids []payment.ID
 	for range 3 {
-		_, err := e.desk.Create(ctx, system, newPayment(""))
+		p, err := e.desk.Create(ctx, system, newPayment(""))
 		require.NoError(t, err)
+		ids = append(ids, p.ID)
 	}
 	boom := errors.New("notifier down")
-	var seen []string
-	n, err := e.desk.DeliverEvents(ctx, tenant, func(ev payment.Event) error {
-		if len(seen) == 2 {
+	var seen []payment.Event
+	e.handle = func(ev payment.Event) error {
+		if ev.PaymentID == ids[1] {
 			return boom
 		}
-		seen = append(seen, ev.ID)
+		seen = append(seen, ev)
 		return nil
-	})
+	}
+	n, err := e.desk.DeliverEvents(ctx, tenant, 0)
 	require.ErrorIs(t, err, boom)
-	assert.Equal(t, 2, n)
+	assert.Equal(t, 4, n, "the other payments' events are delivered")
+	for _, ev := range seen {
+		assert.NotEqual(t, ids[1], ev.PaymentID)
+	}
 
-	// The failed event and the rest of its batch stay claimed until the
+	// The failed event and its payment's later one stay claimed until the
 	// lease ends: no deliverer gets them before.
 	assert.Empty(t, e.events(t), "held by the lease")
 	e.clock.Add(payment.DefaultEventLease - time.Nanosecond)
 	assert.Empty(t, e.events(t), "held until the lease ends")
 	e.clock.Add(time.Nanosecond)
 	rest := e.events(t)
-	assert.Len(t, rest, 4)
+	assert.Equal(t, []string{">creation_pending", "creation_pending>payment_pending"}, statuses(rest), "in order")
 	for _, ev := range rest {
-		assert.NotContains(t, seen, ev.ID, "a delivered event is not delivered again")
+		assert.Equal(t, ids[1], ev.PaymentID)
 		assert.Equal(t, tenant, ev.Tenant)
 	}
 	e.clock.Add(time.Hour)
 	assert.Empty(t, e.events(t), "every event was acknowledged")
 }
 
+func TestDeliverEventsLimit(t *testing.T) {
+	e := newEnv(t, false)
+	for range 2 {
+		_, err := e.desk.Create(ctx, system, newPayment(""))
+		require.NoError(t, err)
+	}
+	for _, c := range []struct{ limit, want int }{{1, 1}, {2, 2}, {-1, 1}} {
+		n, err := e.desk.DeliverEvents(ctx, tenant, c.limit)
+		require.NoError(t, err)
+		assert.Equal(t, c.want, n, "limit %d", c.limit)
+	}
+}
+
+func TestDeliverEventsNeedsHandler(t *testing.T) {
+	d, err := payment.New(payment.Config{Store: memstore.New(), Gateway: fakegateway.New(nil)})
+	require.NoError(t, err)
+	_, err = d.DeliverEvents(ctx, tenant, 0)
+	require.Error(t, err)
+}
+
 func TestDeliverEventsUsesConfiguredLease(t *testing.T) {
 	c := &clock{now: t0}
 	mem := memstore.New()
-	d, err := payment.New(payment.Config{Store: mem, Gateway: fakegateway.New(c.Now), Now: c.Now, EventLease: 5 * time.Minute})
+	boom := errors.New("notifier down")
+	var got []payment.Event
+	handle := func(payment.Event) error { return boom }
+	d, err := payment.New(payment.Config{Store: mem, Gateway: fakegateway.New(c.Now), Now: c.Now, EventLease: 5 * time.Minute,
+		EventHandler: payment.EventHandlerFunc(func(_ context.Context, ev payment.Event) error { return handle(ev) })})
 	require.NoError(t, err)
 	_, err = d.Create(ctx, system, newPayment(""))
 	require.NoError(t, err)
-	boom := errors.New("notifier down")
-	fail := func(payment.Event) error { return boom }
-	var got []payment.Event
-	keep := func(ev payment.Event) error { got = append(got, ev); return nil }
 
-	n, err := d.DeliverEvents(ctx, tenant, fail)
+	n, err := d.DeliverEvents(ctx, tenant, 0)
 	require.ErrorIs(t, err, boom)
 	assert.Zero(t, n)
+	handle = func(ev payment.Event) error { got = append(got, ev); return nil }
 	c.Add(payment.DefaultEventLease)
-	n, err = d.DeliverEvents(ctx, tenant, keep)
+	n, err = d.DeliverEvents(ctx, tenant, 0)
 	require.NoError(t, err)
 	assert.Zero(t, n, "the configured lease is longer than the default")
 	c.Add(4 * time.Minute)
-	n, err = d.DeliverEvents(ctx, tenant, keep)
+	n, err = d.DeliverEvents(ctx, tenant, 0)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n, "created and opened")
 	assert.Equal(t, []payment.Status{payment.StatusCreationPending, payment.StatusPending}, []payment.Status{got[0].To, got[1].To})
@@ -611,10 +638,10 @@ func TestDeliverEventsStoreFailures(t *testing.T) {
 	_, err := e.desk.Create(ctx, system, newPayment(""))
 	require.NoError(t, err)
 	var delivered []string
-	deliver := func(ev payment.Event) error { delivered = append(delivered, ev.ID); return nil }
+	e.handle = func(ev payment.Event) error { delivered = append(delivered, ev.ID); return nil }
 
 	e.store.failNext("claim", false)
-	n, err := e.desk.DeliverEvents(ctx, tenant, deliver)
+	n, err := e.desk.DeliverEvents(ctx, tenant, 0)
 	require.ErrorIs(t, err, errInjected)
 	assert.Zero(t, n)
 	assert.Empty(t, delivered, "nothing claimed, nothing delivered")
@@ -622,16 +649,16 @@ func TestDeliverEventsStoreFailures(t *testing.T) {
 	// A lost acknowledgement: the event was delivered but stays in the
 	// outbox, and is delivered again once its lease ends (at least once).
 	e.store.failNext("ack", false)
-	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	n, err = e.desk.DeliverEvents(ctx, tenant, 0)
 	require.ErrorIs(t, err, errInjected)
 	assert.Zero(t, n)
 	require.Len(t, delivered, 1)
 	first := delivered[0]
-	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	n, err = e.desk.DeliverEvents(ctx, tenant, 0)
 	require.NoError(t, err)
 	assert.Zero(t, n, "both events are under lease")
 	e.clock.Add(payment.DefaultEventLease)
-	n, err = e.desk.DeliverEvents(ctx, tenant, deliver)
+	n, err = e.desk.DeliverEvents(ctx, tenant, 0)
 	require.NoError(t, err)
 	assert.Equal(t, 2, n)
 	assert.Equal(t, first, delivered[1], "the unacknowledged event is delivered again, first")

@@ -70,6 +70,12 @@ func ExampleDesk_Create() {
 		Gateway: gw,
 		Now:     func() time.Time { return now },
 		NewID:   func() string { ids++; return fmt.Sprintf("pay-%03d", ids) },
+		// The host's handler of the outbox's events; practice's
+		// Desk.ApplyPaymentEvent fits here.
+		EventHandler: payment.EventHandlerFunc(func(_ context.Context, e payment.Event) error {
+			fmt.Printf("event %s -> %s\n", e.From, e.To)
+			return nil
+		}),
 	})
 	if err != nil {
 		panic(err)
@@ -105,10 +111,7 @@ func ExampleDesk_Create() {
 
 	p, _ = desk.Get(ctx, citizen, p.ID)
 	fmt.Println(p.Status, p.Receipt.PSP)
-	_, _ = desk.DeliverEvents(ctx, "comune-a", func(e payment.Event) error {
-		fmt.Printf("event %s -> %s\n", e.From, e.To)
-		return nil
-	})
+	_, _ = desk.DeliverEvents(ctx, "comune-a", 0)
 	// Output:
 	// payment_pending 301000000000000144 2026-05-31
 	// notification complete applied

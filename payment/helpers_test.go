@@ -128,6 +128,8 @@ type env struct {
 	store *faultStore
 	gw    *fakegateway.Gateway
 	clock *clock
+	// handle is what the Desk's EventHandler does; tests swap it.
+	handle func(payment.Event) error
 }
 
 func newEnv(t testing.TB, withGenerator bool) *env {
@@ -137,11 +139,13 @@ func newEnv(t testing.TB, withGenerator bool) *env {
 	fs := &faultStore{Store: mem}
 	gw := fakegateway.New(c.Now)
 	var n atomic.Int64
+	e := &env{mem: mem, store: fs, gw: gw, clock: c, handle: func(payment.Event) error { return nil }}
 	cfg := payment.Config{
-		Store:   fs,
-		Gateway: gw,
-		Now:     c.Now,
-		NewID:   func() string { return fmt.Sprintf("id-%08d", n.Add(1)) },
+		Store:        fs,
+		Gateway:      gw,
+		Now:          c.Now,
+		NewID:        func() string { return fmt.Sprintf("id-%08d", n.Add(1)) },
+		EventHandler: payment.EventHandlerFunc(func(_ context.Context, ev payment.Event) error { return e.handle(ev) }),
 	}
 	if withGenerator {
 		g, err := payment.NewGenerator("07", payment.StoreSequence(fs, tenant, "notice"))
@@ -154,7 +158,8 @@ func newEnv(t testing.TB, withGenerator bool) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &env{desk: d, mem: mem, store: fs, gw: gw, clock: c}
+	e.desk = d
+	return e
 }
 
 func mustFC(t testing.TB, s string) auth.FiscalCode {
@@ -199,17 +204,22 @@ func (e *env) all(t testing.TB) []*payment.Payment {
 	return ps
 }
 
-// events drains and returns the tenant's outbox.
+// events drains and returns the tenant's outbox: the events claimable
+// now, through DeliverEvents until it delivers nothing more.
 func (e *env) events(t testing.TB) []payment.Event {
 	t.Helper()
 	var out []payment.Event
-	if _, err := e.desk.DeliverEvents(context.Background(), tenant, func(ev payment.Event) error {
-		out = append(out, ev)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
+	e.handle = func(ev payment.Event) error { out = append(out, ev); return nil }
+	defer func() { e.handle = func(payment.Event) error { return nil } }()
+	for {
+		n, err := e.desk.DeliverEvents(context.Background(), tenant, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return out
+		}
 	}
-	return out
 }
 
 func statuses(evs []payment.Event) []string {

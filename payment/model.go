@@ -188,21 +188,3 @@ func (p *Payment) Clone() *Payment {
 	c.History = append([]Change(nil), p.History...)
 	return &c
 }
-
-// Event tells the host that a payment changed status. Events are saved in
-// the same store write as the change (an outbox); the host drains them, for
-// example to move the pratica a payment belongs to.
-type Event struct {
-	// ID is unique; a consumer can use it to drop a repeated delivery.
-	ID string
-	// Tenant is the public body the payment belongs to.
-	Tenant string
-	// PaymentID and Subject name the payment and what it pays for.
-	PaymentID ID
-	// Subject is the payment's subject, e.g. a pratica ID.
-	Subject string
-	// From and To are the statuses before and after the change.
-	From, To Status
-	// At is the UTC instant of the change.
-	At time.Time
-}

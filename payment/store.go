@@ -39,16 +39,17 @@ type Store interface {
 	// the tenant, starting at 1. Values never repeat, even under concurrent
 	// use from many processes.
 	NextSequence(ctx context.Context, tenant, name string) (uint64, error)
-	// ClaimEvents leases up to limit (every one when limit <= 0)
-	// undelivered events of the tenant that are not under lease at now:
-	// those never claimed and those whose lease ended at or before now. It
-	// returns them oldest first (by Event.At, then in the order they were
-	// saved) and leases them until now+lease, so that no other claimer gets
-	// them before that instant; two concurrent claimers, in any number of
-	// processes, never get the same event while its lease runs. An event
-	// claimed but never acknowledged is claimable again once its lease
-	// ends. A lease <= 0 leases nothing: the events are returned and stay
-	// claimable at once.
+	// ClaimEvents leases, until now+lease, up to limit of the tenant's
+	// claimable events and returns them in the order they were saved. The
+	// rule is internal/outbox's, the same in every wing: limit <= 0 means
+	// 100 and no claim takes more than 1000; an event is claimable when it
+	// is not under lease (never claimed, or its lease ended at or before
+	// now) and no earlier event of the same payment is still in the outbox
+	// (except earlier ones this claim takes), so a payment's events go out
+	// in order while other payments' events go on. Two concurrent
+	// claimers, in any number of processes, never get the same event while
+	// its lease runs. A lease <= 0 leases nothing: the events are returned
+	// and stay claimable.
 	ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Event, error)
 	// AckEvent marks the tenant's event delivered: it leaves the outbox and
 	// is never claimed again. It is a no-op returning nil for an event

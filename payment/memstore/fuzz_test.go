@@ -1,7 +1,6 @@
 package memstore_test
 
 import (
-	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -9,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/sportello/sportello/internal/outbox"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/payment/memstore"
 )
@@ -25,8 +25,9 @@ type modelEvent struct {
 // order and in two tenants), claims, acknowledgements and clock moves on
 // a Store and on a plain reference model of the outbox contract, and
 // checks that every claim returns exactly what the model says: the
-// tenant's unacknowledged events not under lease, oldest first by instant
-// then saving order, at most limit of them.
+// tenant's unacknowledged events not under lease and not behind an earlier
+// event of their payment that is, in saving order, at most
+// outbox.Limit(limit) of them.
 func FuzzOutboxLease(f *testing.F) {
 	f.Add([]byte{3, 0, 0, 3, 5, 1, 3, 2, 0, 0, 2, 1, 0, 1, 3, 2, 1, 0, 0, 2, 6, 0, 0, 0, 0})
 	f.Add([]byte{3, 1, 0, 3, 1, 0, 0, 1, 4, 0, 1, 4, 2, 4, 0, 0, 1, 4, 1, 0, 0})
@@ -52,16 +53,18 @@ func FuzzOutboxLease(f *testing.F) {
 					t.Fatal(err)
 				}
 				var want []*modelEvent
+				// In saving order; a payment whose earlier event is
+				// under lease holds its later events back.
+				waiting := map[payment.ID]bool{}
 				for _, m := range model {
-					if m.ev.Tenant == tenant && !m.acked && !now.Before(m.until) {
-						want = append(want, m)
+					if m.ev.Tenant != tenant || m.acked || waiting[m.ev.PaymentID] || len(want) == outbox.Limit(limit) {
+						continue
 					}
-				}
-				slices.SortFunc(want, func(x, y *modelEvent) int {
-					return cmp.Or(x.ev.At.Compare(y.ev.At), cmp.Compare(x.saved, y.saved))
-				})
-				if limit > 0 && len(want) > limit {
-					want = want[:limit]
+					if now.Before(m.until) {
+						waiting[m.ev.PaymentID] = true
+						continue
+					}
+					want = append(want, m)
 				}
 				wantEvs := make([]payment.Event, len(want))
 				for j, m := range want {

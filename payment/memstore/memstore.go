@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sportello/sportello/internal/outbox"
 	"github.com/sportello/sportello/payment"
 )
 
@@ -25,20 +26,12 @@ type Store struct {
 	// tenants: a stamp is used once, whoever registers it.
 	stamps    map[string]key
 	sequences map[key]uint64
-	// outbox holds undelivered events, oldest first: by Event.At, then in
-	// the order they were saved.
-	outbox []*entry
+	// outbox holds the undelivered events in the order they were saved;
+	// it has a lock of its own, so claims do not wait for s.mu.
+	outbox outbox.Memory[payment.Event]
 }
 
 type key struct{ tenant, id string }
-
-// entry is an undelivered event and its lease.
-type entry struct {
-	ev payment.Event
-	// claimedUntil is when the lease of the last claim ends; zero when
-	// the event was never claimed.
-	claimedUntil time.Time
-}
 
 var _ payment.Store = (*Store)(nil)
 
@@ -99,19 +92,13 @@ func (s *Store) index(old, p *payment.Payment) {
 	}
 }
 
-// enqueue adds events to the outbox, keeping it ordered by Event.At and,
-// within one instant, by saving order; each event belongs to tenant.
-// Called with s.mu held.
+// enqueue saves events, each an event of tenant, in the outbox. Called
+// with s.mu held, so that they appear with the write that caused them.
 func (s *Store) enqueue(tenant string, events []payment.Event) {
 	for _, e := range events {
 		e.Tenant = tenant
 		e.At = e.At.UTC()
-		// New events are usually the latest: search from the end.
-		i := len(s.outbox)
-		for i > 0 && s.outbox[i-1].ev.At.After(e.At) {
-			i--
-		}
-		s.outbox = slices.Insert(s.outbox, i, &entry{ev: e})
+		s.outbox.Add(tenant, string(e.PaymentID), e.ID, e)
 	}
 }
 
@@ -244,36 +231,15 @@ func (s *Store) NextSequence(_ context.Context, tenant, name string) (uint64, er
 	return s.sequences[k], nil
 }
 
-// ClaimEvents implements payment.Store: the claim happens under the
-// store's lock, so concurrent claimers never share an event.
+// ClaimEvents implements payment.Store with internal/outbox's in-memory
+// outbox, under its own lock, so concurrent claimers never share an event.
 func (s *Store) ClaimEvents(_ context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	until := now.Add(max(lease, 0))
-	var out []payment.Event
-	for _, e := range s.outbox {
-		if limit > 0 && len(out) == limit {
-			break
-		}
-		if e.ev.Tenant != tenant || now.Before(e.claimedUntil) {
-			continue
-		}
-		e.claimedUntil = until
-		out = append(out, e.ev)
-	}
-	return out, nil
+	return s.outbox.Claim(tenant, now, lease, limit), nil
 }
 
 // AckEvent implements payment.Store: the event leaves the outbox; an
 // unknown, already acknowledged or foreign event is left alone.
 func (s *Store) AckEvent(_ context.Context, tenant, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, e := range s.outbox {
-		if e.ev.Tenant == tenant && e.ev.ID == id {
-			s.outbox = slices.Delete(s.outbox, i, i+1)
-			return nil
-		}
-	}
+	s.outbox.Ack(tenant, id)
 	return nil
 }

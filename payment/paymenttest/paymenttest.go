@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -17,6 +16,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/conctest"
+	"github.com/sportello/sportello/internal/outbox/outboxtest"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/payment/fakegateway"
 )
@@ -78,6 +78,60 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			tc.fn(t, &kit{h: h, ctx: context.Background()})
 		})
 	}
+	t.Run("OutboxSharedRule", func(t *testing.T) {
+		outboxtest.Run(t, func(t *testing.T, n int) []outboxtest.Harness {
+			h := newHarness(t)
+			t.Cleanup(h.Close)
+			k := &kit{h: h, ctx: context.Background()}
+			st := &outboxState{k: k, records: map[string]*payment.Payment{}}
+			var hs []outboxtest.Harness
+			for _, s := range k.stores(t, n) {
+				hs = append(hs, outboxHarness{st: st, s: s})
+			}
+			return hs
+		})
+	})
+}
+
+// outboxState maps the outbox section's record labels to payments.
+type outboxState struct {
+	mu      sync.Mutex
+	k       *kit
+	records map[string]*payment.Payment
+}
+
+// outboxHarness is one store instance as internal/outbox/outboxtest sees
+// it: an entry is an event, its record the event's payment.
+type outboxHarness struct {
+	st *outboxState
+	s  payment.Store
+}
+
+// Append creates the labelled payment with one event, or updates it with
+// one more.
+func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	k := h.st.k
+	p := h.st.records[tenant+"/"+record]
+	if p == nil {
+		p = k.record(tenant)
+		e := k.event(p, "", payment.StatusPending)
+		stored, _, err := h.s.Create(ctx, p, []payment.Event{e})
+		h.st.records[tenant+"/"+record] = stored
+		return e.ID, err
+	}
+	e := k.event(p, payment.StatusPending, payment.StatusPending)
+	return e.ID, h.s.Update(ctx, p, []payment.Event{e})
+}
+
+func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {
+	evs, err := h.s.ClaimEvents(ctx, tenant, now, lease, limit)
+	return eventIDs(evs), err
+}
+
+func (h outboxHarness) Ack(ctx context.Context, tenant, id string) error {
+	return h.s.AckEvent(ctx, tenant, id)
 }
 
 // kit holds one subtest's harness and counters for fresh IDs.
@@ -1038,8 +1092,8 @@ func testOutbox(t *testing.T, k *kit) {
 	const lease = time.Minute
 	first := k.claim(t, s, "t1", base, lease, 2)
 	assert.Equal(t, []string{e1.ID, e2.ID}, eventIDs(first), "limit keeps the oldest")
-	assert.Equal(t, []string{e3.ID, e4.ID}, eventIDs(k.claim(t, s, "t1", base, lease, 0)),
-		"leased events are skipped; limit <= 0 claims every other one")
+	assert.Equal(t, []string{e3.ID}, eventIDs(k.claim(t, s, "t1", base, lease, 0)),
+		"leased events are skipped, and so are the later events of their payment (e4 waits behind e1 and e2)")
 	assert.Empty(t, k.claim(t, s, "t1", base.Add(lease/2), lease, 0), "every event is under lease")
 
 	require.NoError(t, s.AckEvent(k.ctx, "t1", e2.ID))
@@ -1097,9 +1151,10 @@ func testOutboxFailedWrites(t *testing.T, k *kit) {
 	assert.Len(t, k.all(t, s, "t1"), 2)
 }
 
-// testOutboxOrder checks that claims hand events out oldest first: by
-// instant, and in saving order within one instant, whatever the write that
-// saved them.
+// testOutboxOrder checks that claims hand events out in the order they
+// were saved, whatever their instants (clocks of several instances may
+// disagree; the saving order is the order of a payment's history), and
+// whatever the write that saved them.
 func testOutboxOrder(t *testing.T, k *kit) {
 	s := k.store(t)
 	p := k.record("t1")
@@ -1119,15 +1174,16 @@ func testOutboxOrder(t *testing.T, k *kit) {
 	later := k.event(q, "", payment.StatusPending)
 	require.NoError(t, s.Update(k.ctx, q, []payment.Event{later}))
 
-	want := []string{earlier.ID, a.ID, b.ID, same.ID, later.ID}
-	assert.Equal(t, want, eventIDs(k.pending(t, s, "t1")), "by instant, then in saving order")
+	want := []string{a.ID, b.ID, earlier.ID, same.ID, later.ID}
+	assert.Equal(t, want, eventIDs(k.pending(t, s, "t1")), "in saving order")
 	var got []string
 	for i := range len(want) {
 		batch := k.claim(t, s, "t1", base, time.Hour, 1)
 		require.Len(t, batch, 1, "claim %d", i)
 		got = append(got, batch[0].ID)
+		require.NoError(t, s.AckEvent(k.ctx, "t1", batch[0].ID))
 	}
-	assert.Equal(t, want, got, "one at a time, the claims follow the same order")
+	assert.Equal(t, want, got, "one at a time, each acknowledged, the claims follow the same order")
 	assert.Empty(t, k.claim(t, s, "t1", base, time.Hour, 1))
 }
 
@@ -1135,12 +1191,19 @@ func testOutboxOrder(t *testing.T, k *kit) {
 // until exactly now+lease, and a zero or negative lease holds nothing.
 func testOutboxLease(t *testing.T, k *kit) {
 	s := k.store(t)
-	p := k.record("t1")
-	e1 := k.event(p, "", payment.StatusCreationPending)
-	e2 := k.event(p, payment.StatusCreationPending, payment.StatusPending)
-	e3 := k.event(p, payment.StatusPending, payment.StatusStarted)
-	k.create(t, s, p, e1, e2, e3)
-	ids := []string{e1.ID, e2.ID, e3.ID}
+	// Three payments, one event each: the lease arithmetic alone (a
+	// payment's later events waiting is outboxtest's).
+	var ids []string
+	var e1 payment.Event
+	for i := range 3 {
+		p := k.record("t1")
+		e := k.event(p, "", payment.StatusPending)
+		k.create(t, s, p, e)
+		ids = append(ids, e.ID)
+		if i == 0 {
+			e1 = e
+		}
+	}
 
 	const lease = time.Minute
 	assert.Equal(t, ids, eventIDs(k.claim(t, s, "t1", base, lease, 0)))
@@ -1166,7 +1229,8 @@ func testOutboxLease(t *testing.T, k *kit) {
 
 // outboxOf creates records of tenant holding n events in all (n is a
 // multiple of records), each later than the one before, and returns the
-// event IDs in creation order.
+// event IDs in creation order. A payment's later events wait behind its
+// earlier ones, so the claim races use one event per record.
 func (k *kit) outboxOf(t *testing.T, s payment.Store, tenant string, records, n int) []string {
 	t.Helper()
 	require.Zero(t, n%records)
@@ -1231,7 +1295,7 @@ func (k *kit) claimAll(t *testing.T, ss []payment.Store, goroutines int, now tim
 func testOutboxConcurrent(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 60
-	ids := k.outboxOf(t, ss[0], "t1", 5, n)
+	ids := k.outboxOf(t, ss[0], "t1", n, n)
 	seen := k.claimAll(t, ss, 8, base, time.Hour, 4, false)
 	assert.Len(t, seen, n, "every event was claimed")
 	for id, c := range seen {
@@ -1248,7 +1312,7 @@ func testOutboxConcurrent(t *testing.T, k *kit) {
 func testOutboxConcurrentExpiry(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 45
-	ids := k.outboxOf(t, ss[1], "t1", 3, n)
+	ids := k.outboxOf(t, ss[1], "t1", n, n)
 	require.Equal(t, ids, eventIDs(k.claim(t, ss[0], "t1", base, time.Minute, 0)))
 	seen := k.claimAll(t, ss, 8, base.Add(time.Minute), time.Hour, 3, true)
 	assert.Len(t, seen, n, "every expired event was claimed again")
@@ -1366,39 +1430,60 @@ func testDeskIdempotencyRace(t *testing.T, k *kit) {
 }
 
 // testDeskDeliverConcurrent runs Desk.DeliverEvents in 6 goroutines
-// through two Desks on two store instances at the same instant: each of
-// the 250 events (more than one claim batch) is delivered exactly once,
-// and the outbox ends empty.
+// through two Desks on two store instances at the same instant, each
+// calling it until the outbox is empty: each of the 250 events (more than
+// one claim batch) is handed to the EventHandler exactly once, each
+// payment's events in the order they were saved, and the outbox ends
+// empty.
 func testDeskDeliverConcurrent(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	const n = 250
 	ids := k.outboxOf(t, ss[0], "t1", 5, n)
+	var mu sync.Mutex
+	var log []string
+	handler := payment.EventHandlerFunc(func(_ context.Context, e payment.Event) error {
+		mu.Lock()
+		defer mu.Unlock()
+		log = append(log, e.ID)
+		return nil
+	})
 	desks := make([]*payment.Desk, len(ss))
 	for i, s := range ss {
 		var err error
-		desks[i], err = payment.New(payment.Config{Store: s, Gateway: fakegateway.New(nil), Now: func() time.Time { return base }})
+		desks[i], err = payment.New(payment.Config{Store: s, Gateway: fakegateway.New(nil), EventHandler: handler,
+			Now: func() time.Time { return base }})
 		require.NoError(t, err)
 	}
-	var mu sync.Mutex
-	seen := map[string]int{}
 	var total atomic.Int64
 	ok, _ := conctest.Run(t, 6, nil, func(i int) error {
-		got, err := desks[i%len(desks)].DeliverEvents(k.ctx, "t1", func(e payment.Event) error {
-			mu.Lock()
-			defer mu.Unlock()
-			seen[e.ID]++
-			return nil
-		})
-		total.Add(int64(got))
-		return err
+		for range 5000 {
+			got, err := desks[i%len(desks)].DeliverEvents(k.ctx, "t1", 20)
+			if err != nil {
+				return err
+			}
+			if total.Add(int64(got)) >= n {
+				return nil
+			}
+			if got == 0 {
+				time.Sleep(time.Millisecond)
+			}
+		}
+		return errors.New("the outbox did not empty")
 	})
 	require.Equal(t, 6, ok)
 	assert.Equal(t, int64(n), total.Load(), "the delivered counts add up")
-	assert.Len(t, seen, n)
-	for id, c := range seen {
-		assert.Equal(t, 1, c, "event %s delivered %d times", id, c)
+	assert.ElementsMatch(t, ids, log, "every event handled exactly once")
+	// outboxOf saved each payment's events together, in ID order.
+	for r := range 5 {
+		mine := ids[r*n/5 : (r+1)*n/5]
+		var got []string
+		for _, id := range log {
+			if slices.Contains(mine, id) {
+				got = append(got, id)
+			}
+		}
+		assert.Equal(t, mine, got, "payment %d's events handled in saving order", r)
 	}
-	assert.ElementsMatch(t, ids, slices.Collect(maps.Keys(seen)))
 	assert.Empty(t, k.claim(t, ss[1], "t1", base.Add(24*time.Hour), time.Minute, 0), "every delivered event was acknowledged")
 }
 

@@ -1,13 +1,11 @@
 package pgstore
 
 import (
-	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -15,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/sportello/sportello/internal/outbox/pgoutbox"
 	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/payment"
 )
@@ -443,58 +442,40 @@ func (s *Store) NextSequence(ctx context.Context, tenant, name string) (uint64, 
 	return uint64(v), nil
 }
 
-// ClaimEvents implements payment.Store with one statement, a transaction
-// of its own: it locks the oldest claimable events, skipping those another
-// transaction is claiming (FOR UPDATE SKIP LOCKED), and re-checks each
-// one's lease as it updates it, so two claimers, in any processes, never
-// get the same event while its lease runs. Events come oldest first by
-// instant, then in the order they were saved.
-func (s *Store) ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
-	type claimed struct {
-		e   payment.Event
-		seq int64
+// outboxTable is payment_outbox as internal/outbox/pgoutbox reads it:
+// a payment's events wait behind its earlier ones, in saving order (seq).
+var outboxTable = pgoutbox.Table{
+	Name:    "payment_outbox",
+	Record:  "payment_id",
+	Columns: "tenant, id, payment_id, subject, from_status, to_status, at",
+}
+
+// scanEvent reads one row of outboxTable.Columns.
+func scanEvent(row pgx.CollectableRow) (payment.Event, error) {
+	var e payment.Event
+	var pid, from, to string
+	if err := row.Scan(&e.Tenant, &e.ID, &pid, &e.Subject, &from, &to, &e.At); err != nil {
+		return payment.Event{}, err
 	}
-	var got []claimed
+	e.PaymentID, e.From, e.To, e.At = payment.ID(pid), payment.Status(from), payment.Status(to), e.At.UTC()
+	return e, nil
+}
+
+// ClaimEvents implements payment.Store with pgoutbox's claim, one
+// statement that is a transaction of its own: it picks the claimable rows
+// once, skipping rows another claim has locked (FOR UPDATE SKIP LOCKED),
+// and re-checks each one's lease and its payment's earlier rows as it
+// leases it, so two claimers, in any processes, never get the same event
+// while its lease runs, nor split one payment's events.
+func (s *Store) ClaimEvents(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]payment.Event, error) {
+	var out []payment.Event
 	err := retry(ctx, func() error {
-		got = got[:0]
-		// The CTE is computed once (MATERIALIZED): as a subquery the
-		// planner may run it again while rechecking rows another claimer
-		// changed, and each run may pick other rows, overshooting limit.
-		rows, err := s.pool.Query(ctx, `WITH picked AS MATERIALIZED (
-				SELECT id FROM payment_outbox
-				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
-				ORDER BY at, seq LIMIT $4 FOR UPDATE SKIP LOCKED)
-			UPDATE payment_outbox o SET claimed_until = $3
-			FROM picked
-			WHERE o.tenant = $1 AND o.id = picked.id
-			AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
-			RETURNING o.id, o.seq, o.payment_id, o.subject, o.from_status, o.to_status, o.at`,
-			tenant, now.UTC(), now.Add(max(lease, 0)).UTC(), sqlLimit(limit))
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			c := claimed{e: payment.Event{Tenant: tenant}}
-			var pid, from, to string
-			if err := rows.Scan(&c.e.ID, &c.seq, &pid, &c.e.Subject, &from, &to, &c.e.At); err != nil {
-				return err
-			}
-			c.e.PaymentID, c.e.From, c.e.To, c.e.At = payment.ID(pid), payment.Status(from), payment.Status(to), c.e.At.UTC()
-			got = append(got, c)
-		}
-		return rows.Err()
+		var err error
+		out, err = pgoutbox.Claim(ctx, s.pool, outboxTable, tenant, now, lease, limit, scanEvent)
+		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	// RETURNING keeps no order.
-	slices.SortFunc(got, func(a, b claimed) int {
-		return cmp.Or(a.e.At.Compare(b.e.At), cmp.Compare(a.seq, b.seq))
-	})
-	out := make([]payment.Event, len(got))
-	for i, c := range got {
-		out[i] = c.e
 	}
 	return out, nil
 }
@@ -502,8 +483,5 @@ func (s *Store) ClaimEvents(ctx context.Context, tenant string, now time.Time, l
 // AckEvent implements payment.Store: the delivered event is deleted; no
 // row of another tenant can match.
 func (s *Store) AckEvent(ctx context.Context, tenant, id string) error {
-	return retry(ctx, func() error {
-		_, err := s.pool.Exec(ctx, `DELETE FROM payment_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-		return err
-	})
+	return retry(ctx, func() error { return pgoutbox.Ack(ctx, s.pool, outboxTable, tenant, id) })
 }
