@@ -84,8 +84,10 @@ func invalid(field, rule, msg string) *ValidationError {
 // ConflictError tells a stale write from a taken unique value or a
 // refused change. It matches ErrConflict.
 type ConflictError struct {
-	// Field is "version" for a stale write, "id" or "title" for a taken
-	// value, "opening_hours" for an opening hour that overlaps another of
+	// Field is "version" for a stale write, "calendar" for a change of a
+	// calendar's opening hours or closures made while another change of
+	// the same calendar was saved (the Desk reads again and retries a few
+	// times before returning it), "id" or "title" for a taken value, "opening_hours" for an opening hour that overlaps another of
 	// the same calendar, "bookings" for meeting or interval minutes that
 	// future active bookings still use.
 	Field string
@@ -96,6 +98,8 @@ func (e *ConflictError) Error() string {
 	switch e.Field {
 	case "version":
 		return "calendar: conflict: the record changed since it was read"
+	case "calendar":
+		return "calendar: conflict: the calendar changed since it was read"
 	case "opening_hours":
 		return "calendar: conflict: the opening hour overlaps another opening hour of the calendar"
 	case "bookings":
