@@ -15,6 +15,28 @@ import (
 	"github.com/sportello/sportello/auth"
 )
 
+// Attachment is the metadata of a file attached to a request. The content
+// lives in a BlobStore under BlobKey.
+type Attachment struct {
+	// ID is unique within the tenant.
+	ID string
+	// Name is the file name the client gave (informative only).
+	Name string
+	// Size is the content length in bytes.
+	Size int64
+	// MIME is the media type sniffed from the content, never the client's
+	// claim, e.g. "application/pdf" or "text/plain; charset=utf-8".
+	MIME string
+	// SHA256 is the lower-case hex SHA-256 of the content.
+	SHA256 string
+	// BlobKey names the content in the BlobStore.
+	BlobKey string
+	// AuthorID is the principal that attached the file.
+	AuthorID string
+	// At is when the file was attached (UTC).
+	At time.Time
+}
+
 // Attach adds a file to the request (parties and agents; never on a closed
 // request: ErrClosed). The content is read up to the configured size
 // limit; its media type is sniffed from the content (the client's claim is
@@ -68,7 +90,7 @@ func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, 
 		}
 		return nil, err
 	}
-	d.log.Info().Str("tenant", r.Tenant).Str("request_id", r.ID).Str("attachment_id", a.ID).
+	d.log.Info().Str("tenant", r.Tenant).Str("request_id", r.ID).Str("action", string(ActionAttach)).Str("attachment_id", a.ID).
 		Str("mime", mediaType).Int64("size", a.Size).Msg("ticket: attachment added")
 	return &a, nil
 }
@@ -100,7 +122,7 @@ func (d *Desk) OpenAttachment(ctx context.Context, who auth.Principal, id, attac
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := Can(who, ActionView, r); err != nil {
+	if err := Authorize(who, ActionView, r); err != nil {
 		return nil, nil, err
 	}
 	for _, a := range r.Attachments {

@@ -60,7 +60,7 @@ type Config struct {
 	// an error is returned as is. When nil, the Desk checks what the
 	// acting principal itself tells: an agent assigning itself must be an
 	// agent of the target team (IsAgent); an agent or administrator
-	// allowed to assign (Can) may give the request to any other ID
+	// allowed to assign (Authorize) may give the request to any other ID
 	// unchecked, as the Desk cannot know who that is. Hosts that keep
 	// their agents in auth should set Agents.
 	Agents AgentDirectory

@@ -3,7 +3,7 @@ package ticket
 import "strings"
 
 // Diagram returns the lifecycle as a Mermaid state diagram, one arrow per
-// move of Transitions. lifecycle.md beside the package holds its output
+// move of Transitions. LIFECYCLE.md beside the package holds its output
 // (kept current by a test).
 func Diagram() string {
 	var b strings.Builder

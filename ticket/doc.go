@@ -31,7 +31,7 @@
 // rejected, assigned, pending, escalated_tto, escalated_ttr, resolved and
 // closed, and stimuli assign, reassign, pending, resolve, close, reopen,
 // wait_for_approval, approve, reject, timeout and autoresolve (Diagram
-// draws it; lifecycle.md beside the package shows it). Any other
+// draws it; LIFECYCLE.md beside the package shows it). Any other
 // move is a *TransitionError (ErrInvalidTransition). Entering assigned
 // needs a team and an agent, pending a reason, resolved a resolution code
 // and a solution (and sets the resolution time and time spent), closed a
@@ -42,7 +42,7 @@
 //
 // # Who may do what
 //
-// Can is the whole per-request permission rule. The requester and the
+// Authorize is the whole per-request permission rule. The requester and the
 // contacts share one set of rights: view, comment in the public log,
 // attach files, add and remove contacts, close a resolved request, reopen.
 // They never resolve. An agent is, in auth terms, an operator whose

@@ -13,13 +13,16 @@ func ExampleTransitions() {
 			fmt.Println(t.From, "-", t.Stimulus, "->", t.To)
 		}
 	}
-	_, err := ticket.Next(ticket.StatusPending, ticket.StimulusResolve)
-	fmt.Println(err)
+	to, ok := ticket.Next(ticket.StatusAssigned, ticket.StimulusResolve)
+	fmt.Println(to, ok)
+	_, ok = ticket.Next(ticket.StatusPending, ticket.StimulusResolve)
+	fmt.Println(ok)
 	// Output:
 	// resolved - close -> closed
 	// resolved - reopen -> assigned
 	// resolved - autoresolve -> resolved
-	// ticket: cannot resolve from pending
+	// resolved true
+	// false
 }
 
 func ExamplePriorityOf() {

@@ -2,9 +2,82 @@ package ticket
 
 import (
 	"slices"
-	"strconv"
 	"time"
 )
+
+// Status is where a request stands in its lifecycle. The string values are
+// the names of the reference service-management tool's data model
+// (UserRequest) and are what adapters store.
+type Status string
+
+// The statuses of a request.
+const (
+	// StatusNew is the initial status.
+	StatusNew Status = "new"
+	// StatusWaitingForApproval: the request waits for an approver.
+	StatusWaitingForApproval Status = "waiting_for_approval"
+	// StatusApproved: the approver agreed; the request waits for an agent.
+	StatusApproved Status = "approved"
+	// StatusRejected: the approver refused; reopen brings it back to new.
+	StatusRejected Status = "rejected"
+	// StatusAssigned: a team and an agent own the request.
+	StatusAssigned Status = "assigned"
+	// StatusPending: the agent waits for something (a reason is recorded);
+	// the time-to-resolve stopwatch pauses.
+	StatusPending Status = "pending"
+	// StatusEscalatedTTO: the time-to-own target was missed.
+	StatusEscalatedTTO Status = "escalated_tto"
+	// StatusEscalatedTTR: the time-to-resolve target was missed.
+	StatusEscalatedTTR Status = "escalated_ttr"
+	// StatusResolved: a solution was given; the requester may close or reopen.
+	StatusResolved Status = "resolved"
+	// StatusClosed is terminal: the request is read-only.
+	StatusClosed Status = "closed"
+)
+
+// Statuses lists every status in the order of the reference.
+func Statuses() []Status {
+	return []Status{
+		StatusNew, StatusWaitingForApproval, StatusApproved, StatusRejected,
+		StatusAssigned, StatusPending, StatusEscalatedTTO, StatusEscalatedTTR,
+		StatusResolved, StatusClosed,
+	}
+}
+
+// Valid reports whether s is one of the statuses.
+func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
+
+// Stimulus is an event that moves a request from one status to another.
+// The string values are the names of the reference service-management
+// tool's data model.
+type Stimulus string
+
+// The stimuli of the lifecycle.
+const (
+	StimulusAssign          Stimulus = "assign"
+	StimulusReassign        Stimulus = "reassign"
+	StimulusPending         Stimulus = "pending"
+	StimulusResolve         Stimulus = "resolve"
+	StimulusClose           Stimulus = "close"
+	StimulusReopen          Stimulus = "reopen"
+	StimulusWaitForApproval Stimulus = "wait_for_approval"
+	StimulusApprove         Stimulus = "approve"
+	StimulusReject          Stimulus = "reject"
+	// StimulusTimeout is fired by the SLA sweep when a target is missed.
+	StimulusTimeout Stimulus = "timeout"
+	// StimulusAutoresolve resolves a request without an agent's resolve
+	// (for example a child resolved with its parent).
+	StimulusAutoresolve Stimulus = "autoresolve"
+)
+
+// Stimuli lists every stimulus.
+func Stimuli() []Stimulus {
+	return []Stimulus{
+		StimulusAssign, StimulusReassign, StimulusPending, StimulusResolve,
+		StimulusClose, StimulusReopen, StimulusWaitForApproval, StimulusApprove,
+		StimulusReject, StimulusTimeout, StimulusAutoresolve,
+	}
+}
 
 // Transition is one move of the lifecycle: from a status, a stimulus leads
 // to a status.
@@ -51,16 +124,15 @@ var transitions = []Transition{
 // the reference table.
 func Transitions() []Transition { return slices.Clone(transitions) }
 
-// Next returns the status stimulus s leads to from status from, or a
-// *TransitionError (matching ErrInvalidTransition) when the table has no
-// such move. Pure.
-func Next(from Status, s Stimulus) (Status, error) {
+// Next returns the status stimulus s leads to from status from, and
+// false when the table has no such move. Pure.
+func Next(from Status, s Stimulus) (Status, bool) {
 	for _, t := range transitions {
 		if t.From == from && t.Stimulus == s {
-			return t.To, nil
+			return t.To, true
 		}
 	}
-	return "", &TransitionError{From: from, Stimulus: s}
+	return "", false
 }
 
 // Step is a stimulus with the data its target status requires.
@@ -127,8 +199,8 @@ func checkStep(r *Request, step Step, to Status) error {
 // stopwatches. A request resolved without an agent gets actor as its
 // agent. On error r is unchanged.
 func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock) error {
-	to, err := Next(r.Status, step.Stimulus)
-	if err != nil {
+	to, ok := Next(r.Status, step.Stimulus)
+	if !ok {
 		return &TransitionError{ID: r.ID, From: r.Status, Stimulus: step.Stimulus}
 	}
 	if err := checkStep(r, step, to); err != nil {
@@ -169,28 +241,4 @@ func (r *Request) apply(step Step, actor string, now time.Time, clock *slaClock)
 	r.UpdatedAt = now
 	clock.sync(r, now)
 	return nil
-}
-
-// addLog puts a new entry first (logs are newest first). Entry IDs are the
-// entry's ordinal in the request ("1", "2", ...), so the rule stays pure.
-func (r *Request) addLog(vis Visibility, author string, at time.Time, text string) {
-	e := LogEntry{
-		ID:         strconv.Itoa(len(r.Logs) + 1),
-		Visibility: vis,
-		AuthorID:   author,
-		At:         at,
-		Text:       text,
-	}
-	r.Logs = slices.Insert(r.Logs, 0, e)
-}
-
-// PublicLogs returns the public entries, newest first.
-func (r *Request) PublicLogs() []LogEntry {
-	var out []LogEntry
-	for _, e := range r.Logs {
-		if e.Visibility == Public {
-			out = append(out, e)
-		}
-	}
-	return out
 }

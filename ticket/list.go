@@ -53,7 +53,7 @@ func (d *Desk) Closed(ctx context.Context, who auth.Principal, cursor string, li
 // Queue lists, newest first, the requests not closed in team's queue, for
 // agents of the team.
 func (d *Desk) Queue(ctx context.Context, who auth.Principal, team string, cursor string, limit int) (Page, error) {
-	if err := CanViewQueue(who, who.Tenant, team); err != nil {
+	if err := AuthorizeQueue(who, who.Tenant, team); err != nil {
 		return Page{}, err
 	}
 	return d.list(ctx, who, Filter{Team: team, NotStatuses: []Status{StatusClosed}}, cursor, limit)

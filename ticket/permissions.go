@@ -84,7 +84,8 @@ func IsAgent(who auth.Principal, team string) bool {
 	return who.InOffice(team)
 }
 
-// Can decides whether who may perform action on r. It is the whole
+// Authorize decides whether who may perform action on r: nil, or a
+// *auth.PermissionError matching auth.ErrForbidden. It is the whole
 // per-request permission rule, pure and table-tested:
 //
 //   - nobody acts outside its tenant;
@@ -97,7 +98,7 @@ func IsAgent(who auth.Principal, team string) bool {
 //   - the system principal acts as an agent (automation, monitoring).
 //
 // A principal both party and agent has the union of the rights.
-func Can(who auth.Principal, action Action, r *Request) error {
+func Authorize(who auth.Principal, action Action, r *Request) error {
 	if who.Tenant == "" || r == nil || who.Tenant != r.Tenant {
 		return forbidden(action, "tenant")
 	}
@@ -116,9 +117,9 @@ func Can(who auth.Principal, action Action, r *Request) error {
 	return forbidden(action, "agent:"+r.TeamID)
 }
 
-// CanManageCatalogue decides whether who may change the catalogue:
+// AuthorizeCatalogue decides whether who may change the catalogue:
 // managers and administrators of the tenant.
-func CanManageCatalogue(who auth.Principal, tenant string) error {
+func AuthorizeCatalogue(who auth.Principal, tenant string) error {
 	if who.Tenant == "" || who.Tenant != tenant {
 		return forbidden(ActionManageCatalogue, "tenant")
 	}
@@ -128,9 +129,9 @@ func CanManageCatalogue(who auth.Principal, tenant string) error {
 	return nil
 }
 
-// CanViewQueue decides whether who may list team's queue: agents of the
+// AuthorizeQueue decides whether who may list team's queue: agents of the
 // team (IsAgent) and the system.
-func CanViewQueue(who auth.Principal, tenant, team string) error {
+func AuthorizeQueue(who auth.Principal, tenant, team string) error {
 	if who.Tenant == "" || who.Tenant != tenant {
 		return forbidden(ActionQueue, "tenant")
 	}

@@ -32,7 +32,7 @@ func TestPermissionMatrix(t *testing.T) {
 	for name, who := range actors {
 		for _, a := range Actions() {
 			want := containsWord(allowed[name], string(a))
-			err := Can(who, a, r)
+			err := Authorize(who, a, r)
 			if want && err != nil {
 				t.Errorf("%s %s: %v, want allowed", name, a, err)
 			}
@@ -55,7 +55,7 @@ func TestContactHasExactlyTheRequesterRights(t *testing.T) {
 		for _, s := range Statuses() {
 			r := &Request{ID: "r1", Tenant: "t1", RequesterID: "u-req", Contacts: []string{"u-con"}, TeamID: team, Status: s}
 			for _, a := range Actions() {
-				if (Can(req, a, r) == nil) != (Can(con, a, r) == nil) {
+				if (Authorize(req, a, r) == nil) != (Authorize(con, a, r) == nil) {
 					t.Errorf("team %q status %s action %s: requester and contact differ", team, s, a)
 				}
 			}
@@ -67,10 +67,10 @@ func TestCatalogueAndQueuePermissions(t *testing.T) {
 	mgr := auth.Principal{ID: "m", Tenant: "t1", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator, auth.RoleManager}}
 	op := auth.Principal{ID: "o", Tenant: "t1", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator}, Offices: []string{"team-a"}}
 	cit := auth.Principal{ID: "c", Tenant: "t1", Kind: auth.KindCitizen}
-	if CanManageCatalogue(mgr, "t1") != nil || CanManageCatalogue(op, "t1") == nil || CanManageCatalogue(cit, "t1") == nil || CanManageCatalogue(mgr, "t2") == nil {
+	if AuthorizeCatalogue(mgr, "t1") != nil || AuthorizeCatalogue(op, "t1") == nil || AuthorizeCatalogue(cit, "t1") == nil || AuthorizeCatalogue(mgr, "t2") == nil {
 		t.Error("catalogue permission")
 	}
-	if CanViewQueue(op, "t1", "team-a") != nil || CanViewQueue(op, "t1", "team-b") == nil || CanViewQueue(cit, "t1", "team-a") == nil || CanViewQueue(op, "t1", "") == nil {
+	if AuthorizeQueue(op, "t1", "team-a") != nil || AuthorizeQueue(op, "t1", "team-b") == nil || AuthorizeQueue(cit, "t1", "team-a") == nil || AuthorizeQueue(op, "t1", "") == nil {
 		t.Error("queue permission")
 	}
 }

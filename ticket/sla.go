@@ -7,6 +7,57 @@ import (
 	"time"
 )
 
+// Metric names an SLA stopwatch: time to own or time to resolve.
+type Metric string
+
+// The SLA metrics.
+const (
+	// MetricTTO, time to own: runs in new, approved and escalated_tto.
+	MetricTTO Metric = "tto"
+	// MetricTTR, time to resolve: runs in new, approved, assigned,
+	// escalated_tto and escalated_ttr; pauses in pending.
+	MetricTTR Metric = "ttr"
+)
+
+// Stopwatch is the state of one SLA metric of a request. Elapsed time is
+// counted in covered time only (see Coverage); with no coverage window it
+// is wall-clock time.
+type Stopwatch struct {
+	// Goal is the target duration; 0 means no target applies, and the
+	// stopwatch never warns nor fires.
+	Goal time.Duration
+	// StartedAt is when the stopwatch first ran (zero if never).
+	StartedAt time.Time
+	// RunningSince is when the current run began; zero while stopped or
+	// paused.
+	RunningSince time.Time
+	// Elapsed is the covered time accumulated before RunningSince.
+	Elapsed time.Duration
+	// Paused is true while the request is in a status that pauses the
+	// metric (pending for ttr).
+	Paused bool
+	// WarnAt and DueAt are the instants at which the running stopwatch
+	// reaches 75% and 100% of Goal; zero while not running or without goal.
+	WarnAt, DueAt time.Time
+	// Warned and WarnedAt record that the 75% warning was given.
+	Warned   bool
+	WarnedAt time.Time
+	// Fired and FiredAt record that the timeout stimulus was fired.
+	Fired   bool
+	FiredAt time.Time
+}
+
+// Running reports whether the stopwatch is counting.
+func (w Stopwatch) Running() bool { return !w.RunningSince.IsZero() }
+
+// SLA holds the two stopwatches of a request.
+type SLA struct {
+	// TTO is the time-to-own stopwatch.
+	TTO Stopwatch
+	// TTR is the time-to-resolve stopwatch.
+	TTR Stopwatch
+}
+
 // Target is a service-level target (SLT): requests of Priority and Type
 // must be owned (tto) or resolved (ttr) within Duration. A zero Priority
 // or an empty Type matches any. Of all matching targets the shortest

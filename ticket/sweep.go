@@ -48,6 +48,7 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (SweepRe
 		}
 		for _, r := range page {
 			rep.Scanned++
+			from := r.Status
 			out := r.sweep(now, d.clock)
 			if !out.Changed() {
 				continue
@@ -69,8 +70,8 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (SweepRe
 			rep.Warned += len(out.Warned)
 			rep.Fired += len(out.Fired)
 			if len(out.Fired) > 0 {
-				d.log.Info().Str("tenant", tenant).Str("request", r.ID).Str("status", string(r.Status)).
-					Msg("ticket: SLA target missed")
+				d.log.Info().Str("tenant", tenant).Str("request_id", r.ID).Str("action", string(StimulusTimeout)).
+					Str("from", string(from)).Str("to", string(r.Status)).Msg("ticket: SLA target missed")
 			}
 		}
 		if len(page) < d.cfg.SweepPage {

@@ -91,8 +91,8 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewRequest) (*
 		}
 		return nil, err
 	}
-	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("ref", r.Ref).
-		Str("status", string(r.Status)).Int("priority", int(r.Priority)).Msg("ticket: request created")
+	d.log.Info().Str("tenant", r.Tenant).Str("request_id", r.ID).Str("action", string(ActionCreate)).
+		Str("ref", r.Ref).Str("to", string(r.Status)).Int("priority", int(r.Priority)).Msg("ticket: request created")
 	return d.visible(who, r), nil
 }
 
@@ -177,7 +177,7 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	if possibleID(in.ParentID) {
 		p, err := d.store.GetRequest(ctx, tenant, in.ParentID)
 		switch {
-		case errors.Is(err, ErrNotFound) || (err == nil && Can(who, ActionView, p) != nil):
+		case errors.Is(err, ErrNotFound) || (err == nil && Authorize(who, ActionView, p) != nil):
 			// A request who may not see is reported as missing: linking
 			// to it would later hand its solution to who's request.
 			v.add("parent_id", "exists", "names no request")
@@ -219,48 +219,4 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	r.SLA.TTR.Goal = GoalFor(d.cfg.Targets, prio, r.Type, MetricTTR)
 	d.clock.sync(r, now)
 	return r, nil
-}
-
-// shown finishes a store read for who: the read's error, a
-// *auth.PermissionError unless who may view the request, else the request
-// as who may see it (visible).
-func (d *Desk) shown(who auth.Principal, r *Request, err error) (*Request, error) {
-	if err != nil {
-		return nil, err
-	}
-	if err := Can(who, ActionView, r); err != nil {
-		return nil, err
-	}
-	return d.visible(who, r), nil
-}
-
-// visible returns r as who may see it: without the private log unless who
-// may view it.
-func (d *Desk) visible(who auth.Principal, r *Request) *Request {
-	if Can(who, ActionViewPrivate, r) == nil {
-		return r
-	}
-	r.Logs = r.PublicLogs()
-	return r
-}
-
-// Get returns the request as who may see it (the private log only to
-// agents). Parties and agents of its team may view it; anyone else gets
-// *auth.PermissionError.
-func (d *Desk) Get(ctx context.Context, who auth.Principal, id string) (*Request, error) {
-	r, err := d.load(ctx, who, id)
-	return d.shown(who, r, err)
-}
-
-// GetByRef is Get by the display reference ("R-000123").
-func (d *Desk) GetByRef(ctx context.Context, who auth.Principal, ref string) (*Request, error) {
-	n, err := ParseRef(ref)
-	if err != nil {
-		return nil, err
-	}
-	if !possibleID(who.Tenant) {
-		return nil, ErrNotFound
-	}
-	r, err := d.store.GetRequestByNumber(ctx, who.Tenant, n)
-	return d.shown(who, r, err)
 }

@@ -30,7 +30,7 @@ const (
 )
 
 // Apply moves request id by step on behalf of who: it loads the request,
-// checks who's permission for the stimulus (Can), applies the lifecycle
+// checks who's permission for the stimulus (Authorize), applies the lifecycle
 // rule (*TransitionError, *ValidationError) and saves with a version check
 // (*ConflictError on a concurrent change). Resolving (resolve or
 // autoresolve) also resolves, with the same resolution code and solution,
@@ -56,16 +56,17 @@ func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step St
 		}
 	case !ok:
 		// An unknown stimulus tells its status only to who may view.
-		if err := Can(who, ActionView, r); err != nil {
+		if err := Authorize(who, ActionView, r); err != nil {
 			return nil, err
 		}
 		return nil, &TransitionError{ID: r.ID, From: r.Status, Stimulus: step.Stimulus}
 	default:
-		if err := Can(who, action, r); err != nil {
+		if err := Authorize(who, action, r); err != nil {
 			return nil, err
 		}
 	}
 	now := d.now()
+	from := r.Status
 	if err := r.apply(step, who.ID, now, d.clock); err != nil {
 		return nil, err
 	}
@@ -95,8 +96,8 @@ func (d *Desk) Apply(ctx context.Context, who auth.Principal, id string, step St
 	if err := d.store.UpdateRequests(ctx, out.list(), batch...); err != nil {
 		return nil, err
 	}
-	d.log.Info().Str("tenant", r.Tenant).Str("request", r.ID).Str("stimulus", string(step.Stimulus)).
-		Str("status", string(r.Status)).Int("children", len(batch)-1).Msg("ticket: request moved")
+	d.log.Info().Str("tenant", r.Tenant).Str("request_id", r.ID).Str("action", string(step.Stimulus)).
+		Str("from", string(from)).Str("to", string(r.Status)).Int("children", len(batch)-1).Msg("ticket: request moved")
 	return d.visible(who, r), nil
 }
 
@@ -125,7 +126,7 @@ func (d *Desk) resolveDescendants(ctx context.Context, parent *Request, actor st
 				if c.Status == StatusResolved {
 					continue
 				}
-				if _, err := Next(c.Status, StimulusAutoresolve); err != nil {
+				if _, ok := Next(c.Status, StimulusAutoresolve); !ok {
 					continue
 				}
 				if c.AgentID == "" {
@@ -227,7 +228,7 @@ func (d *Desk) editable(ctx context.Context, who auth.Principal, id string, a Ac
 	if err != nil {
 		return nil, err
 	}
-	if err := Can(who, a, r); err != nil {
+	if err := Authorize(who, a, r); err != nil {
 		return nil, err
 	}
 	if r.Status == StatusClosed {

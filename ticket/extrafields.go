@@ -9,6 +9,51 @@ import (
 	"github.com/sportello/sportello/internal/textrule"
 )
 
+// FieldType is the type of an extra field's value.
+type FieldType string
+
+// The extra field types. Values are strings; the type says which strings
+// are valid.
+const (
+	// FieldText: any text (up to MaxLength runes when MaxLength > 0).
+	FieldText FieldType = "text"
+	// FieldNumber: a decimal number such as "12" or "-3.50", written out
+	// (no exponent), with at most 15 digits before the point and 6 after.
+	FieldNumber FieldType = "number"
+	// FieldBoolean: "true" or "false".
+	FieldBoolean FieldType = "boolean"
+	// FieldDate: a calendar date "2006-01-02".
+	FieldDate FieldType = "date"
+	// FieldChoice: one of Choices.
+	FieldChoice FieldType = "choice"
+)
+
+// Valid reports whether t is one of the field types.
+func (t FieldType) Valid() bool {
+	switch t {
+	case FieldText, FieldNumber, FieldBoolean, FieldDate, FieldChoice:
+		return true
+	}
+	return false
+}
+
+// ExtraField defines a per-service extra field of the request form (for
+// example "which local support team").
+type ExtraField struct {
+	// Name is the key in Request.Extra: 1..64 of [a-z0-9_].
+	Name string
+	// Label is the human label.
+	Label string
+	// Type says which values are valid.
+	Type FieldType
+	// Required fields must have a non-empty value.
+	Required bool
+	// Choices are the allowed values of a choice field.
+	Choices []string
+	// MaxLength limits a text value in runes (0: 1000).
+	MaxLength int
+}
+
 // defaultMaxLength limits a text extra field without MaxLength.
 const defaultMaxLength = 1000
 
