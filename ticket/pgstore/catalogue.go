@@ -10,7 +10,7 @@ import (
 
 const familyColumns = `tenant, id, name, description, position, created_at, updated_at, version`
 
-func scanFamily(row pgx.Row) (*ticket.Family, error) {
+func scanFamily(row pgx.CollectableRow) (*ticket.Family, error) {
 	var f ticket.Family
 	if err := row.Scan(&f.Tenant, &f.ID, &f.Name, &f.Description, &f.Position, &f.CreatedAt, &f.UpdatedAt, &f.Version); err != nil {
 		return nil, err
@@ -31,8 +31,8 @@ func (s *Store) GetFamily(ctx context.Context, tenant, id string) (*ticket.Famil
 	if !storable(tenant, id) {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+familyColumns+` FROM ticket_families
-		WHERE tenant = $1 AND id = $2`, tenant, id), scanFamily)
+	return one(ctx, s.pool, scanFamily, `SELECT `+familyColumns+` FROM ticket_families
+		WHERE tenant = $1 AND id = $2`, tenant, id)
 }
 
 // UpdateFamily implements ticket.CatalogueStore.
@@ -53,15 +53,14 @@ func (s *Store) ListFamilies(ctx context.Context, tenant string) ([]*ticket.Fami
 	if !storable(tenant) {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+familyColumns+` FROM ticket_families
+	return list(ctx, s.pool, scanFamily, `SELECT `+familyColumns+` FROM ticket_families
 		WHERE tenant = $1 ORDER BY id`, tenant)
-	return all(rows, err, scanFamily)
 }
 
 const serviceColumns = `tenant, id, family_id, name, description, status, team_id, extra_fields,
 	position, created_at, updated_at, version`
 
-func scanService(row pgx.Row) (*ticket.Service, error) {
+func scanService(row pgx.CollectableRow) (*ticket.Service, error) {
 	var v ticket.Service
 	var fields []extraFieldJSON
 	if err := row.Scan(&v.Tenant, &v.ID, &v.FamilyID, &v.Name, &v.Description, &v.Status, &v.TeamID, &fields,
@@ -86,8 +85,8 @@ func (s *Store) GetService(ctx context.Context, tenant, id string) (*ticket.Serv
 	if !storable(tenant, id) {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+serviceColumns+` FROM ticket_services
-		WHERE tenant = $1 AND id = $2`, tenant, id), scanService)
+	return one(ctx, s.pool, scanService, `SELECT `+serviceColumns+` FROM ticket_services
+		WHERE tenant = $1 AND id = $2`, tenant, id)
 }
 
 // UpdateService implements ticket.CatalogueStore.
@@ -110,14 +109,13 @@ func (s *Store) ListServices(ctx context.Context, tenant string) ([]*ticket.Serv
 	if !storable(tenant) {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+serviceColumns+` FROM ticket_services
+	return list(ctx, s.pool, scanService, `SELECT `+serviceColumns+` FROM ticket_services
 		WHERE tenant = $1 ORDER BY id`, tenant)
-	return all(rows, err, scanService)
 }
 
 const subcategoryColumns = `tenant, id, service_id, name, description, type, position, created_at, updated_at, version`
 
-func scanSubcategory(row pgx.Row) (*ticket.Subcategory, error) {
+func scanSubcategory(row pgx.CollectableRow) (*ticket.Subcategory, error) {
 	var v ticket.Subcategory
 	if err := row.Scan(&v.Tenant, &v.ID, &v.ServiceID, &v.Name, &v.Description, &v.Type, &v.Position,
 		&v.CreatedAt, &v.UpdatedAt, &v.Version); err != nil {
@@ -139,8 +137,8 @@ func (s *Store) GetSubcategory(ctx context.Context, tenant, id string) (*ticket.
 	if !storable(tenant, id) {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
-		WHERE tenant = $1 AND id = $2`, tenant, id), scanSubcategory)
+	return one(ctx, s.pool, scanSubcategory, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
+		WHERE tenant = $1 AND id = $2`, tenant, id)
 }
 
 // UpdateSubcategory implements ticket.CatalogueStore.
@@ -163,7 +161,6 @@ func (s *Store) ListSubcategories(ctx context.Context, tenant string) ([]*ticket
 	if !storable(tenant) {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
+	return list(ctx, s.pool, scanSubcategory, `SELECT `+subcategoryColumns+` FROM ticket_subcategories
 		WHERE tenant = $1 ORDER BY id`, tenant)
-	return all(rows, err, scanSubcategory)
 }

@@ -88,7 +88,10 @@ func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.
 					o.team_id, o.status, o.metric, o.created_at`,
 				tenant, utc(now), utc(now.Add(lease)), limit)
 		}
-		out, err = all(rows, err, scanSeqNote)
+		if err != nil {
+			return err
+		}
+		out, err = pgx.CollectRows(rows, scanSeqNote)
 		return err
 	})
 	if err != nil {
@@ -109,7 +112,7 @@ type seqNote struct {
 	n   ticket.Notification
 }
 
-func scanSeqNote(row pgx.Row) (*seqNote, error) {
+func scanSeqNote(row pgx.CollectableRow) (*seqNote, error) {
 	var sn seqNote
 	var recipients []string
 	n := &sn.n

@@ -171,9 +171,16 @@ func (s *Store) remove(ctx context.Context, table, tenant, id string, version in
 		`DELETE FROM `+table+` WHERE tenant = $1 AND id = $2 AND version = $3`, tenant, id, version)
 }
 
-// one scans a single row with scan, mapping no row to ErrNotFound.
-func one[T any](row pgx.Row, scan func(pgx.Row) (*T, error)) (*T, error) {
-	v, err := scan(row)
+// querier runs a query: the pool, or a transaction.
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+}
+
+// one runs a query for a single record and scans it with scan (pgx's
+// CollectOneRow); no row is ErrNotFound.
+func one[T any](ctx context.Context, q querier, scan pgx.RowToFunc[*T], sql string, args ...any) (*T, error) {
+	rows, _ := q.Query(ctx, sql, args...) // a failed query fails the collect
+	v, err := pgx.CollectOneRow(rows, scan)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, ticket.ErrNotFound
 	}
@@ -183,22 +190,10 @@ func one[T any](row pgx.Row, scan func(pgx.Row) (*T, error)) (*T, error) {
 	return v, nil
 }
 
-// all collects every row with scan.
-func all[T any](rows pgx.Rows, err error, scan func(pgx.Row) (*T, error)) ([]*T, error) {
-	if err != nil {
-		return nil, translate(err)
-	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, translate(err)
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	return out, nil
+// list runs a query and scans every row with scan (pgx's CollectRows),
+// driver errors translated.
+func list[T any](ctx context.Context, q querier, scan pgx.RowToFunc[*T], sql string, args ...any) ([]*T, error) {
+	rows, _ := q.Query(ctx, sql, args...) // a failed query fails the collect
+	out, err := pgx.CollectRows(rows, scan)
+	return out, translate(err)
 }

@@ -60,7 +60,7 @@ var insertRequest, updateRequest = func() (string, string) {
 	return ins.String() + ") " + vals.String() + ")", upd.String()
 }()
 
-func scanRequest(row pgx.Row) (*ticket.Request, error) {
+func scanRequest(row pgx.CollectableRow) (*ticket.Request, error) {
 	var r ticket.Request
 	var extra map[string]string
 	var contacts []string
@@ -127,8 +127,8 @@ func (s *Store) GetRequest(ctx context.Context, tenant, id string) (*ticket.Requ
 	if !storable(tenant, id) {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM ticket_requests
-		WHERE tenant = $1 AND id = $2`, tenant, id), scanRequest)
+	return one(ctx, s.pool, scanRequest, `SELECT `+requestColumns+` FROM ticket_requests
+		WHERE tenant = $1 AND id = $2`, tenant, id)
 }
 
 // GetRequestByNumber implements ticket.RequestStore.
@@ -136,8 +136,8 @@ func (s *Store) GetRequestByNumber(ctx context.Context, tenant string, number in
 	if !storable(tenant) {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM ticket_requests
-		WHERE tenant = $1 AND number = $2`, tenant, number), scanRequest)
+	return one(ctx, s.pool, scanRequest, `SELECT `+requestColumns+` FROM ticket_requests
+		WHERE tenant = $1 AND number = $2`, tenant, number)
 }
 
 // FindRequestByIdempotencyKey implements ticket.RequestStore.
@@ -148,8 +148,8 @@ func (s *Store) FindRequestByIdempotencyKey(ctx context.Context, tenant, key str
 	if key == "" {
 		return nil, ticket.ErrNotFound
 	}
-	return one(s.pool.QueryRow(ctx, `SELECT `+requestColumns+` FROM ticket_requests
-		WHERE tenant = $1 AND idempotency_key = $2`, tenant, key), scanRequest)
+	return one(ctx, s.pool, scanRequest, `SELECT `+requestColumns+` FROM ticket_requests
+		WHERE tenant = $1 AND idempotency_key = $2`, tenant, key)
 }
 
 // UpdateRequests implements ticket.RequestStore: one transaction of
@@ -227,8 +227,7 @@ func (s *Store) ListRequests(ctx context.Context, tenant string, f ticket.Filter
 	}
 	q.args = append(q.args, limit)
 	q.sql.WriteString(" ORDER BY id DESC LIMIT $" + strconv.Itoa(len(q.args)))
-	rows, err := s.pool.Query(ctx, q.sql.String(), q.args...)
-	return all(rows, err, scanRequest)
+	return list(ctx, s.pool, scanRequest, q.sql.String(), q.args...)
 }
 
 // listQuery builds a listing's SQL and arguments.
