@@ -65,45 +65,6 @@ type Config struct {
 	Logger *zerolog.Logger
 }
 
-// ThrottlePolicy limits failed logins per account (or per unknown login
-// name, so that throttling does not reveal which accounts exist).
-type ThrottlePolicy struct {
-	// MaxFailures within Window lock the login (default 5).
-	MaxFailures int
-	// Window over which failures are counted (default 15 minutes).
-	Window time.Duration
-	// Lockout is how long after the last failure the login stays locked
-	// (default 15 minutes).
-	Lockout time.Duration
-}
-
-func (p ThrottlePolicy) withDefaults() ThrottlePolicy {
-	if p.MaxFailures <= 0 {
-		p.MaxFailures = 5
-	}
-	if p.Window <= 0 {
-		p.Window = 15 * time.Minute
-	}
-	if p.Lockout <= 0 {
-		p.Lockout = 15 * time.Minute
-	}
-	return p
-}
-
-// LockedFor returns how long logins stay locked at now given the recorded
-// attempts, and whether they are locked at all. Pure.
-func (p ThrottlePolicy) LockedFor(a LoginAttempts, now time.Time) (time.Duration, bool) {
-	p = p.withDefaults()
-	if a.Failures < p.MaxFailures {
-		return 0, false
-	}
-	until := a.Last.Add(p.Lockout)
-	if !now.Before(until) {
-		return 0, false
-	}
-	return until.Sub(now), true
-}
-
 // Desk administers accounts, logins, password tokens and provisioned
 // profiles of one or many tenants. It is safe for concurrent use; every
 // guarantee holds across processes sharing one Store.

@@ -53,7 +53,7 @@ func (b *inbox) Notify(_ context.Context, n auth.Notification) error {
 }
 
 // last returns the newest notification of kind for recipient.
-func (b *inbox) last(t *testing.T, kind auth.NotificationKind) auth.Notification {
+func (b *inbox) last(t testing.TB, kind auth.NotificationKind) auth.Notification {
 	t.Helper()
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -91,7 +91,7 @@ const tenant = "comune-demo"
 
 // newEnv returns a desk over a fresh memstore with a bootstrapped admin
 // whose password is set.
-func newEnv(t *testing.T, mutate ...func(*auth.Config)) *env {
+func newEnv(t testing.TB, mutate ...func(*auth.Config)) *env {
 	t.Helper()
 	e := &env{store: memstore.New(), clock: &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}, inbox: &inbox{}, ctx: context.Background()}
 	var n atomic.Int64

@@ -195,3 +195,20 @@ func TestCheckLevel(t *testing.T) {
 		})
 	}
 }
+
+func TestIdentityFromAttributesRefusesBadText(t *testing.T) {
+	for _, attr := range []string{AttrSPIDCode, AttrName, AttrFamilyName, AttrEmail, AttrMobilePhone, AttrPlaceOfBirth, AttrCompanyName} {
+		for _, bad := range []string{"a\x00b", "a\xffb", "a\nb"} {
+			a := spidAttributes()
+			a[attr] = bad
+			_, err := IdentityFromAttributes("spid", LevelL2, a)
+			var ve *ValidationError
+			require.ErrorAs(t, err, &ve, "%s = %q", attr, bad)
+			assert.Equal(t, []FieldError{{attr, "line", "must be valid UTF-8 text on one line, without control characters"}}, ve.Fields)
+		}
+	}
+	_, err := IdentityFromAttributes("sp\x00id", LevelL2, spidAttributes())
+	var ve *ValidationError
+	require.ErrorAs(t, err, &ve)
+	assert.True(t, ve.Has("provider", "line"))
+}

@@ -132,28 +132,41 @@ func attemptKey(login string, a *Account) string {
 	return "login:" + hex.EncodeToString(sum[:16])
 }
 
-// Pruned counts what Prune deleted.
-type Pruned struct {
-	// Tokens counts the expired tokens deleted; Attempts the stale login
-	// failure counters.
-	Tokens, Attempts int
+// ThrottlePolicy limits failed logins per account (or per unknown login
+// name, so that throttling does not reveal which accounts exist).
+type ThrottlePolicy struct {
+	// MaxFailures within Window lock the login (default 5).
+	MaxFailures int
+	// Window over which failures are counted (default 15 minutes).
+	Window time.Duration
+	// Lockout is how long after the last failure the login stays locked
+	// (default 15 minutes).
+	Lockout time.Duration
 }
 
-// Prune deletes what no rule needs any more: tokens expired for more than a
-// day (well past any rate-limit window) and failure counters whose last
-// failure is older than the throttle window plus the lockout. Hosts run it
-// from time to time (daily is plenty); nothing else depends on it.
-func (d *Desk) Prune(ctx context.Context, tenant string) (Pruned, error) {
-	if err := checkTenant(tenant); err != nil {
-		return Pruned{}, err
+func (p ThrottlePolicy) withDefaults() ThrottlePolicy {
+	if p.MaxFailures <= 0 {
+		p.MaxFailures = 5
 	}
-	now := d.now()
-	var p Pruned
-	var err error
-	horizon := max(24*time.Hour, d.cfg.ResetWindow)
-	if p.Tokens, err = d.store.PruneTokens(ctx, tenant, now.Add(-horizon)); err != nil {
-		return p, err
+	if p.Window <= 0 {
+		p.Window = 15 * time.Minute
 	}
-	p.Attempts, err = d.store.PruneLoginAttempts(ctx, tenant, now.Add(-d.cfg.Throttle.Window-d.cfg.Throttle.Lockout))
-	return p, err
+	if p.Lockout <= 0 {
+		p.Lockout = 15 * time.Minute
+	}
+	return p
+}
+
+// LockedFor returns how long logins stay locked at now given the recorded
+// attempts, and whether they are locked at all. Pure.
+func (p ThrottlePolicy) LockedFor(a LoginAttempts, now time.Time) (time.Duration, bool) {
+	p = p.withDefaults()
+	if a.Failures < p.MaxFailures {
+		return 0, false
+	}
+	until := a.Last.Add(p.Lockout)
+	if !now.Before(until) {
+		return 0, false
+	}
+	return until.Sub(now), true
 }

@@ -3,6 +3,8 @@ package auth
 import (
 	"context"
 	"time"
+
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // NotificationKind says what a notification tells its recipient.
@@ -51,6 +53,17 @@ type Notification struct {
 	CreatedAt time.Time
 }
 
+// Record names the record a notification is about, "account:<id>" or
+// "profile:<id>": the outbox hands out one record's notifications in the
+// order they were saved, and a failed one holds back only the later ones of
+// its record.
+func (n Notification) Record() string {
+	if n.AccountID != "" {
+		return "account:" + n.AccountID
+	}
+	return "profile:" + n.ProfileID
+}
+
 // Notifier delivers notifications; the host implements it. Notify should
 // hand the message to a queue and return quickly: a reset request's
 // response time must not reveal whether the account exists.
@@ -60,37 +73,33 @@ type Notifier interface {
 	Notify(ctx context.Context, n Notification) error
 }
 
-// DeliverNotifications drains the tenant's outbox through Config.Notifier:
-// it claims up to limit notifications (limit <= 0 means 100), delivers each
-// and acknowledges it. A notification whose delivery fails stays in the
-// outbox and is claimed again after Config.NotificationLease. It returns
-// how many were delivered and the first delivery error.
+// DeliverNotifications drains the tenant's outbox through Config.Notifier,
+// under the rule every sportello wing shares (package doc, "Storage"): it
+// claims up to limit notifications (limit <= 0 means 100, and at most 1000
+// are taken), delivers them in the order they were saved and acknowledges
+// each one delivered. A notification whose delivery fails stays in the
+// outbox and is claimed again after Config.NotificationLease; the later
+// notifications of the same account or profile wait behind it, the others
+// are still delivered. It returns how many were delivered and the first
+// delivery error; a storage error ends the call.
 func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
 	if err := checkTenant(tenant); err != nil {
 		return 0, err
 	}
-	if limit <= 0 {
-		limit = 100
-	}
-	batch, err := d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
-	if err != nil {
-		return 0, err
-	}
-	delivered := 0
-	var first error
-	for _, n := range batch {
-		if err := d.notifier.Notify(ctx, n); err != nil {
-			if first == nil {
-				first = err
-			}
-			continue
-		}
-		if err := d.store.AckNotification(ctx, tenant, n.ID); err != nil {
-			return delivered, err
-		}
-		delivered++
-	}
-	return delivered, first
+	return outbox.Deliverer[Notification]{
+		Claim: func(ctx context.Context, limit int) ([]Notification, error) {
+			return d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
+		},
+		Send: d.notifier.Notify,
+		Ack: func(ctx context.Context, n Notification) error {
+			return d.store.AckNotification(ctx, tenant, n.ID)
+		},
+		Record: Notification.Record,
+		Failed: func(n Notification, err error) {
+			d.log.Warn().Str("tenant", tenant).Str("action", "deliver_notification").Str("notification_id", n.ID).
+				Str("kind", string(n.Kind)).Msg("notification not delivered; retried after its lease")
+		},
+	}.Deliver(ctx, limit)
 }
 
 // NotifierFunc adapts a function to Notifier.

@@ -157,15 +157,22 @@ type AttemptStore interface {
 }
 
 // Outbox keeps notifications saved with the state change that caused them
-// until the host has delivered them.
+// until the host has delivered them. It follows the claim rule every
+// sportello wing shares (internal/outbox): entries are kept in the order
+// they were saved, and one record's (Notification.Record) later entries
+// are never claimed while an earlier one is still in the outbox under
+// lease.
 type Outbox interface {
-	// ClaimNotifications leases up to limit undelivered notifications of
-	// the tenant whose lease has expired (or that were never claimed), in
-	// creation order, until now+lease. Two concurrent claimers never get
-	// the same notification while its lease runs.
+	// ClaimNotifications leases, until now+lease, up to limit (<= 0: 100;
+	// never more than 1000) of the tenant's notifications that are not
+	// under lease and have no earlier notification of their record under
+	// lease, and returns them in the order they were saved. Two concurrent
+	// claimers never get the same notification while its lease runs. A
+	// lease <= 0 leases nothing.
 	ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Notification, error)
-	// AckNotification marks a notification delivered; it is never claimed
-	// again. Acknowledging twice is not an error.
+	// AckNotification removes a delivered notification; it is never
+	// claimed again. Acknowledging twice, or an unknown ID, is not an
+	// error.
 	AckNotification(ctx context.Context, tenant, id string) error
 }
 

@@ -51,7 +51,6 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"PruneTokensAndAttempts", testPrune},
 		{"LoginAttempts", testAttempts},
 		{"OutboxSavedWithWrites", testOutbox},
-		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
 		{"Profiles", testProfiles},
 		{"TenantsAreIsolated", testTenants},
 		{"BadTextRefusedBeforeTheStore", testBadText},
@@ -63,6 +62,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			tc.fn(t, &kit{h: h, ctx: context.Background()})
 		})
 	}
+	t.Run("Outbox", func(t *testing.T) { testSharedOutbox(t, newHarness) })
 }
 
 type kit struct {
@@ -576,41 +576,6 @@ func testOutbox(t *testing.T, k *kit) {
 	assert.Equal(t, "n2", after[0].ID)
 	other, _ := s.ClaimNotifications(k.ctx, "t2", base.Add(time.Hour), time.Minute, 10)
 	assert.Empty(t, other)
-}
-
-func testOutboxConcurrent(t *testing.T, k *kit) {
-	ss := k.stores(t, 2)
-	var notes []auth.Notification
-	for i := range 30 {
-		notes = append(notes, note(fmt.Sprintf("n%02d", i), "t1", base.Add(time.Duration(i)*time.Millisecond)))
-	}
-	require.NoError(t, ss[0].CreateAccount(k.ctx, k.account("t1"), notes))
-	var mu sync.Mutex
-	seen := map[string]int{}
-	var wg sync.WaitGroup
-	for i := range 6 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", base, time.Hour, 4)
-				if !assert.NoError(t, err) || len(got) == 0 {
-					return
-				}
-				assert.LessOrEqual(t, len(got), 4, "a claim returned more than its limit")
-				mu.Lock()
-				for _, n := range got {
-					seen[n.ID]++
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-	wg.Wait()
-	assert.Len(t, seen, 30)
-	for id, c := range seen {
-		assert.Equal(t, 1, c, "claimed twice: %s", id)
-	}
 }
 
 func profile(tenant, id, subject string) *auth.Profile {

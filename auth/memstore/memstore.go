@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // Store is an in-memory auth.Store. The zero value is not usable; call New.
@@ -16,7 +17,7 @@ type Store struct {
 	accounts map[key]*auth.Account
 	tokens   map[tokenKey]*auth.Token
 	attempts map[key]auth.LoginAttempts
-	outbox   []*entry
+	outbox   outbox.Memory[auth.Notification]
 	profiles map[key]*auth.Profile
 }
 
@@ -25,12 +26,6 @@ type key struct{ tenant, id string }
 type tokenKey struct {
 	tenant string
 	hash   auth.TokenHash
-}
-
-type entry struct {
-	n            auth.Notification
-	claimedUntil time.Time
-	delivered    bool
 }
 
 var _ auth.Store = (*Store)(nil)
@@ -48,7 +43,7 @@ func New() *Store {
 func (s *Store) enqueue(notes []auth.Notification) {
 	for _, n := range notes {
 		n.Token = "" // never stored
-		s.outbox = append(s.outbox, &entry{n: n})
+		s.outbox.Add(n.Tenant, n.Record(), n.ID, n)
 	}
 }
 
@@ -341,35 +336,16 @@ func (s *Store) ClearLoginAttempts(_ context.Context, tenant, k string) error {
 	return nil
 }
 
-// ClaimNotifications implements auth.Outbox.
+// ClaimNotifications implements auth.Outbox with the shared in-memory
+// outbox.
 func (s *Store) ClaimNotifications(_ context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]auth.Notification, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []auth.Notification
-	for _, e := range s.outbox {
-		if len(out) == limit {
-			break
-		}
-		if e.n.Tenant != tenant || e.delivered || now.Before(e.claimedUntil) {
-			continue
-		}
-		e.claimedUntil = now.Add(lease)
-		out = append(out, e.n)
-	}
-	return out, nil
+	return s.outbox.Claim(tenant, now, lease, limit), nil
 }
 
-// AckNotification implements auth.Outbox.
+// AckNotification implements auth.Outbox: a delivered notification leaves
+// the outbox.
 func (s *Store) AckNotification(_ context.Context, tenant, id string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, e := range s.outbox {
-		if e.n.Tenant == tenant && e.n.ID == id {
-			// Delivered entries leave the slice so it does not grow forever.
-			s.outbox = slices.Delete(s.outbox, i, i+1)
-			return nil
-		}
-	}
+	s.outbox.Ack(tenant, id)
 	return nil
 }
 

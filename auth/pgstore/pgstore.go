@@ -1,7 +1,6 @@
 package pgstore
 
 import (
-	"cmp"
 	"context"
 	"embed"
 	"errors"
@@ -13,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/outbox/pgoutbox"
 	"github.com/sportello/sportello/internal/pgtx"
 )
 
@@ -117,9 +117,9 @@ func emptyNil(s []string) []string {
 
 func insertNotes(ctx context.Context, tx pgx.Tx, notes []auth.Notification) error {
 	for _, n := range notes {
-		_, err := tx.Exec(ctx, `INSERT INTO auth_outbox (tenant, id, kind, account_id, profile_id, recipient, expires_at, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			n.Tenant, n.ID, string(n.Kind), n.AccountID, n.ProfileID, n.Recipient, nullTime(n.ExpiresAt), n.CreatedAt.UTC())
+		_, err := tx.Exec(ctx, `INSERT INTO auth_outbox (tenant, id, record, kind, account_id, profile_id, recipient, expires_at, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+			n.Tenant, n.ID, n.Record(), string(n.Kind), n.AccountID, n.ProfileID, n.Recipient, nullTime(n.ExpiresAt), n.CreatedAt.UTC())
 		if err != nil {
 			return err
 		}
@@ -458,38 +458,27 @@ func (s *Store) ClearLoginAttempts(ctx context.Context, tenant, key string) erro
 	return translate(err)
 }
 
-// ClaimNotifications implements auth.Outbox. Rows being claimed by another
-// transaction are skipped, and a claimed row's lease is re-checked, so two
-// claimers never get the same notification.
+// outboxTable is the outbox's table for the shared claim (pgoutbox):
+// ordered by seq, one record per account or profile.
+var outboxTable = pgoutbox.Table{
+	Name:    "auth_outbox",
+	Record:  "record",
+	Columns: "tenant, id, kind, account_id, profile_id, recipient, expires_at, created_at",
+}
+
+// ClaimNotifications implements auth.Outbox with the shared claim: rows
+// being claimed by another transaction are skipped, and a claimed row's
+// lease is re-checked, so two claimers never get the same notification.
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]auth.Notification, error) {
 	var out []auth.Notification
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		// The rows are picked once, in a materialized CTE: a locking
-		// subquery under IN may be run again for each row the UPDATE
-		// visits, see this statement's own leases, and pick rows past the
-		// limit.
-		rows, err := tx.Query(ctx, `WITH picked AS MATERIALIZED (
-				SELECT id FROM auth_outbox
-				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
-				ORDER BY created_at, id LIMIT $4 FOR UPDATE SKIP LOCKED)
-			UPDATE auth_outbox o SET claimed_until = $3
-			FROM picked
-			WHERE o.tenant = $1 AND o.id = picked.id
-				AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
-			RETURNING o.tenant, o.id, o.kind, o.account_id, o.profile_id, o.recipient, o.expires_at, o.created_at`,
-			tenant, now.UTC(), now.Add(lease).UTC(), limit)
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, scanNotification)
+		var err error
+		out, err = pgoutbox.Claim(ctx, tx, outboxTable, tenant, now, lease, limit, scanNotification)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	slices.SortFunc(out, func(a, b auth.Notification) int {
-		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), cmp.Compare(a.ID, b.ID))
-	})
 	return out, nil
 }
 
@@ -510,8 +499,7 @@ func scanNotification(row pgx.CollectableRow) (auth.Notification, error) {
 // AckNotification implements auth.Outbox: a delivered notification is
 // removed.
 func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM auth_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-	return translate(err)
+	return translate(pgoutbox.Ack(ctx, s.pool, outboxTable, tenant, id))
 }
 
 const profileColumns = `tenant, id, subject_id, class, name, surname, fiscal_code, email, provider,
