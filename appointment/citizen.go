@@ -31,6 +31,9 @@ func (d *Desk) Availability(ctx context.Context, who auth.Principal, cal calenda
 	if who.Tenant == "" {
 		return nil, forbidden(ActionView, "tenant")
 	}
+	if !possibleID(string(cal)) {
+		return nil, ErrNotFound
+	}
 	if !to.After(from) {
 		return nil, invalid("to", "gtfield", "must be after from")
 	}
@@ -185,6 +188,9 @@ func (d *Desk) Cancel(ctx context.Context, who auth.Principal, id ID) (*Booking,
 // hash), and the citizen's cancel deadline applies. A wrong token is an
 // *auth.PermissionError.
 func (d *Desk) CancelWithToken(ctx context.Context, tenant string, id ID, token CancelToken) (*Booking, error) {
+	if !possibleID(tenant) || !possibleID(string(id)) {
+		return nil, ErrNotFound
+	}
 	b, err := d.store.Get(ctx, tenant, id)
 	if err != nil {
 		return nil, err

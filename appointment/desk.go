@@ -11,6 +11,7 @@ import (
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/calendar"
 	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // Config configures a Desk. Zero fields get the documented defaults.
@@ -136,6 +137,9 @@ func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*
 	if who.Tenant == "" {
 		return nil, forbidden(a, "tenant")
 	}
+	if !possibleID(string(id)) {
+		return nil, ErrNotFound
+	}
 	b, err := d.store.Get(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
@@ -149,6 +153,13 @@ func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*
 		return nil, err
 	}
 	return &loaded{b: b, sched: sched}, nil
+}
+
+// possibleID reports whether id could name a record: one line of valid
+// text, at most 200 characters. Lookups by impossible IDs are ErrNotFound
+// in every store alike, without reaching it.
+func possibleID(id string) bool {
+	return id != "" && textrule.Check(id, textrule.Line, 200) == ""
 }
 
 func dayBefore(t time.Time) time.Time { return t.Add(-24 * time.Hour) }
