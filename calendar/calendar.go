@@ -175,7 +175,10 @@ func (in NewCalendar) build(v *fielderr.Validator) (*Calendar, error) {
 		Slots: in.Slots, RollingDays: in.RollingDays, MinNoticeHours: in.MinNoticeHours,
 		AllowCancelDays: DefaultAllowCancelDays, Moderated: in.Moderated, AllowOverlaps: in.AllowOverlaps,
 		DraftsDuration: in.DraftsDuration, Notifications: true, VideoCalls: in.VideoCalls,
-		ExternalCalendars: slices.Clone(in.ExternalCalendars), Limits: in.Limits,
+		ExternalCalendars: slices.Clip(slices.Clone(in.ExternalCalendars)), Limits: in.Limits,
+	}
+	if len(c.ExternalCalendars) == 0 {
+		c.ExternalCalendars = nil
 	}
 	if c.Zone == "" {
 		c.Zone = DefaultZone

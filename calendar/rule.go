@@ -117,6 +117,9 @@ func isPrintableASCII(s string) bool {
 func (r *recurrence) String() string {
 	o := r.opt
 	o.Dtstart = time.Time{}
+	if o.Interval == 1 {
+		o.Interval = 0 // the default, left out
+	}
 	return o.RRuleString()
 }
 
