@@ -92,10 +92,18 @@
 // pgstore keeps them in PostgreSQL, and authtest.Run checks any other
 // implementation against the same contract (uniqueness under concurrent
 // creation, stale versions, single-use tokens under 50 concurrent
-// redemptions, the last-admin rule, the outbox, tenant isolation).
+// redemptions, the last-admin rule, the outbox, bad text refused before
+// the store, tenant isolation).
+//
 // Notifications caused by a change are saved with it (an outbox); the host
 // drains them with DeliverNotifications, which delivers through
-// Config.Notifier. Links carrying a token are the
-// exception: the token exists only in memory, so they go straight to the
-// Notifier.
+// Config.Notifier under the outbox rule every sportello wing shares:
+// notifications are claimed with a lease (Config.NotificationLease), so
+// several instances drain one store without sending twice; one account's
+// (or profile's) notifications go out in the order they were saved; a
+// failed one is retried after its lease and holds back only the later ones
+// of its account. Notifiers should drop a repeated ID (a crash between
+// delivery and acknowledgement delivers again). Links carrying a token are
+// the exception: the token exists only in memory, so they go straight to
+// the Notifier.
 package auth

@@ -148,11 +148,11 @@ func (d *Desk) ProvisionProfile(ctx context.Context, who Principal, in ProfileIn
 		q := DirectoryQuery{Provider: p.Provider, Name: p.Name, Surname: p.Surname, FiscalCode: p.FiscalCode, Email: p.Email}
 		account, found, err := d.cfg.Directory.FindAccount(ctx, q)
 		if err != nil {
-			return nil, d.directoryError(err)
+			return nil, d.directoryError(who.Tenant, err)
 		}
 		if !found {
 			if account, err = d.cfg.Directory.CreateAccount(ctx, q); err != nil {
-				return nil, d.directoryError(err)
+				return nil, d.directoryError(who.Tenant, err)
 			}
 			notes = append(notes, d.profileNote(p, NotifyProviderRegistration, now))
 			p.ActivationSentAt = now
@@ -185,8 +185,9 @@ func normalizeProfileInput(in ProfileInput) ProfileInput {
 // directoryError wraps the host's directory error, keeping
 // ErrProviderUnauthorized recognisable. The wrapped text is the host's own;
 // it is not logged here, since it may quote the data that were looked up.
-func (d *Desk) directoryError(err error) error {
-	d.log.Warn().Bool("unauthorized", errors.Is(err, ErrProviderUnauthorized)).Msg("provider directory refused or failed")
+func (d *Desk) directoryError(tenant string, err error) error {
+	d.log.Warn().Str("tenant", tenant).Str("action", string(ActionProvisionProfile)).
+		Bool("unauthorized", errors.Is(err, ErrProviderUnauthorized)).Msg("provider directory refused or failed")
 	return fmt.Errorf("auth: provider directory: %w", err)
 }
 

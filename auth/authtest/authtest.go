@@ -54,6 +54,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"Profiles", testProfiles},
 		{"TenantsAreIsolated", testTenants},
 		{"BadTextRefusedBeforeTheStore", testBadText},
+		{"ConcurrentBootstrapOneAdmin", testConcurrentBootstrap},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

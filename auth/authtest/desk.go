@@ -3,6 +3,7 @@ package authtest
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/conctest"
 )
 
 // badTexts break the text rule: a NUL, invalid UTF-8, a control character.
@@ -151,4 +153,29 @@ func testBadText(t *testing.T, k *kit) {
 	claimed, err := s.ClaimNotifications(k.ctx, "t1", base.Add(time.Hour), time.Minute, 100)
 	require.NoError(t, err)
 	assert.Empty(t, claimed)
+}
+
+// testConcurrentBootstrap: of concurrent bootstraps of one tenant with
+// different usernames, on several instances, one creates the
+// administrator and every other is ErrForbidden (never a conflict about an
+// idempotency key the callers did not pass).
+func testConcurrentBootstrap(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	desks := make([]*auth.Desk, len(ss))
+	for i, s := range ss {
+		d, err := auth.New(auth.Config{Store: s, Notifier: &recorder{},
+			Argon2: auth.Argon2Params{Memory: 64, Iterations: 1, Parallelism: 1, SaltLength: 16, KeyLength: 32}})
+		require.NoError(t, err)
+		desks[i] = d
+	}
+	const n = 10
+	ok, forbidden := conctest.Run(t, n, auth.ErrForbidden, func(i int) error {
+		_, err := desks[i%2].Bootstrap(k.ctx, "t1", auth.NewOperator{Username: fmt.Sprintf("admin-%02d", i), Email: fmt.Sprintf("admin%02d@example.org", i)})
+		return err
+	})
+	assert.Equal(t, 1, ok, "one administrator")
+	assert.Equal(t, n-1, forbidden)
+	admins, err := ss[0].CountAdmins(k.ctx, "t1")
+	require.NoError(t, err)
+	assert.Equal(t, 1, admins)
 }
