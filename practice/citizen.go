@@ -30,6 +30,9 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPractice) (
 	if err := d.validateInput(in); err != nil {
 		return nil, err
 	}
+	if !lookupable(who.Tenant) {
+		return nil, ErrNotFound // no service can exist there
+	}
 	data, err := normalizeData(in.Data)
 	if err != nil {
 		return nil, err

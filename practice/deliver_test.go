@@ -38,15 +38,14 @@ func outboxOf(t *testing.T, s practice.Store, n int) []string {
 	t.Helper()
 	var ids []string
 	for w := 0; len(ids) < n; w++ {
-		p := &practice.Practice{ID: practice.ID(fmt.Sprintf("p-%d", w)), Tenant: tenant, Service: serviceID,
+		// One notification per pratica: the failure rule holds back only a
+		// pratica's later notifications (TestDeliverNotificationsWaitBehindTheirPratica).
+		p := &practice.Practice{ID: practice.ID(fmt.Sprintf("p-%03d", w)), Tenant: tenant, Service: serviceID,
 			Owner: practice.Owner{ID: "cit-owner"}, Status: practice.StatusDraft}
-		var notes []practice.Notification
-		for i := 0; i < 5 && len(ids) < n; i++ {
-			id := fmt.Sprintf("n-%03d", len(ids))
-			notes = append(notes, practice.Notification{ID: id, Tenant: tenant, Kind: practice.NotifyCitizenStatus,
-				Practice: p.ID, Service: serviceID, Status: practice.StatusDraft, Recipient: "cit-owner"})
-			ids = append(ids, id)
-		}
+		id := fmt.Sprintf("n-%03d", len(ids))
+		notes := []practice.Notification{{ID: id, Tenant: tenant, Kind: practice.NotifyCitizenStatus,
+			Practice: p.ID, Service: serviceID, Status: practice.StatusDraft, Recipient: "cit-owner"}}
+		ids = append(ids, id)
 		if _, _, err := s.Create(context.Background(), p, notes); err != nil {
 			t.Fatal(err)
 		}
@@ -217,5 +216,44 @@ func TestDeliverNotificationsConcurrentDesksDeliverOnce(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%s delivered %d times", id, n)
 		}
+	}
+}
+
+// A failed delivery holds back the later notifications of its pratica
+// only: they go out, in order, after it.
+func TestDeliverNotificationsWaitBehindTheirPratica(t *testing.T) {
+	s := memstore.New()
+	ctx := context.Background()
+	mk := func(id practice.ID, nids ...string) {
+		p := &practice.Practice{ID: id, Tenant: tenant, Service: serviceID, Owner: practice.Owner{ID: "cit-owner"}, Status: practice.StatusDraft}
+		var notes []practice.Notification
+		for _, nid := range nids {
+			notes = append(notes, practice.Notification{ID: nid, Tenant: tenant, Kind: practice.NotifyCitizenStatus, Practice: id, Service: serviceID})
+		}
+		if _, _, err := s.Create(ctx, p, notes); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk("p-a", "a-1", "a-2", "a-3")
+	mk("p-b", "b-1", "b-2")
+	c := &clock{t: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC)}
+	r := &recorder{fail: map[string]bool{"a-1": true}}
+	d := newDeliveryDesk(t, s, c, time.Minute, r)
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 2 || !errors.Is(err, errDown) {
+		t.Fatalf("first drain: %d, %v; want b-1 and b-2 and the failure", n, err)
+	}
+	if got, want := r.take(), []string{"b-1", "b-2"}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v: a-2 and a-3 wait behind a-1", got, want)
+	}
+	r.fail = nil
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 0 || err != nil {
+		t.Fatalf("within the lease: %d, %v", n, err)
+	}
+	c.advance(time.Minute)
+	if n, err := d.DeliverNotifications(ctx, tenant, 0); n != 3 || err != nil {
+		t.Fatalf("after the lease: %d, %v", n, err)
+	}
+	if got, want := r.take(), []string{"a-1", "a-2", "a-3"}; !slices.Equal(got, want) {
+		t.Fatalf("delivered %v, want %v, in order", got, want)
 	}
 }

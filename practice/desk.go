@@ -11,6 +11,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/internal/outbox"
 	"github.com/sportello/sportello/payment"
 )
 
@@ -54,7 +55,7 @@ type Config struct {
 	Notifier Notifier
 	// NotificationLease is how long DeliverNotifications holds the
 	// notifications it claims before another drainer may claim them
-	// (default 1 minute; zero or less gets the default). A notification
+	// (default outbox's 1 minute; zero or less gets the default). A notification
 	// whose delivery fails, or whose drainer stops, is delivered by a
 	// later call once its lease has ended. Choose it longer than a batch
 	// takes to deliver: a lease that ends mid-batch lets another drainer
@@ -83,7 +84,7 @@ type Config struct {
 
 // Defaults of Config's durations.
 const (
-	defaultNotificationLease = time.Minute
+	defaultNotificationLease = outbox.DefaultLease
 	defaultPaymentSweepAge   = 15 * time.Minute
 )
 

@@ -37,12 +37,62 @@
 // duplicate payment, history entry or message. ApplyPaymentOutcome only
 // reads the payment and is safe to repeat.
 //
+// A command that loses a race after opening a payment (an Accept with a
+// deferred amount beaten by a Withdraw on another instance) cancels the
+// payment it opened, so that nothing stays payable for a pratica that no
+// longer wants it; after a transient failure it keeps the payment for the
+// retry, which finds it by its key (a retry with another amount opens a
+// new payment and cancels the old one). SweepPayments, a periodic chore,
+// cancels what a crash between the two writes left behind.
+//
+// # What the host drives
+//
+// Besides the citizens' and operators' commands, a host runs the system
+// steps: Acquire once it has made a pratica's summary document (1900 →
+// 2000; or Config.AcquireOnSubmit, for hosts that make none), and
+// RegisterProtocol for services requiring protocol; the chores
+// DeliverNotifications (through Config.Notifier) and SweepPayments; and it
+// feeds the payment package's events to ApplyPaymentEvent (pass
+// payment.EventHandlerFunc(desk.ApplyPaymentEvent) as the payment Desk's
+// handler), which moves each pratica when its payment completes or fails.
+//
+// # Text and validation
+//
+// Every string a command takes (names, texts, identifiers, form-data keys
+// and values) follows one rule before any store call: valid UTF-8, no NUL,
+// no control characters but newline and tab in long text, lengths in
+// characters. Bad text is ErrValidation naming the field, on every store
+// alike; a lookup by an ID that cannot exist is ErrNotFound. Form data is
+// limited to MaxFormDataSize bytes of JSON and MaxFormDataDepth levels.
+//
+// # Errors and retries
+//
+// Every error a Desk returns matches one of ErrNotFound, ErrConflict,
+// ErrValidation, ErrInvalidTransition, ErrUnavailable or
+// auth.ErrForbidden, or is a context error. Worth a retry:
+//
+//   - ErrUnavailable from a store or the payment package (the database or
+//     the gateway is down or restarting; *PaymentError for the latter):
+//     retry with backoff. Every command is safe to repeat; commands that
+//     open payments find them again by their key. ErrUnavailable that
+//     says a service takes no pratiche or a Desk lacks Payments,
+//     Registrar or Notifier is not transient.
+//   - ErrConflict with ConflictError.Field "version": the pratica changed
+//     since it was read. Read it again and decide again; messages and
+//     notes do this by themselves.
+//
+// Not worth a retry: ErrValidation (fix the input), ErrNotFound,
+// ErrInvalidTransition (the pratica's status does not allow the action),
+// auth.ErrForbidden, and ErrConflict on another field (a taken ID or
+// idempotency key).
+//
 // # Notifications
 //
 // The notifications a change causes (the citizen's, with the service's
 // templates; the operators' on 2000 and 3000) are saved in the same store
 // write as the change, in an outbox the host drains with
-// DeliverNotifications, usually from a periodic chore. Many application
+// DeliverNotifications through Config.Notifier, usually from a periodic
+// chore. Many application
 // instances may run that chore at once: each call claims a batch, leasing
 // it for Config.NotificationLease (default 1 minute) so that no other
 // instance takes it meanwhile, delivers each notification through the

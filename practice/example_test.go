@@ -191,7 +191,9 @@ func ExampleDesk_ListOffice() {
 
 // Two application instances drain one outbox at once: each notification
 // is handed to one of them. A failed delivery stays in the outbox and is
-// claimed again once its lease has ended.
+// claimed again once its lease has ended; the pratica's later
+// notifications wait behind it, so a pratica's notifications go out in
+// order.
 func ExampleDesk_DeliverNotifications() {
 	ctx := context.Background()
 	store := memstore.New() // shared, as a database would be
@@ -230,10 +232,10 @@ func ExampleDesk_DeliverNotifications() {
 	fmt.Println("second instance, after the lease:", n)
 	// Output:
 	// first instance: 0 mail server down
-	//   deliver citizen_status 2000
-	//   deliver operators_new_practice 2000
-	// second instance: 2
+	// second instance: 0
 	//   deliver citizen_status 1000
 	//   deliver citizen_status 1900
-	// second instance, after the lease: 2
+	//   deliver citizen_status 2000
+	//   deliver operators_new_practice 2000
+	// second instance, after the lease: 4
 }

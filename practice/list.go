@@ -162,6 +162,9 @@ func (d *Desk) ListTab(ctx context.Context, who auth.Principal, tab Tab, cursor 
 	if !who.IsCitizen() {
 		return Page{}, &auth.PermissionError{Action: "practice.list_citizen", Missing: "citizen"}
 	}
+	if !lookupable(who.Tenant) || !lookupable(who.ID) {
+		return Page{}, nil // nothing can be stored under them
+	}
 	f := CitizenFilter{OwnerID: who.ID, FiscalCode: who.FiscalCode.Normalized().String(), Scope: ScopeOwned}
 	if tab == TabRelated {
 		f.Scope = ScopeRelated
@@ -267,6 +270,9 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 	}
 	if err := q.validate(); err != nil {
 		return OfficeFilter{}, false, err
+	}
+	if !lookupable(who.Tenant) {
+		return OfficeFilter{}, true, nil // nothing can be stored there
 	}
 	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned,
 		ChangedFrom: q.ChangedFrom, ChangedTo: q.ChangedTo, Sort: q.Sort, Desc: q.Desc}

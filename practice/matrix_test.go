@@ -45,6 +45,13 @@ func (f *fixture) paymentPending() *practice.Practice {
 // on a pratica in a status where the lifecycle allows it: 'y' must not be
 // refused for permission, '.' must be a *auth.PermissionError.
 func TestCommandAuthorizationMatrix(t *testing.T) {
+	// The columns of every row's want, in order:
+	//
+	//	owner, other citizen, related citizen, operator enabled,
+	//	operator not enabled, assigned operator, office member, manager,
+	//	admin, system
+	cols := []string{"owner", "other citizen", "related citizen", "operator enabled", "operator not enabled",
+		"assigned operator", "office member", "manager", "admin", "system"}
 	const workers = "...y.yy.y."
 	upFront := func(s *practice.Service) {
 		s.Payment = practice.PaymentRequired
@@ -168,8 +175,6 @@ func TestCommandAuthorizationMatrix(t *testing.T) {
 			return err
 		}},
 	}
-	cols := []string{"owner", "other citizen", "related citizen", "operator enabled", "operator not enabled",
-		"assigned operator", "office member", "manager", "admin", "system"}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			for i, name := range cols {

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // citizenNotified reports whether entering s notifies the owner: 1000,
@@ -111,22 +113,26 @@ type NotifierFunc func(ctx context.Context, n Notification) error
 func (f NotifierFunc) Notify(ctx context.Context, n Notification) error { return f(ctx, n) }
 
 // DeliverNotifications drains the tenant's outbox through
-// Config.Notifier: it claims up to limit notifications (zero or less: 50;
-// at most 500) for Config.NotificationLease, oldest first, hands each to
-// the notifier and acknowledges each delivered one, which leaves the
-// outbox. A notification whose delivery fails stays in the outbox and is
-// claimed again, by this or another Desk sharing the store, once its
-// lease has ended; the other claimed notifications are still delivered.
-// It returns how many were delivered and the first delivery error (or the
-// error of the claim or of an acknowledgement, which ends the call; the
-// unacknowledged claimed notifications are claimed again after their
-// lease). Without Config.Notifier it fails with ErrUnavailable.
+// Config.Notifier: it claims up to limit notifications (default 100 when
+// limit <= 0, at most 1000) for Config.NotificationLease, in the order
+// they were saved, hands each to the notifier and acknowledges each
+// delivered one, which leaves the outbox. It returns how many were
+// delivered; call it again until it returns 0 to empty the outbox.
+// Without Config.Notifier it fails with ErrUnavailable.
 //
-// Many instances may drain one tenant at once: each notification is handed
-// to one of them while its lease runs. A notification is delivered again
-// only if its lease ends before its acknowledgement (a crash between Notify
-// and the acknowledgement, or a delivery slower than the lease): notifiers
-// drop repeats by Notification.ID.
+// A notification whose delivery fails stays in the outbox and is claimed
+// again, by this or another Desk sharing the store, once its lease has
+// ended; the later notifications of the same pratica wait behind it (so a
+// pratica's notifications go out in order), while other pratiche's go on.
+// DeliverNotifications returns the first delivery error (or the error of
+// the claim or of an acknowledgement, which ends the call).
+//
+// Many instances may drain one tenant at once: each notification goes to
+// one of them while its lease runs, and a pratica's notifications go out
+// one after the other. A notification is delivered again only if its lease
+// ends before its acknowledgement (a crash between Notify and the
+// acknowledgement, or a delivery slower than the lease): notifiers drop
+// repeats by Notification.ID.
 func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
 	if d.notifier == nil {
 		return 0, fmt.Errorf("%w: no notifier configured", ErrUnavailable)
@@ -134,28 +140,16 @@ func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit in
 	if !lookupable(tenant) {
 		return 0, nil
 	}
-	notes, err := d.store.ClaimNotifications(ctx, tenant, d.clock(), d.lease, clampLimit(limit))
-	if err != nil {
-		return 0, err
-	}
-	done := 0
-	var first error
-	for _, note := range notes {
-		if err := ctx.Err(); err != nil {
-			return done, err
-		}
-		if err := d.notifier.Notify(ctx, note); err != nil {
-			if first == nil {
-				first = err
-			}
-			d.log.Warn().Str("tenant", tenant).Str("practice_id", string(note.Practice)).Str("notification_id", note.ID).
+	return outbox.Deliverer[Notification]{
+		Claim: func(ctx context.Context, limit int) ([]Notification, error) {
+			return d.store.ClaimNotifications(ctx, tenant, d.clock(), d.lease, limit)
+		},
+		Send:   d.notifier.Notify,
+		Ack:    func(ctx context.Context, n Notification) error { return d.store.AckNotification(ctx, tenant, n.ID) },
+		Record: func(n Notification) string { return string(n.Practice) },
+		Failed: func(n Notification, err error) {
+			d.log.Warn().Str("tenant", tenant).Str("practice_id", string(n.Practice)).Str("notification_id", n.ID).
 				Msg("notification delivery failed; retried after the lease")
-			continue
-		}
-		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
-			return done, err
-		}
-		done++
-	}
-	return done, first
+		},
+	}.Deliver(ctx, limit)
 }

@@ -256,12 +256,15 @@ func (d *Desk) releaseLost(ctx context.Context, c *change, id payment.ID, cause 
 func (d *Desk) cancelUnlinked(ctx context.Context, p *Practice, purpose PaymentPurpose) {
 	sys := auth.System(p.Tenant)
 	prefix := string(p.ID) + "/" + string(purpose) + "/"
-	err := d.eachOpenPayment(ctx, sys, string(p.ID), func(pay *payment.Payment) error {
-		if !strings.HasPrefix(pay.IdempotencyKey, prefix) || linked(p, pay.ID) {
+	err := d.eachOpenPayment(ctx, sys, string(p.ID), func(sum payment.Summary) error {
+		if linked(p, sum.ID) {
 			return nil
 		}
-		if _, err := d.cancelPayment(ctx, sys, pay.ID); err != nil {
-			d.log.Warn().Str("tenant", p.Tenant).Str("practice_id", string(p.ID)).Str("payment_id", string(pay.ID)).
+		if ok, err := d.openedWith(ctx, sys, sum.ID, prefix); err != nil || !ok {
+			return err
+		}
+		if _, err := d.cancelPayment(ctx, sys, sum.ID); err != nil {
+			d.log.Warn().Str("tenant", p.Tenant).Str("practice_id", string(p.ID)).Str("payment_id", string(sum.ID)).
 				Msg("cancelling an unlinked payment failed; SweepPayments retries it")
 		}
 		return nil
@@ -270,6 +273,16 @@ func (d *Desk) cancelUnlinked(ctx context.Context, p *Practice, purpose PaymentP
 		d.log.Warn().Str("tenant", p.Tenant).Str("practice_id", string(p.ID)).
 			Msg("listing the payments of a pratica failed; SweepPayments retries it")
 	}
+}
+
+// openedWith reports whether the payment id was opened with an
+// idempotency key starting with prefix (by this package, for a pratica).
+func (d *Desk) openedWith(ctx context.Context, sys auth.Principal, id payment.ID, prefix string) (bool, error) {
+	pay, err := d.payments.Get(ctx, sys, id)
+	if err != nil {
+		return false, paymentError("get", err)
+	}
+	return strings.HasPrefix(pay.IdempotencyKey, prefix), nil
 }
 
 // linked reports whether p references the payment id.
@@ -282,7 +295,7 @@ const sweepPage = 200
 
 // eachOpenPayment calls fn on every payment of the tenant of sys that is
 // still open and cancellable (subject "" matches every subject).
-func (d *Desk) eachOpenPayment(ctx context.Context, sys auth.Principal, subject string, fn func(*payment.Payment) error) error {
+func (d *Desk) eachOpenPayment(ctx context.Context, sys auth.Principal, subject string, fn func(payment.Summary) error) error {
 	f := payment.Filter{Subject: subject, Statuses: []payment.Status{payment.StatusCreationPending, payment.StatusPending}}
 	cursor := ""
 	for {
@@ -290,8 +303,8 @@ func (d *Desk) eachOpenPayment(ctx context.Context, sys auth.Principal, subject 
 		if err != nil {
 			return paymentError("list", err)
 		}
-		for _, pay := range pg.Payments {
-			if err := fn(pay); err != nil {
+		for _, sum := range pg.Items {
+			if err := fn(sum); err != nil {
 				return err
 			}
 		}
@@ -322,29 +335,32 @@ func (d *Desk) SweepPayments(ctx context.Context, tenant string) (int, error) {
 	sys := auth.System(tenant)
 	cutoff := d.clock().Add(-d.sweepAge)
 	done := 0
-	err := d.eachOpenPayment(ctx, sys, "", func(pay *payment.Payment) error {
-		if pay.Subject == "" || !strings.HasPrefix(pay.IdempotencyKey, pay.Subject+"/") || !lookupable(pay.Subject) {
-			return nil // not opened by a pratica
+	err := d.eachOpenPayment(ctx, sys, "", func(sum payment.Summary) error {
+		if !lookupable(sum.Subject) {
+			return nil // not a pratica's
 		}
-		p, err := d.store.Get(ctx, tenant, ID(pay.Subject))
+		p, err := d.store.Get(ctx, tenant, ID(sum.Subject))
 		switch {
-		case errors.Is(err, ErrNotFound): // deleted draft
-		case err != nil:
+		case err != nil && !errors.Is(err, ErrNotFound):
 			return err
-		case linked(p, pay.ID):
-			if !p.Status.IsFinal() || purposeOf(p, pay.ID) == PurposeStampDuty {
+		case err == nil && linked(p, sum.ID):
+			if !p.Status.IsFinal() || purposeOf(p, sum.ID) == PurposeStampDuty {
 				return nil
 			}
-		case !pay.CreatedAt.Before(cutoff):
+		case !sum.CreatedAt.Before(cutoff):
 			return nil // its command may still be running
+		default: // unlinked, or its pratica (a draft) deleted
+			if ok, err := d.openedWith(ctx, sys, sum.ID, sum.Subject+"/"); err != nil || !ok {
+				return err // not opened by a pratica
+			}
 		}
-		st, err := d.cancelPayment(ctx, sys, pay.ID)
+		st, err := d.cancelPayment(ctx, sys, sum.ID)
 		if err != nil {
 			return err
 		}
 		if st == payment.StatusCanceled {
 			done++
-			d.log.Info().Str("tenant", tenant).Str("practice_id", pay.Subject).Str("payment_id", string(pay.ID)).
+			d.log.Info().Str("tenant", tenant).Str("practice_id", sum.Subject).Str("payment_id", string(sum.ID)).
 				Msg("unwanted payment cancelled")
 		}
 		return nil
@@ -404,7 +420,9 @@ type ManualPayment struct {
 // pending gateway payment, if any, is cancelled. Repeating after a
 // failure registers no second payment.
 func (d *Desk) RegisterPayment(ctx context.Context, who auth.Principal, id ID, in ManualPayment) (*Practice, error) {
-	if err := d.validateInput(in); err != nil {
+	var when validationErrors
+	when.checkInstant("paid_at", in.PaidAt)
+	if err := d.validateInput(in, when...); err != nil {
 		return nil, err
 	}
 	if err := checkAmount(in.Amount); err != nil {

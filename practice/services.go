@@ -207,16 +207,16 @@ func (d *Desk) UpdateService(ctx context.Context, who auth.Principal, s Service)
 	if !who.IsAdmin() {
 		return nil, &auth.PermissionError{Action: "practice.update_service", Missing: "role:admin"}
 	}
-	old, err := d.store.GetService(ctx, who.Tenant, s.ID)
-	if err != nil {
-		return nil, err
-	}
 	s.Tenant = who.Tenant
-	s.CreatedAt = old.CreatedAt
 	s.Templates = s.Clone().Templates
 	if err := d.validateService(&s); err != nil {
 		return nil, err
 	}
+	old, err := d.store.GetService(ctx, who.Tenant, s.ID)
+	if err != nil {
+		return nil, err
+	}
+	s.CreatedAt = old.CreatedAt
 	s.UpdatedAt = d.clock()
 	if err := d.store.UpdateService(ctx, &s); err != nil {
 		return nil, err
@@ -227,7 +227,7 @@ func (d *Desk) UpdateService(ctx context.Context, who auth.Principal, s Service)
 // GetService returns a service definition of who's tenant; anyone of the
 // tenant may read it.
 func (d *Desk) GetService(ctx context.Context, who auth.Principal, id string) (*Service, error) {
-	if who.Tenant == "" {
+	if !lookupable(who.Tenant) || !lookupable(id) {
 		return nil, ErrNotFound
 	}
 	return d.store.GetService(ctx, who.Tenant, id)

@@ -245,17 +245,17 @@ func (a Position) Before(b Position) bool {
 // a claim leases the entries it returns, so that while the lease runs no
 // other claimer gets them.
 type Outbox interface {
-	// ClaimNotifications leases up to limit undelivered notifications of
-	// the tenant that were never claimed or whose lease has ended (its end
-	// is not after now), oldest first (in the order they were saved;
-	// within one write, in the order given), until now+lease, and returns
-	// them. Two claimers, concurrent or not, never get the same
-	// notification while its lease runs; once it has ended, the
-	// notification (if not acknowledged) is claimed again. A lease of zero
-	// or less leaves the returned notifications claimable at once (a
-	// claim is then a plain read of what is claimable at now). A limit of
-	// zero claims nothing; a negative limit claims every claimable
-	// notification.
+	// ClaimNotifications leases up to outbox.Limit(limit) notifications
+	// of the tenant (100 when limit <= 0, at most 1000) under the shared
+	// claim rule of internal/outbox, until now+lease, and returns them in
+	// the order they were saved (within one write, in the order given). A
+	// notification is claimable when it is not under lease (never
+	// claimed, or its lease ended at or before now) and no earlier
+	// notification of the same pratica is still in the outbox, unless this
+	// claim takes it too: a pratica's notifications go out in order. Two
+	// claimers, concurrent or not, never get the same notification while
+	// its lease runs. A lease of zero or less leases nothing: the returned
+	// notifications stay claimable.
 	ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Notification, error)
 	// AckNotification acknowledges the delivery of the tenant's
 	// notification id: it leaves the outbox and is never claimed again,

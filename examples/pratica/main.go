@@ -66,15 +66,26 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	payments, err := payment.New(payment.Config{Store: payStore, Gateway: gateway, Generator: notices})
+	// Payment events feed the pratiche through practice's ready-made
+	// handler, which ignores payments of other subjects. The two desks
+	// need each other: the handler reaches the practice desk made below.
+	var desk *practice.Desk
+	payments, err := payment.New(payment.Config{Store: payStore, Gateway: gateway, Generator: notices,
+		EventHandler: payment.EventHandlerFunc(func(ctx context.Context, ev payment.Event) error {
+			return desk.ApplyPaymentEvent(ctx, ev)
+		})})
 	if err != nil {
 		return err
 	}
 	// The pratiche side, using the payment desk and the register.
-	desk, err := practice.New(practice.Config{
+	desk, err = practice.New(practice.Config{
 		Store:     practicemem.New(),
 		Payments:  payments,
 		Registrar: &register{byKey: map[string]string{}},
+		Notifier: practice.NotifierFunc(func(_ context.Context, n practice.Notification) error {
+			show("%-22s status %-24s to %s %q", n.Kind, n.Status, recipient(n), n.Subject)
+			return nil
+		}),
 	})
 	if err != nil {
 		return err
@@ -200,19 +211,14 @@ func run(ctx context.Context) error {
 	}
 
 	step("The host drains the payment events into the pratica")
-	if _, err := payments.DeliverEvents(ctx, tenant, func(ev payment.Event) error {
-		if ev.To != payment.StatusComplete && !ev.To.Final() {
-			return nil // only outcomes move a pratica
-		}
-		q, err := desk.ApplyPaymentOutcome(ctx, system, practice.ID(ev.Subject), ev.PaymentID)
-		if err != nil {
-			return err
-		}
-		show("payment %s -> pratica %s", ev.To, q.Status)
-		return nil
-	}); err != nil {
+	n, err := payments.DeliverEvents(ctx, tenant, 0)
+	if err != nil {
 		return err
 	}
+	if p, err = desk.Get(ctx, system, p.ID); err != nil {
+		return err
+	}
+	show("%d payment event(s) applied -> pratica %s", n, p.Status)
 	if p, err = desk.RegisterProtocol(ctx, system, p.ID); err != nil {
 		return err
 	}
@@ -227,10 +233,7 @@ func run(ctx context.Context) error {
 	}
 
 	step("Notifications queued in the outbox")
-	n, err := desk.DeliverNotifications(ctx, tenant, practice.NotifierFunc(func(_ context.Context, n practice.Notification) error {
-		show("%-22s status %-24s to %s %q", n.Kind, n.Status, recipient(n), n.Subject)
-		return nil
-	}), 0)
+	n, err = desk.DeliverNotifications(ctx, tenant, 0)
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sportello/sportello/internal/outbox"
 	"github.com/sportello/sportello/practice"
 )
 
@@ -18,14 +19,9 @@ type Store struct {
 	services  map[key]*practice.Service
 	practices map[pkey]*practice.Practice
 	keys      map[key]practice.ID // (tenant, idempotency key) → pratica
-	outbox    []entry             // in the order saved
-}
-
-// entry is an outbox notification and the end of its lease (zero: never
-// claimed).
-type entry struct {
-	n            practice.Notification
-	claimedUntil time.Time
+	// outbox holds the undelivered notifications in the order they were
+	// saved; it has a lock of its own, so claims do not wait for s.mu.
+	outbox outbox.Memory[practice.Notification]
 }
 
 type key struct{ tenant, id string }
@@ -325,50 +321,30 @@ func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
 	return true
 }
 
-// enqueue appends notes to the outbox, unclaimed. The caller holds s.mu.
+// enqueue saves notes in the outbox, each an entry of its pratica. Called
+// with s.mu held, so that they appear with the write that caused them.
 func (s *Store) enqueue(notes []practice.Notification) {
 	for _, n := range notes {
-		s.outbox = append(s.outbox, entry{n: n})
+		s.outbox.Add(n.Tenant, string(n.Practice), n.ID, n)
 	}
 }
 
-// ClaimNotifications implements practice.Outbox: the claim happens under
-// the store's lock, so concurrent claimers never share an entry.
+// ClaimNotifications implements practice.Outbox with internal/outbox's
+// in-memory outbox, under its own lock, so concurrent claimers never
+// share a notification.
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]practice.Notification, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []practice.Notification
-	until := now.Add(lease)
-	for i := range s.outbox {
-		if limit >= 0 && len(out) >= limit {
-			break
-		}
-		e := &s.outbox[i]
-		if e.n.Tenant != tenant || e.claimedUntil.After(now) {
-			continue
-		}
-		e.claimedUntil = until
-		out = append(out, e.n)
-	}
-	return out, nil
+	return s.outbox.Claim(tenant, now, lease, limit), nil
 }
 
 // AckNotification implements practice.Outbox: the acknowledged entry
-// leaves the slice, so the outbox does not grow forever.
+// leaves the outbox; an unknown or foreign one is left alone.
 func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for i, e := range s.outbox {
-		if e.n.Tenant == tenant && e.n.ID == id {
-			s.outbox = slices.Delete(s.outbox, i, i+1)
-			return nil
-		}
-	}
+	s.outbox.Ack(tenant, id)
 	return nil
 }

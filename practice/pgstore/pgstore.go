@@ -1,13 +1,11 @@
 package pgstore
 
 import (
-	"cmp"
 	"context"
 	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -15,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/outbox/pgoutbox"
 	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/practice"
 )
@@ -293,63 +292,46 @@ func insertNotes(ctx context.Context, tx pgx.Tx, notes []practice.Notification) 
 	return err
 }
 
-// ClaimNotifications implements practice.Outbox in one statement: the
-// rows to claim are chosen once, in seq order, with FOR UPDATE SKIP LOCKED, so
-// concurrent claimers pass over each other's rows instead of waiting, and
-// the lease is tested again on the locked row, so a row another claimer
-// has just leased (and committed) is not taken a second time.
+// outboxTable is practice_outbox as internal/outbox/pgoutbox reads it: a
+// pratica's notifications wait behind its earlier ones, in saving order
+// (seq).
+var outboxTable = pgoutbox.Table{
+	Name:    "practice_outbox",
+	Record:  "practice_id",
+	Columns: "tenant, id, kind, practice_id, service, status, recipient, subject, body, created_at",
+}
+
+// scanNote reads one row of outboxTable.Columns.
+func scanNote(row pgx.CollectableRow) (practice.Notification, error) {
+	var n practice.Notification
+	var kind, pid string
+	var status int32
+	if err := row.Scan(&n.Tenant, &n.ID, &kind, &pid, &n.Service, &status, &n.Recipient, &n.Subject, &n.Body, &n.CreatedAt); err != nil {
+		return practice.Notification{}, err
+	}
+	n.Kind, n.Practice, n.Status, n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(n.CreatedAt)
+	return n, nil
+}
+
+// ClaimNotifications implements practice.Outbox with pgoutbox's claim, one
+// statement that is a transaction of its own: it picks the claimable rows
+// once, skipping rows another claim has locked (FOR UPDATE SKIP LOCKED),
+// and re-checks each one's lease and its pratica's earlier rows as it
+// leases it, so two claimers, in any processes, never get the same
+// notification while its lease runs, nor split one pratica's
+// notifications.
 func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]practice.Notification, error) {
-	if limit == 0 {
-		return nil, nil
-	}
-	type claimed struct {
-		seq int64
-		n   practice.Notification
-	}
-	var got []claimed
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		// The choice is a materialized CTE: run once, not once per row
-		// the UPDATE visits (a rescanned locking subquery would see this
-		// statement's own leases and pick further rows past the limit).
-		rows, err := tx.Query(ctx, `WITH picked AS MATERIALIZED (
-				SELECT seq FROM practice_outbox
-				WHERE tenant = $1 AND (claimed_until IS NULL OR claimed_until <= $2)
-				ORDER BY seq LIMIT $4
-				FOR UPDATE SKIP LOCKED)
-			UPDATE practice_outbox o SET claimed_until = $3
-			FROM picked
-			WHERE o.tenant = $1 AND o.seq = picked.seq
-				AND (o.claimed_until IS NULL OR o.claimed_until <= $2)
-			RETURNING o.seq, o.tenant, o.id, o.kind, o.practice_id, o.service, o.status, o.recipient, o.subject, o.body, o.created_at`,
-			tenant, now.UTC(), now.Add(lease).UTC(), sqlLimit(limit))
-		if err != nil {
-			return err
-		}
-		got, err = pgx.CollectRows(rows, func(row pgx.CollectableRow) (claimed, error) {
-			var c claimed
-			var kind, pid string
-			var status int32
-			err := row.Scan(&c.seq, &c.n.Tenant, &c.n.ID, &kind, &pid, &c.n.Service, &status, &c.n.Recipient, &c.n.Subject, &c.n.Body, &c.n.CreatedAt)
-			c.n.Kind, c.n.Practice, c.n.Status, c.n.CreatedAt = practice.NotificationKind(kind), practice.ID(pid), practice.Status(status), utc(c.n.CreatedAt)
-			return c, err
-		})
+	var out []practice.Notification
+	err := pgtx.Retry(ctx, func() error {
+		var err error
+		out, err = pgoutbox.Claim(ctx, s.pool, outboxTable, tenant, now, lease, limit, scanNote)
 		return err
 	})
-	if err != nil {
-		return nil, err
-	}
-	// RETURNING gives no order: sort by the order of the writes.
-	slices.SortFunc(got, func(a, b claimed) int { return cmp.Compare(a.seq, b.seq) })
-	var out []practice.Notification
-	for _, c := range got {
-		out = append(out, c.n)
-	}
-	return out, nil
+	return out, translate(err)
 }
 
 // AckNotification implements practice.Outbox: the acknowledged row is
 // deleted; an unknown ID, or another tenant's, deletes nothing.
 func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
-	_, err := s.pool.Exec(ctx, `DELETE FROM practice_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-	return translate(err)
+	return translate(pgtx.Retry(ctx, func() error { return pgoutbox.Ack(ctx, s.pool, outboxTable, tenant, id) }))
 }

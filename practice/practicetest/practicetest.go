@@ -17,6 +17,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/conctest"
+	"github.com/sportello/sportello/internal/outbox/outboxtest"
 	"github.com/sportello/sportello/payment"
 	"github.com/sportello/sportello/practice"
 )
@@ -59,10 +60,13 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OfficeListing", testOfficeListing},
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
 		{"OutboxOrderAndDelivery", testOutbox},
-		{"OutboxLeaseEndsThenClaimedAgain", testOutboxLease},
-		{"OutboxClaimsAreExclusive", testOutboxConcurrent},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"CanceledContextWritesNothing", testCanceled},
+		{"DeskBadTextIsValidationOnEveryStore", testBadText},
+		{"DeskConcurrentAppendsAllLand", testConcurrentAppends},
+		{"DeskLosingAcceptCancelsItsPayment", testLosingAcceptCancelsItsPayment},
+		{"DeskAcceptRetryWithAnotherAmount", testAcceptRetryWithAnotherAmount},
+		{"DeskSweepCancelsUnwantedPayments", testSweepCancelsUnwantedPayments},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -71,6 +75,61 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			tc.fn(t, &kit{h: h, ctx: context.Background()})
 		})
 	}
+	t.Run("OutboxSharedRule", func(t *testing.T) {
+		outboxtest.Run(t, func(t *testing.T, n int) []outboxtest.Harness {
+			h := newHarness(t)
+			t.Cleanup(h.Close)
+			k := &kit{h: h, ctx: context.Background()}
+			st := &outboxState{k: k, records: map[string]*practice.Practice{}}
+			var hs []outboxtest.Harness
+			for _, s := range k.stores(t, n) {
+				hs = append(hs, outboxHarness{st: st, s: s})
+			}
+			return hs
+		})
+	})
+}
+
+// outboxState maps the outbox section's record labels to pratiche.
+type outboxState struct {
+	mu      sync.Mutex
+	k       *kit
+	seq     int
+	records map[string]*practice.Practice
+}
+
+// outboxHarness is one store instance as internal/outbox/outboxtest sees
+// it: an entry is a notification, its record the notification's pratica.
+type outboxHarness struct {
+	st *outboxState
+	s  practice.Store
+}
+
+// Append creates the labelled pratica with one notification, or updates
+// it with one more.
+func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	h.st.seq++
+	id := fmt.Sprintf("n-%04d", h.st.seq)
+	p := h.st.records[tenant+"/"+record]
+	if p == nil {
+		p = minimalPractice(tenant, practice.ID("p-"+record))
+		n := note(tenant, id, p.ID, p.Status, at(h.st.seq))
+		stored, _, err := h.s.Create(ctx, p, []practice.Notification{n})
+		h.st.records[tenant+"/"+record] = stored
+		return id, err
+	}
+	return id, h.s.Update(ctx, p, []practice.Notification{note(tenant, id, p.ID, p.Status, at(h.st.seq))})
+}
+
+func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {
+	ns, err := h.s.ClaimNotifications(ctx, tenant, now, lease, limit)
+	return noteIDs(ns), err
+}
+
+func (h outboxHarness) Ack(ctx context.Context, tenant, id string) error {
+	return h.s.AckNotification(ctx, tenant, id)
 }
 
 type kit struct {
@@ -1311,9 +1370,11 @@ func testListingsFollowUpdates(t *testing.T, k *kit) {
 }
 
 // testOutbox: claims return every field, in the order of the writes (not
-// of CreatedAt), at most limit, and skip what another claim leases; an
-// acknowledged notification is never claimed again, and acknowledging
-// twice is not an error.
+// of CreatedAt), at most limit, and skip what another claim leases and
+// the later notifications of a pratica whose earlier one is still in the
+// outbox (the shared rule of internal/outbox, which the OutboxSharedRule
+// section checks in depth); an acknowledged notification is never claimed
+// again, and acknowledging twice is not an error.
 func testOutbox(t *testing.T, k *kit) {
 	ss := k.stores(t, 2)
 	s := ss[0]
@@ -1337,26 +1398,25 @@ func testOutbox(t *testing.T, k *kit) {
 	all := k.pending(t, ss[1], "t1")
 	assertSame(t, []practice.Notification{n1, n2, n3, n4, n5}, all, "every field, in write order")
 	assertSame(t, all, k.pending(t, s, "t1"), "a zero lease leaves them claimable")
-	assert.Empty(t, k.claim(t, s, "t1", at(10), time.Hour, 0), "a zero limit claims nothing")
 
 	now, lease := at(10), time.Hour
 	first, err := s.ClaimNotifications(k.ctx, "t1", now, lease, 2)
 	require.NoError(t, err)
 	assertSame(t, []practice.Notification{n1, n2}, first, "the oldest, whole")
-	assert.Equal(t, []string{"n-3", "n-4"}, k.claim(t, ss[1], "t1", now, lease, 2), "leased ones are skipped")
-	assert.Equal(t, []string{"n-5"}, k.claim(t, s, "t1", now.Add(time.Minute), lease, 10))
-	assert.Empty(t, k.claim(t, ss[1], "t1", now.Add(lease-time.Microsecond), lease, -1), "every lease still runs")
+	assert.Equal(t, []string{"n-4", "n-5"}, k.claim(t, ss[1], "t1", now, lease, 2),
+		"leased ones are skipped, and so is n-3, behind its pratica's leased n-1 and n-2")
+	assert.Empty(t, k.claim(t, s, "t1", now.Add(time.Minute), lease, 10), "n-3 still waits")
+	assert.Empty(t, k.claim(t, ss[1], "t1", now.Add(lease-time.Microsecond), lease, 0), "every lease still runs")
 
 	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-2"))
 	require.NoError(t, ss[1].AckNotification(k.ctx, "t1", "n-2"), "acknowledging twice is not an error")
 	require.NoError(t, s.AckNotification(k.ctx, "t1", "n-4"), "an acknowledgement needs no running lease of its own")
-	assert.Equal(t, []string{"n-1", "n-3"}, k.claim(t, ss[1], "t1", now.Add(lease), lease, -1),
-		"when the leases end the unacknowledged are claimed again, in order; a negative limit claims all")
-	assert.Equal(t, []string{"n-5"}, k.claim(t, s, "t1", now.Add(lease+time.Minute), lease, -1))
+	assert.Equal(t, []string{"n-1", "n-3", "n-5"}, k.claim(t, ss[1], "t1", now.Add(lease), lease, 0),
+		"when the leases end the unacknowledged are claimed again, in order, n-3 with the n-1 it waited behind")
 	for _, id := range []string{"n-1", "n-3", "n-5"} {
 		require.NoError(t, ss[1].AckNotification(k.ctx, "t1", id))
 	}
-	assert.Empty(t, k.claim(t, s, "t1", at(1000), lease, -1), "acknowledged ones are never claimed again")
+	assert.Empty(t, k.claim(t, s, "t1", at(1000), lease, 0), "acknowledged ones are never claimed again")
 	assert.Equal(t, []string{"m-1"}, noteIDs(k.pending(t, s, "t2")))
 
 	// Concurrent acknowledgements of one notification all succeed, and it
@@ -1365,102 +1425,7 @@ func testOutbox(t *testing.T, k *kit) {
 		return ss[i%2].AckNotification(k.ctx, "t2", "m-1")
 	})
 	assert.Equal(t, 10, ok)
-	assert.Empty(t, k.claim(t, s, "t2", at(1000), lease, -1))
-}
-
-// testOutboxLease: a lease holds until its end (exclusive), then the
-// notification is claimed again; an acknowledgement removes it whatever
-// its lease.
-func testOutboxLease(t *testing.T, k *kit) {
-	ss := k.stores(t, 2)
-	k.create(t, ss[0], minimalPractice("t1", "p-1"), note("t1", "n-1", "p-1", practice.StatusDraft, base), note("t1", "n-2", "p-1", practice.StatusDraft, base))
-	lease := 5 * time.Minute
-	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[0], "t1", at(0), lease, 1))
-	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[1], "t1", at(1), lease, 1))
-	assert.Empty(t, k.claim(t, ss[1], "t1", at(5).Add(-time.Microsecond), lease, 10), "n-1's lease runs until at(5), n-2's until at(6)")
-	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[1], "t1", at(5), lease, 10), "a lease ending at now has ended")
-	assert.Empty(t, k.claim(t, ss[0], "t1", at(6).Add(-time.Microsecond), lease, 10), "the new claim leases n-1 again until at(10)")
-	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[0], "t1", at(6), lease, 10))
-	require.NoError(t, ss[0].AckNotification(k.ctx, "t1", "n-1"), "acknowledged while another's lease runs")
-	assert.Equal(t, []string{"n-2"}, k.claim(t, ss[1], "t1", at(60), lease, 10), "n-1 is gone")
-	// A claim at an earlier instant sees the later leases as running: a
-	// clock behind the others does not take their notifications.
-	assert.Empty(t, k.claim(t, ss[0], "t1", at(30), lease, 10))
-}
-
-// testOutboxConcurrent: many claimers over two stores, released together
-// and claiming the same notifications in small batches: each notification
-// goes to exactly one of them while the leases run, and each batch is in
-// write order.
-func testOutboxConcurrent(t *testing.T, k *kit) {
-	ss := k.stores(t, 2)
-	const writes, perWrite = 8, 5
-	var want []string
-	for w := range writes {
-		id := practice.ID(fmt.Sprintf("p-%d", w))
-		var notes []practice.Notification
-		for i := range perWrite {
-			nid := fmt.Sprintf("n-%d-%d", w, i)
-			notes = append(notes, note("t1", nid, id, practice.StatusDraft, base))
-			want = append(want, nid)
-		}
-		k.create(t, ss[w%2], minimalPractice("t1", id), notes...)
-	}
-	k.create(t, ss[0], minimalPractice("t2", "p-0"), note("t2", "n-0-0", "p-0", practice.StatusDraft, base))
-	order := map[string]int{}
-	for i, id := range want {
-		order[id] = i
-	}
-
-	var mu sync.Mutex
-	seen := map[string]int{}
-	conctest.Run(t, 8, nil, func(i int) error {
-		// Bounded: a store that ignored leases would never run dry.
-		for range len(want) + 1 {
-			got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", at(10), time.Hour, 3)
-			if err != nil {
-				return err
-			}
-			if len(got) == 0 {
-				return nil
-			}
-			assert.LessOrEqual(t, len(got), 3)
-			assert.True(t, slices.IsSortedFunc(got, func(a, b practice.Notification) int { return order[a.ID] - order[b.ID] }), "a batch is in write order")
-			mu.Lock()
-			for _, n := range got {
-				seen[n.ID]++
-			}
-			mu.Unlock()
-		}
-		return errors.New("the claims never ran dry")
-	})
-	assert.Len(t, seen, len(want), "every notification is claimed")
-	for id, c := range seen {
-		assert.Equal(t, 1, c, "claimed %d times while its lease runs: %s", c, id)
-	}
-	assert.Empty(t, k.claim(t, ss[1], "t1", at(70).Add(-time.Microsecond), time.Hour, -1), "all are leased")
-
-	// When the leases end, concurrent drainers claim and acknowledge
-	// everything exactly once between them.
-	var acked atomic.Int32
-	conctest.Run(t, 6, nil, func(i int) error {
-		for range len(want) + 1 {
-			got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", at(70), time.Hour, 4)
-			if err != nil || len(got) == 0 {
-				return err
-			}
-			for _, n := range got {
-				if err := ss[(i+1)%2].AckNotification(k.ctx, "t1", n.ID); err != nil {
-					return err
-				}
-				acked.Add(1)
-			}
-		}
-		return errors.New("the claims never ran dry")
-	})
-	assert.Equal(t, int32(len(want)), acked.Load())
-	assert.Empty(t, k.claim(t, ss[0], "t1", at(1000), time.Hour, -1), "every notification was acknowledged")
-	assert.Equal(t, []string{"n-0-0"}, k.claim(t, ss[1], "t2", at(10), time.Hour, -1), "another tenant's outbox is untouched")
+	assert.Empty(t, k.claim(t, s, "t2", at(1000), lease, 0))
 }
 
 // testOutboxTenants: claims and acknowledgements reach only the tenant's
@@ -1470,18 +1435,18 @@ func testOutboxTenants(t *testing.T, k *kit) {
 	k.create(t, ss[0], minimalPractice("t1", "p-1"), note("t1", "n-1", "p-1", practice.StatusDraft, base), note("t1", "n-2", "p-1", practice.StatusDraft, base))
 	k.create(t, ss[1], minimalPractice("t2", "p-1"), note("t2", "n-1", "p-1", practice.StatusDraft, base))
 
-	got, err := ss[1].ClaimNotifications(k.ctx, "t2", at(0), time.Hour, -1)
+	got, err := ss[1].ClaimNotifications(k.ctx, "t2", at(0), time.Hour, 0)
 	require.NoError(t, err)
 	require.Len(t, got, 1)
 	assert.Equal(t, "t2", got[0].Tenant)
-	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[0], "t1", at(0), time.Hour, -1), "t2's claim leases nothing of t1")
-	assert.Empty(t, k.claim(t, ss[0], "t3", at(0), time.Hour, -1))
+	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[0], "t1", at(0), time.Hour, 0), "t2's claim leases nothing of t1")
+	assert.Empty(t, k.claim(t, ss[0], "t3", at(0), time.Hour, 0))
 
 	require.NoError(t, ss[1].AckNotification(k.ctx, "t2", "n-2"), "t1's ID, acknowledged as t2: a no-op")
 	require.NoError(t, ss[0].AckNotification(k.ctx, "t3", "n-1"))
-	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[1], "t1", at(60), time.Hour, -1), "t1's notifications are all there")
+	assert.Equal(t, []string{"n-1", "n-2"}, k.claim(t, ss[1], "t1", at(60), time.Hour, 0), "t1's notifications are all there")
 	require.NoError(t, ss[0].AckNotification(k.ctx, "t1", "n-1"))
-	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[0], "t2", at(60), time.Hour, -1), "t1 acknowledging n-1 leaves t2's n-1")
+	assert.Equal(t, []string{"n-1"}, k.claim(t, ss[0], "t2", at(60), time.Hour, 0), "t1 acknowledging n-1 leaves t2's n-1")
 }
 
 // testFixtures keeps the round-trip checks honest as the model grows: the
