@@ -22,7 +22,7 @@ const maxAppendAttempts = 100
 // reports whether r changed (false: nothing to save, e.g. a contact
 // already present), or the error that refuses it. It must be pure: it
 // runs again on a new read when a concurrent write won.
-type appendChange func(r *Request, now time.Time, out *outbox) (bool, error)
+type appendChange func(r *Request, now time.Time, out *noteBatch) (bool, error)
 
 // appendTo applies change to request id and saves it. Appends never fail
 // because another write happened: when the version check refuses the
@@ -96,7 +96,7 @@ func (d *Desk) addLog(ctx context.Context, who auth.Principal, id string, a Acti
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return d.appendTo(ctx, who, id, a, nil, func(r *Request, now time.Time, out *outbox) (bool, error) {
+	return d.appendTo(ctx, who, id, a, nil, func(r *Request, now time.Time, out *noteBatch) (bool, error) {
 		r.addLog(vis, who.ID, now, text)
 		r.UpdatedAt = now
 		if vis == Public {
@@ -119,7 +119,7 @@ func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact s
 	if err := v.err(); err != nil {
 		return nil, err
 	}
-	return d.appendTo(ctx, who, id, ActionAddContact, nil, func(r *Request, now time.Time, _ *outbox) (bool, error) {
+	return d.appendTo(ctx, who, id, ActionAddContact, nil, func(r *Request, now time.Time, _ *noteBatch) (bool, error) {
 		if r.IsParty(contact) {
 			return false, nil
 		}
@@ -136,7 +136,7 @@ func (d *Desk) AddContact(ctx context.Context, who auth.Principal, id, contact s
 // changes nothing; the requester cannot be removed (*ValidationError). A
 // concurrent change of the request does not make it fail.
 func (d *Desk) RemoveContact(ctx context.Context, who auth.Principal, id, contact string) (*Request, error) {
-	return d.appendTo(ctx, who, id, ActionRemoveContact, nil, func(r *Request, now time.Time, _ *outbox) (bool, error) {
+	return d.appendTo(ctx, who, id, ActionRemoveContact, nil, func(r *Request, now time.Time, _ *noteBatch) (bool, error) {
 		if contact == r.RequesterID {
 			return false, invalid("contact", "requester", "is the requester, who cannot be removed")
 		}

@@ -77,7 +77,7 @@ func (d *Desk) Attach(ctx context.Context, who auth.Principal, id, name string, 
 	if err := d.blobs.Put(ctx, a.BlobKey, bytes.NewReader(data)); err != nil {
 		return nil, err
 	}
-	_, err = d.appendTo(ctx, who, id, ActionAttach, r, func(r *Request, now time.Time, _ *outbox) (bool, error) {
+	_, err = d.appendTo(ctx, who, id, ActionAttach, r, func(r *Request, now time.Time, _ *noteBatch) (bool, error) {
 		a.At = now
 		r.Attachments = append(r.Attachments, a)
 		r.UpdatedAt = now

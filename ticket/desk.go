@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // Config configures a Desk. Zero fields get the documented defaults.
@@ -190,7 +191,7 @@ func New(cfg Config) (*Desk, error) {
 		cfg.SweepPage = 500
 	}
 	if cfg.NotificationLease <= 0 {
-		cfg.NotificationLease = time.Minute
+		cfg.NotificationLease = outbox.DefaultLease
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"slices"
 	"time"
+
+	"github.com/sportello/sportello/internal/outbox"
 )
 
 // NotificationKind says what a notification tells its recipients.
@@ -173,14 +175,14 @@ func moveNotification(r *Request, s Stimulus, actor string, now time.Time) *Noti
 	return toParties(r, kind, actor, now)
 }
 
-// outbox collects the notifications of one store write, giving each an ID.
-type outbox struct {
+// noteBatch collects the notifications of one store write, giving each an ID.
+type noteBatch struct {
 	newID func() string
 	notes []Notification
 }
 
 // add appends n (when not nil) with a fresh ID.
-func (o *outbox) add(n *Notification) {
+func (o *noteBatch) add(n *Notification) {
 	if n == nil {
 		return
 	}
@@ -188,14 +190,14 @@ func (o *outbox) add(n *Notification) {
 	o.notes = append(o.notes, *n)
 }
 
-func (d *Desk) newOutbox() *outbox { return &outbox{newID: d.cfg.NewID} }
+func (d *Desk) newOutbox() *noteBatch { return &noteBatch{newID: d.cfg.NewID} }
 
 // Notes of the outbox; nil when empty.
-func (o *outbox) list() []Notification { return o.notes }
+func (o *noteBatch) list() []Notification { return o.notes }
 
-// DeliverNotifications drains tenant's outbox through Config.Notifier: it
-// claims up to limit (<= 0: 100; at most 1000) notifications, oldest
-// first, under a lease of Config.NotificationLease, hands each to the
+// DeliverNotifications drains tenant's outbox through Config.Notifier
+// with internal/outbox's shared rule: it claims up to limit (<= 0: 100;
+// at most 1000) notifications, oldest first, under a lease of Config.NotificationLease, hands each to the
 // notifier and acknowledges each delivered one, which removes it from the
 // outbox. It returns how many were delivered and the first delivery
 // error.
@@ -203,7 +205,10 @@ func (o *outbox) list() []Notification { return o.notes }
 // Any number of deliverers (goroutines, or application instances sharing
 // the Store) may run it for one tenant at the same time: a claimed
 // notification is handed to no other deliverer while its lease runs, so
-// concurrent drains split the outbox instead of delivering it twice.
+// concurrent drains split the outbox instead of delivering it twice; and
+// while a request's notification waits (claimed by another deliverer, or
+// failed), no later notification of that request is handed out, so each
+// request's notifications are delivered in order.
 //
 // A failed delivery holds back only the later notifications of the same
 // request: that notification stays in the outbox and is claimed again
@@ -222,40 +227,16 @@ func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit in
 	if !possibleID(tenant) {
 		return 0, nil // no tenant of that name can exist
 	}
-	if limit <= 0 {
-		limit = 100
-	}
-	limit = min(limit, 1000)
-	notes, err := d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
-	if err != nil {
-		return 0, err
-	}
-	done := 0
-	var first error
-	var held map[string]bool
-	for _, note := range notes {
-		if err := ctx.Err(); err != nil {
-			return done, err
-		}
-		if held[note.RequestID] {
-			continue
-		}
-		if err := d.cfg.Notifier.Notify(ctx, note); err != nil {
-			d.log.Warn().Str("tenant", tenant).Str("request_id", note.RequestID).Str("notification_id", note.ID).
-				Str("kind", string(note.Kind)).Msg("ticket: notification not delivered")
-			if held == nil {
-				held = map[string]bool{}
-			}
-			held[note.RequestID] = true
-			if first == nil {
-				first = err
-			}
-			continue
-		}
-		if err := d.store.AckNotification(ctx, tenant, note.ID); err != nil {
-			return done, err
-		}
-		done++
-	}
-	return done, first
+	return outbox.Deliverer[Notification]{
+		Claim: func(ctx context.Context, limit int) ([]Notification, error) {
+			return d.store.ClaimNotifications(ctx, tenant, d.now(), d.cfg.NotificationLease, limit)
+		},
+		Send:   d.cfg.Notifier.Notify,
+		Ack:    func(ctx context.Context, n Notification) error { return d.store.AckNotification(ctx, tenant, n.ID) },
+		Record: func(n Notification) string { return n.RequestID },
+		Failed: func(n Notification, _ error) {
+			d.log.Warn().Str("tenant", tenant).Str("request_id", n.RequestID).Str("notification_id", n.ID).
+				Str("kind", string(n.Kind)).Msg("ticket: notification not delivered")
+		},
+	}.Deliver(ctx, limit)
 }

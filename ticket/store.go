@@ -14,6 +14,13 @@ import (
 //
 // Rules common to every method:
 //
+//   - A lookup by an ID or tenant the store cannot hold (for a SQL store,
+//     invalid UTF-8 or NUL) is ErrNotFound, and a listing by one is
+//     empty: no record can have it. The Desk refuses such text in what it
+//     writes (ErrValidation) before any store call.
+//   - An error the store cannot map to ErrNotFound, ErrConflict or
+//     ErrValidation (a lost connection, a server shutting down) matches
+//     ErrUnavailable, and its message carries no driver text.
 //   - Every method is scoped by tenant: a record of another tenant is
 //     ErrNotFound, never returned, listed, counted or changed. Records
 //     passed in carry their tenant in their Tenant field.
@@ -30,8 +37,8 @@ import (
 //     Concurrent updates of one version: exactly one succeeds.
 //   - Delete methods remove the record if its stored version equals
 //     version (else *ConflictError{Field: "version"}; missing: ErrNotFound).
-//   - Times are given in UTC and must come back equal (to the microsecond)
-//     and in UTC; a zero time stays zero.
+//   - Times are given in UTC, truncated to the microsecond by the Desk,
+//     and must come back equal and in UTC; a zero time stays zero.
 //   - A failing call changes nothing.
 type Store interface {
 	CatalogueStore
@@ -186,23 +193,28 @@ type RequestStore interface {
 }
 
 // Outbox keeps the notifications saved with the changes that caused them
-// until the host has delivered them (Desk.DeliverNotifications). Several
-// deliverers (goroutines, or application instances sharing a database) may
-// drain one tenant's outbox at the same time: each claims a batch under a
-// lease, delivers it and acknowledges each delivered entry, so no entry is
-// handed to two deliverers while its lease runs.
+// until the host has delivered them (Desk.DeliverNotifications). It
+// follows the claim rule every sportello outbox shares (the outbox
+// section of tickettest checks it): a notification's record is its
+// request. Several deliverers (goroutines, or application instances
+// sharing a database) may drain one tenant's outbox at the same time:
+// each claims a batch under a lease, delivers it and acknowledges each
+// delivered entry, so no entry is handed to two deliverers while its
+// lease runs, and a request's notifications go out in order.
 type Outbox interface {
-	// ClaimNotifications leases up to limit undelivered notifications of
-	// the tenant that are claimable at now (never claimed, or claimed
-	// with a lease that ended at or before now) until now+lease, and
-	// returns them (copies) in creation order: the order of the writes
-	// that saved them and, within one write, the order given. Two
-	// concurrent claimers, in one process or in many sharing the data,
-	// never get the same notification while its lease runs; once the
-	// lease has ended, the notification (if not acknowledged) is handed
-	// out again with the same ID. limit <= 0 returns none and leases
-	// nothing. A lease <= 0 holds nothing and changes nothing: it lists
-	// what a claim at now would get, which stays claimable.
+	// ClaimNotifications leases up to limit (<= 0: 100; never more than
+	// 1000) notifications of the tenant that are claimable at now, until
+	// now+lease, and returns them (copies) in creation order: the order
+	// of the writes that saved them and, within one write, the order
+	// given. A notification is claimable when it is not under lease
+	// (never claimed, or claimed with a lease that ended at or before
+	// now) and no earlier notification of its request is still in the
+	// outbox, except earlier ones taken by the same claim. Two concurrent
+	// claimers, in one process or in many sharing the data, never get the
+	// same notification while its lease runs; once the lease has ended,
+	// the notification (if not acknowledged) is handed out again with the
+	// same ID. A lease <= 0 leases nothing: it lists what a claim at now
+	// would get, which stays claimable.
 	ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]Notification, error)
 	// AckNotification removes a delivered notification of the tenant from
 	// the outbox, whether or not its lease still runs: it is never

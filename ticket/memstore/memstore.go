@@ -8,6 +8,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/sportello/sportello/internal/outbox"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -28,17 +29,12 @@ type Store struct {
 	// numbers and idem index requests by number and idempotency key.
 	numbers map[numKey]string
 	idem    map[key]string
-	// outbox holds each tenant's pending notifications in the order they
-	// were saved, with their leases; pending indexes their IDs.
-	outbox  map[string][]entry
+	// outbox holds each tenant's undelivered notifications under
+	// internal/outbox's claim rule (a request's later notifications wait
+	// behind an earlier one); pending indexes their IDs, to refuse an ID
+	// given twice.
+	outbox  outbox.Memory[ticket.Notification]
 	pending map[key]bool
-}
-
-// entry is an outbox notification and the end of its lease (zero: never
-// claimed).
-type entry struct {
-	n     ticket.Notification
-	until time.Time
 }
 
 type key struct{ tenant, id string }
@@ -61,7 +57,7 @@ func New() *Store {
 		counters: map[string]int64{},
 		numbers:  map[numKey]string{},
 		idem:     map[key]string{},
-		outbox:   map[string][]entry{},
+		outbox:   outbox.Memory[ticket.Notification]{Clone: ticket.Notification.Clone},
 		pending:  map[key]bool{},
 	}
 }
@@ -89,57 +85,30 @@ func (s *Store) appendNotes(tenant string, notes []ticket.Notification, r *ticke
 		if r != nil && c.RequestID == r.ID && c.Ref == "" {
 			c.Ref = r.Ref
 		}
-		s.outbox[tenant] = append(s.outbox[tenant], entry{n: c})
+		s.outbox.Add(tenant, c.RequestID, c.ID, c)
 		s.pending[key{tenant, c.ID}] = true
 	}
 }
 
-// ClaimNotifications implements ticket.Outbox: the lease is taken under
-// the store's lock, so concurrent claimers never share an entry.
+// ClaimNotifications implements ticket.Outbox with internal/outbox's
+// in-memory outbox, which leases under its own lock: concurrent claimers
+// never share a notification.
 func (s *Store) ClaimNotifications(_ context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	until := now.Add(lease)
-	var out []ticket.Notification
-	q := s.outbox[tenant]
-	for i := range q {
-		if len(out) == limit {
-			break
-		}
-		if now.Before(q[i].until) {
-			continue
-		}
-		if lease > 0 {
-			q[i].until = until
-		}
-		out = append(out, q[i].n.Clone())
-	}
-	return out, nil
+	return s.outbox.Claim(tenant, now, lease, limit), nil
 }
 
 // AckNotification implements ticket.Outbox.
 func (s *Store) AckNotification(_ context.Context, tenant, id string) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if !s.pending[key{tenant, id}] {
-		return nil
-	}
 	delete(s.pending, key{tenant, id})
-	q := s.outbox[tenant]
-	i := slices.IndexFunc(q, func(e entry) bool { return e.n.ID == id })
-	q = slices.Delete(q, i, i+1)
-	if len(q) == 0 {
-		delete(s.outbox, tenant)
-	} else {
-		s.outbox[tenant] = q
-	}
+	s.outbox.Ack(tenant, id)
 	return nil
 }
 
 var errVersion = &ticket.ConflictError{Field: "version"}
+
+// --- generic helpers for the catalogue maps ---
 
 // --- generic helpers for the catalogue maps ---
 

@@ -1,13 +1,13 @@
 package pgstore
 
 import (
-	"cmp"
 	"context"
-	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
+	"github.com/sportello/sportello/internal/outbox/pgoutbox"
+	"github.com/sportello/sportello/internal/pgtx"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -52,79 +52,47 @@ func insertNotes(ctx context.Context, tx pgx.Tx, notes []ticket.Notification, re
 	return nil
 }
 
-const noteColumns = `seq, tenant, id, kind, request_id, ref, recipients, team_id, status, metric, created_at`
-
-// ClaimNotifications implements ticket.Outbox. One statement picks the
-// tenant's claimable rows in seq order, locking them and skipping rows
-// another transaction is claiming (FOR UPDATE SKIP LOCKED), and sets their
-// lease; the lease condition is checked again on the locked row, so a row
-// another claimer leased after this statement's snapshot is left out. Two
-// claimers therefore never get the same row while its lease runs.
-func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
-	if limit <= 0 || !storable(tenant) {
-		return nil, nil
-	}
-	var out []*seqNote
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		var rows pgx.Rows
-		var err error
-		if lease <= 0 {
-			rows, err = tx.Query(ctx, `SELECT `+noteColumns+` FROM ticket_outbox
-				WHERE tenant = $1 AND claimed_until <= $2 ORDER BY seq LIMIT $3`,
-				tenant, utc(now), limit)
-		} else {
-			// MATERIALIZED: the rows are picked once; a locking subquery
-			// the planner folds into the UPDATE may be run again per row,
-			// see this statement's own leases and pick rows past limit.
-			rows, err = tx.Query(ctx, `WITH picked AS MATERIALIZED (
-					SELECT id FROM ticket_outbox
-					WHERE tenant = $1 AND claimed_until <= $2
-					ORDER BY seq LIMIT $4
-					FOR UPDATE SKIP LOCKED)
-				UPDATE ticket_outbox o SET claimed_until = $3
-				FROM picked
-				WHERE o.tenant = $1 AND o.id = picked.id AND o.claimed_until <= $2
-				RETURNING o.seq, o.tenant, o.id, o.kind, o.request_id, o.ref, o.recipients,
-					o.team_id, o.status, o.metric, o.created_at`,
-				tenant, utc(now), utc(now.Add(lease)), limit)
-		}
-		if err != nil {
-			return err
-		}
-		out, err = pgx.CollectRows(rows, scanSeqNote)
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	// RETURNING keeps no order: put the batch back in creation order.
-	slices.SortFunc(out, func(a, b *seqNote) int { return cmp.Compare(a.seq, b.seq) })
-	notes := make([]ticket.Notification, len(out))
-	for i, n := range out {
-		notes[i] = n.n
-	}
-	return notes, nil
+// outboxTable is ticket_outbox as internal/outbox/pgoutbox reads it: a
+// request's notifications wait behind its earlier ones, in saving order
+// (seq).
+var outboxTable = pgoutbox.Table{
+	Name:    "ticket_outbox",
+	Record:  "request_id",
+	Columns: "tenant, id, kind, request_id, ref, recipients, team_id, status, metric, created_at",
 }
 
-// seqNote is an outbox row: a notification and its place in the outbox.
-type seqNote struct {
-	seq int64
-	n   ticket.Notification
-}
-
-func scanSeqNote(row pgx.CollectableRow) (*seqNote, error) {
-	var sn seqNote
+// scanNote reads one row of outboxTable.Columns.
+func scanNote(row pgx.CollectableRow) (ticket.Notification, error) {
+	var n ticket.Notification
 	var recipients []string
-	n := &sn.n
-	err := row.Scan(&sn.seq, &n.Tenant, &n.ID, &n.Kind, &n.RequestID, &n.Ref, &recipients, &n.Team, &n.Status, &n.Metric, &n.CreatedAt)
-	if err != nil {
-		return nil, err
+	if err := row.Scan(&n.Tenant, &n.ID, &n.Kind, &n.RequestID, &n.Ref, &recipients, &n.Team, &n.Status, &n.Metric, &n.CreatedAt); err != nil {
+		return ticket.Notification{}, err
 	}
 	if len(recipients) > 0 {
 		n.Recipients = recipients
 	}
 	n.CreatedAt = n.CreatedAt.UTC()
-	return &sn, nil
+	return n, nil
+}
+
+// ClaimNotifications implements ticket.Outbox with pgoutbox's claim, one
+// statement that is a transaction of its own: it picks the claimable rows
+// once, skipping rows another claim has locked (FOR UPDATE SKIP LOCKED),
+// and re-checks each one's lease and its request's earlier rows as it
+// leases it, so two claimers, in any processes, never get the same
+// notification while its lease runs, nor split one request's
+// notifications.
+func (s *Store) ClaimNotifications(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]ticket.Notification, error) {
+	if !storable(tenant) {
+		return nil, nil
+	}
+	var out []ticket.Notification
+	err := pgtx.Retry(ctx, func() error {
+		var err error
+		out, err = pgoutbox.Claim(ctx, s.pool, outboxTable, tenant, now, lease, limit, scanNote)
+		return err
+	})
+	return out, translate(err)
 }
 
 // AckNotification implements ticket.Outbox: the delivered row is deleted;
@@ -134,6 +102,5 @@ func (s *Store) AckNotification(ctx context.Context, tenant, id string) error {
 	if !storable(tenant, id) {
 		return nil
 	}
-	_, err := s.pool.Exec(ctx, `DELETE FROM ticket_outbox WHERE tenant = $1 AND id = $2`, tenant, id)
-	return translate(err)
+	return translate(pgtx.Retry(ctx, func() error { return pgoutbox.Ack(ctx, s.pool, outboxTable, tenant, id) }))
 }

@@ -1,8 +1,8 @@
 package tickettest
 
 import (
+	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/internal/conctest"
+	"github.com/sportello/sportello/internal/outbox/outboxtest"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -131,49 +132,6 @@ func testOutboxSavedWithWrites(t *testing.T, k *kit) {
 	}
 }
 
-// testOutboxClaimLimits: limit bounds a claim and leases only what it
-// returns; limit <= 0 and a zero lease lease nothing.
-func testOutboxClaimLimits(t *testing.T, k *kit) {
-	s := k.store(t)
-	k.outboxOf(t, s, "t1", 5)
-	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, 0), "limit 0 returns none")
-	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, -1), "a negative limit returns none")
-	assert.Equal(t, []string{"n-00", "n-01", "n-02", "n-03", "n-04"}, k.claim(t, s, "t1", at(0), 0, 10),
-		"a zero lease lists every claimable note")
-	assert.Equal(t, []string{"n-00", "n-01", "n-02"}, k.claim(t, s, "t1", at(0), -time.Minute, 3),
-		"a negative lease lists too")
-	assert.Equal(t, []string{"n-00", "n-01"}, k.claim(t, s, "t1", at(0), time.Hour, 2),
-		"nothing was leased before: limit bounds the claim, oldest first")
-	assert.Equal(t, []string{"n-02", "n-03", "n-04"}, k.claim(t, s, "t1", at(0), time.Hour, 10),
-		"the rest, beyond the limit, was not leased")
-	assert.Empty(t, k.claim(t, s, "t1", at(0), time.Hour, 10))
-}
-
-// testOutboxLeases: a leased note is claimable again exactly when its
-// lease ends, with the same content; claims keep creation order across
-// leased gaps.
-func testOutboxLeases(t *testing.T, k *kit) {
-	s := k.store(t)
-	k.outboxOf(t, s, "t1", 5)
-	const lease = 10 * time.Minute
-	before := k.peek(t, s, "t1")
-	assert.Equal(t, []string{"n-00", "n-01"}, k.claim(t, s, "t1", at(0), lease, 2))
-	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(5), lease, 2), "leased notes are skipped")
-	assert.Equal(t, []string{"n-04"}, k.claim(t, s, "t1", at(9), lease, 10))
-	assert.Empty(t, k.claim(t, s, "t1", at(9), lease, 10), "every note is leased")
-	assert.Empty(t, k.claim(t, s, "t1", at(0).Add(lease-time.Microsecond), 0, 10), "a lease runs until now+lease")
-
-	again, err := s.ClaimNotifications(k.ctx, "t1", at(10), lease, 10)
-	require.NoError(t, err)
-	assert.Equal(t, before[:2], again, "an ended lease hands the notes out again, unchanged")
-	assert.Empty(t, k.claim(t, s, "t1", at(14), lease, 10), "n-02..n-04 are still leased, n-00 and n-01 leased again")
-	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(15), lease, 10), "n-04's lease runs until minute 19")
-	assert.Equal(t, []string{"n-00", "n-01", "n-04"}, k.claim(t, s, "t1", at(20), lease, 10),
-		"creation order, across notes leased at different times")
-	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(25), 0, 10), "a zero-lease claim at minute 25")
-	assert.Equal(t, []string{"n-02", "n-03"}, k.claim(t, s, "t1", at(25), lease, 10), "... leased nothing")
-}
-
 // testOutboxOnlyWithSuccessfulWrites: every refused write saves none of
 // its notes, and a note the outbox refuses fails the whole write.
 func testOutboxOnlyWithSuccessfulWrites(t *testing.T, k *kit) {
@@ -269,59 +227,6 @@ func testOutboxTenants(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"n-2"}, k.claim(t, s, "t2", at(60), 0, 10), "t2's n-2 is left untouched")
 }
 
-// testOutboxClaimsExclusive: many claimers over two stores sharing the
-// data, all at the same instant, split the outbox: each note goes to
-// exactly one claimer while its lease runs, each batch in creation order.
-// Once the leases end the notes are split again the same way; concurrent
-// acknowledgements (some twice) then empty the outbox.
-func testOutboxClaimsExclusive(t *testing.T, k *kit) {
-	ss := k.stores(t, 2)
-	const notes, claimers = 30, 8
-	k.outboxOf(t, ss[0], "t1", notes)
-	k.outboxOf(t, ss[1], "t2", 3)
-	round := func(now time.Time) map[string]int {
-		var mu sync.Mutex
-		seen := map[string]int{}
-		conctest.Run(t, claimers, nil, func(i int) error {
-			// A claimer needs at most notes claims; the bound makes a
-			// store that leases nothing fail here instead of looping.
-			for range notes + 1 {
-				got, err := ss[i%2].ClaimNotifications(k.ctx, "t1", now, time.Hour, 3)
-				if err != nil || len(got) == 0 {
-					return err
-				}
-				batch := noteIDs(got)
-				if !slices.IsSorted(batch) {
-					return fmt.Errorf("batch out of creation order: %v", batch)
-				}
-				mu.Lock()
-				for _, id := range batch {
-					seen[id]++
-				}
-				mu.Unlock()
-			}
-			return nil
-		})
-		return seen
-	}
-	check := func(seen map[string]int, when string) {
-		t.Helper()
-		assert.Len(t, seen, notes, "%s: every note claimed", when)
-		for id, c := range seen {
-			assert.Equal(t, 1, c, "%s: %s handed out %d times", when, id, c)
-		}
-	}
-	check(round(at(0)), "first round")
-	assert.Empty(t, k.claim(t, ss[1], "t1", at(59), time.Hour, 100), "every lease runs")
-	check(round(at(60)), "after the leases")
-
-	conctest.Run(t, notes*2, nil, func(i int) error {
-		return ss[i%2].AckNotification(k.ctx, "t1", fmt.Sprintf("n-%02d", i/2))
-	})
-	assert.Empty(t, k.claim(t, ss[0], "t1", at(500), time.Hour, 100), "every note acknowledged")
-	assert.Equal(t, []string{"n-00", "n-01", "n-02"}, k.claim(t, ss[0], "t2", at(500), time.Hour, 100), "another tenant's notes untouched")
-}
-
 // testOutboxConcurrentWriters: of concurrent updates of one version, on
 // two stores, only the winner's notes are saved.
 func testOutboxConcurrentWriters(t *testing.T, k *kit) {
@@ -341,4 +246,64 @@ func testOutboxConcurrentWriters(t *testing.T, k *kit) {
 	})
 	require.Equal(t, 1, ok)
 	assert.Equal(t, []string{winner, winner + "-b"}, k.pending(t, ss[1], "t1"))
+}
+
+// runOutboxSection runs internal/outbox's shared kit section: the claim
+// rule (leases, order, a request's later notifications waiting behind an
+// earlier one, limits, tenants, exclusive claims across instances) and
+// the delivery failure rule, with requests as records.
+func runOutboxSection(t *testing.T, newHarness func(t *testing.T) Harness) {
+	outboxtest.Run(t, func(t *testing.T, n int) []outboxtest.Harness {
+		h := newHarness(t)
+		t.Cleanup(h.Close)
+		k := &kit{h: h, ctx: context.Background()}
+		st := &outboxState{k: k, requests: map[string]*ticket.Request{}}
+		var hs []outboxtest.Harness
+		for _, s := range k.stores(t, n) {
+			hs = append(hs, outboxHarness{st: st, s: s})
+		}
+		return hs
+	})
+}
+
+// outboxState maps the outbox section's record labels to requests.
+type outboxState struct {
+	mu       sync.Mutex
+	k        *kit
+	notes    int
+	requests map[string]*ticket.Request
+}
+
+// outboxHarness is one store instance as the shared outbox section sees
+// it: an entry is a notification, its record the notification's request.
+type outboxHarness struct {
+	st *outboxState
+	s  ticket.Store
+}
+
+// Append creates the labelled request with one notification, or updates
+// it with one more.
+func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
+	h.st.mu.Lock()
+	defer h.st.mu.Unlock()
+	h.st.notes++
+	id := fmt.Sprintf("n-%05d", h.st.notes)
+	r := h.st.requests[tenant+"/"+record]
+	if r == nil {
+		r = h.st.k.request(tenant)
+		h.st.requests[tenant+"/"+record] = r
+		return id, h.s.CreateRequest(ctx, r, []ticket.Notification{note(tenant, id, r, "", h.st.notes)})
+	}
+	return id, h.s.UpdateRequests(ctx, []ticket.Notification{note(tenant, id, r, r.Ref, h.st.notes)}, r)
+}
+
+// Claim runs ClaimNotifications and returns the IDs in the store's order.
+func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {
+	notes, err := h.s.ClaimNotifications(ctx, tenant, now, lease, limit)
+	return noteIDs(notes), err
+}
+
+// Ack runs AckNotification.
+func (h outboxHarness) Ack(ctx context.Context, tenant, id string) error {
+	return h.s.AckNotification(ctx, tenant, id)
 }

@@ -59,10 +59,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"TenantsAreIsolated", testTenants},
 		{"OutboxSavedWithWrites", testOutboxSavedWithWrites},
 		{"OutboxOnlyWithSuccessfulWrites", testOutboxOnlyWithSuccessfulWrites},
-		{"OutboxClaimLimits", testOutboxClaimLimits},
-		{"OutboxLeasesEndAndOrder", testOutboxLeases},
 		{"OutboxAckRemoves", testOutboxAck},
-		{"OutboxClaimsAreExclusive", testOutboxClaimsExclusive},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"OutboxConcurrentWritersOneWins", testOutboxConcurrentWriters},
 		{"BadTextRefusedByTheDesk", testBadTextRefused},
@@ -77,6 +74,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			tc.fn(t, &kit{h: h, ctx: context.Background()})
 		})
 	}
+	t.Run("OutboxSharedRule", func(t *testing.T) { runOutboxSection(t, newHarness) })
 }
 
 type kit struct {
