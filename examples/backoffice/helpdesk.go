@@ -144,7 +144,7 @@ func (s *server) helpdeskHome(w http.ResponseWriter, r *http.Request, c *call) e
 		d.ClosedNext = "/helpdesk?" + url.Values{"chiuse": {closed.Next}}.Encode()
 	}
 	for _, team := range c.who.Offices {
-		if !teams[team] || ticket.CanViewQueue(c.who, s.sys.tenant, team) != nil {
+		if !teams[team] || ticket.AuthorizeQueue(c.who, s.sys.tenant, team) != nil {
 			continue
 		}
 		pg, err := s.sys.tickets.Queue(ctx, c.who, team, "", 20)
@@ -245,6 +245,9 @@ func (s *server) requestCreate(w http.ResponseWriter, r *http.Request, c *call) 
 			in.Extra[name] = strings.TrimSpace(vs[0])
 		}
 	}
+	if in.ServiceID == "" {
+		return &badRequest{"Scegli un servizio dal catalogo."}
+	}
 	req, err := s.sys.tickets.Create(ctx, c.who, in)
 	if err != nil {
 		status, msg := problem(err)
@@ -313,14 +316,14 @@ type requestData struct {
 // may reports whether who may take action on r now: the permission rule
 // and, for lifecycle moves, the table.
 func may(who auth.Principal, a ticket.Action, r *ticket.Request, st ticket.Stimulus) bool {
-	if ticket.Can(who, a, r) != nil || r.Status == ticket.StatusClosed {
+	if ticket.Authorize(who, a, r) != nil || r.Status == ticket.StatusClosed {
 		return false
 	}
 	if st == "" {
 		return true
 	}
-	_, err := ticket.Next(r.Status, st)
-	return err == nil
+	_, ok := ticket.Next(r.Status, st)
+	return ok
 }
 
 // loadRequest returns the request page's data.

@@ -123,9 +123,9 @@ func (f filters) query() url.Values {
 
 // practiceRow is one row of the list.
 type practiceRow struct {
-	ID, Service, Applicant, FiscalCode, Status, Assignee string
-	Code                                                 int
-	Submitted, Changed                                   time.Time
+	ID, Short, Service, Applicant, FiscalCode, Status, Assignee string
+	Code                                                        int
+	Submitted, Changed                                          time.Time
 }
 
 // listData is the list page.
@@ -210,7 +210,7 @@ func (s *server) practiceList(w http.ResponseWriter, r *http.Request, c *call) e
 	d.Orders = selectOptions(f.Order, "desc", "Dal più recente", "asc", "Dal meno recente")
 	for _, p := range pg.Items {
 		d.Rows = append(d.Rows, practiceRow{
-			ID: string(p.ID), Service: cmpOr(names[p.Service], p.Service), Applicant: applicant(p),
+			ID: string(p.ID), Short: shortID(string(p.ID)), Service: cmpOr(names[p.Service], p.Service), Applicant: applicant(p),
 			FiscalCode: p.Owner.FiscalCode, Status: p.Status.Label("it"), Code: int(p.Status),
 			Assignee: s.username(ctx, p.Assignee), Submitted: p.SubmittedAt, Changed: p.LastStatusChange(),
 		})
@@ -225,6 +225,15 @@ func (s *server) practiceList(w http.ResponseWriter, r *http.Request, c *call) e
 	}
 	s.render(w, r, c, http.StatusOK, "practices", page{Title: "Pratiche", Section: "pratiche", Data: d})
 	return nil
+}
+
+// shortID is the tail of an ID for the list (UUIDv7s share their head,
+// the time).
+func shortID(id string) string {
+	if r := []rune(id); len(r) > 8 {
+		return "…" + string(r[len(r)-8:])
+	}
+	return id
 }
 
 // selectOptions builds options from value/label pairs.
@@ -423,6 +432,9 @@ func (s *server) loadPractice(ctx context.Context, who auth.Principal, id string
 	for i := len(p.History) - 1; i >= 0; i-- {
 		h := p.History[i]
 		row := historyRow{At: h.At, Event: h.Event.String(), To: h.To.Label("it"), By: s.username(ctx, h.Operator)}
+		if h.Operator == p.Owner.ID {
+			row.By = cmpOr(d.Applicant, "cittadino") + " (cittadino)"
+		}
 		if h.From != practice.StatusNone && h.From != h.To {
 			row.From = h.From.Label("it")
 		}
@@ -432,7 +444,7 @@ func (s *server) loadPractice(ctx context.Context, who auth.Principal, id string
 		row := messageRow{At: m.CreatedAt, Author: s.username(ctx, m.Author), Subject: m.Subject, Text: m.Text,
 			Internal: m.Visibility == practice.VisibilityInternal}
 		if m.Author == p.Owner.ID {
-			row.Author = cmpOr(d.Applicant, "cittadino")
+			row.Author = cmpOr(d.Applicant, "cittadino") + " (cittadino)"
 		}
 		for _, a := range m.Attachments {
 			row.Attachments = append(row.Attachments, cmpOr(a.Name, a.ID))

@@ -40,7 +40,6 @@ type seeder struct {
 	admin  auth.Principal
 	ops    map[string]auth.Principal // username -> principal
 	day    time.Duration             // offset of the current seeding "day"
-	n      int                       // pratiche created so far
 	result seeded
 }
 

@@ -204,7 +204,8 @@ func (sys *system) wire(st stores) error {
 	if err != nil {
 		return err
 	}
-	if sys.payments, err = payment.New(payment.Config{Store: st.payment, Gateway: sys.gateway, Generator: notices, Now: now, Logger: sys.log}); err != nil {
+	if sys.payments, err = payment.New(payment.Config{Store: st.payment, Gateway: sys.gateway, Generator: notices,
+		EventHandler: payment.EventHandlerFunc(sys.handlePaymentEvent), Now: now, Logger: sys.log}); err != nil {
 		return err
 	}
 	sys.practiceStore = st.practice
@@ -332,19 +333,22 @@ func (sys *system) advance(ctx context.Context, id practice.ID) error {
 	return sys.paymentEvents(ctx)
 }
 
-// paymentEvents moves the pratiche whose payments reached an outcome.
+// paymentEvents drains the payment outbox into the pratiche (through
+// handlePaymentEvent).
 func (sys *system) paymentEvents(ctx context.Context) error {
-	system := auth.System(sys.tenant)
-	_, err := sys.payments.DeliverEvents(ctx, sys.tenant, func(ev payment.Event) error {
-		if ev.Subject == "" || (ev.To != payment.StatusComplete && !ev.To.Final()) {
-			return nil
-		}
-		_, err := sys.practices.ApplyPaymentOutcome(ctx, system, practice.ID(ev.Subject), ev.PaymentID)
-		if errors.Is(err, practice.ErrNotFound) {
-			return nil // a payment of something else
-		}
-		return err
-	})
+	_, err := sys.payments.DeliverEvents(ctx, sys.tenant, 0)
+	return err
+}
+
+// handlePaymentEvent moves the pratica a payment outcome concerns.
+func (sys *system) handlePaymentEvent(ctx context.Context, ev payment.Event) error {
+	if ev.Subject == "" || (ev.To != payment.StatusComplete && !ev.To.IsFinal()) {
+		return nil // only outcomes move a pratica
+	}
+	_, err := sys.practices.ApplyPaymentOutcome(ctx, auth.System(ev.Tenant), practice.ID(ev.Subject), ev.PaymentID)
+	if errors.Is(err, practice.ErrNotFound) {
+		return nil // a payment of something else
+	}
 	return err
 }
 
