@@ -53,7 +53,7 @@ func BenchmarkNormalizeData(b *testing.B) {
 	data := map[string]any{
 		"nome": "Mario", "cognome": "Rossi", "indirizzo": map[string]any{"via": "Via Roma 1", "cap": "00100"},
 		"familiari": []any{map[string]any{"nome": "Anna", "eta": 7.0}, map[string]any{"nome": "Luca", "eta": 9.0}},
-		"note": strings.Repeat("testo lungo con accenti àèìòù\n", 20), "reddito": 23456.78, "sposato": true,
+		"note":      strings.Repeat("testo lungo con accenti àèìòù\n", 20), "reddito": 23456.78, "sposato": true,
 	}
 	b.ReportAllocs()
 	for b.Loop() {
