@@ -3,9 +3,7 @@ package ticket
 import (
 	"context"
 	"errors"
-	"math"
 	"slices"
-	"strconv"
 	"time"
 
 	"github.com/sportello/sportello/auth"
@@ -115,40 +113,42 @@ func (s ServiceStatus) Valid() bool {
 // FamilyInput is the data of a catalogue family.
 type FamilyInput struct {
 	// Name is required; Description is optional.
-	Name        string
-	Description string
-	// Position orders families for display.
-	Position int
+	Name        string `validate:"notblank,line,max=255"`
+	Description string `validate:"text,max=65536"`
+	// Position orders families for display (a 32-bit integer).
+	Position int `validate:"min=-2147483648,max=2147483647"`
 }
 
 // ServiceInput is the data of a catalogue service.
 type ServiceInput struct {
 	// FamilyID names an existing family (required).
-	FamilyID string
+	FamilyID string `validate:"notblank,line,max=128"`
 	// Name is required; Description is optional.
-	Name        string
-	Description string
+	Name        string `validate:"notblank,line,max=255"`
+	Description string `validate:"text,max=65536"`
 	// Status defaults to production.
-	Status ServiceStatus
+	Status ServiceStatus `validate:"oneof=production implementation obsolete"`
 	// TeamID is the team whose queue receives new requests (optional).
-	TeamID string
-	// ExtraFields are asked on the request form, in order.
-	ExtraFields []ExtraField
-	// Position orders services within a family.
-	Position int
+	TeamID string `validate:"line,max=128"`
+	// ExtraFields are asked on the request form, in order; names are
+	// unique, a choice field lists its choices and only a choice field
+	// has any.
+	ExtraFields []ExtraField `validate:"dive"`
+	// Position orders services within a family (a 32-bit integer).
+	Position int `validate:"min=-2147483648,max=2147483647"`
 }
 
 // SubcategoryInput is the data of a catalogue subcategory.
 type SubcategoryInput struct {
 	// ServiceID names an existing service (required).
-	ServiceID string
+	ServiceID string `validate:"notblank,line,max=128"`
 	// Name is required; Description is optional.
-	Name        string
-	Description string
+	Name        string `validate:"notblank,line,max=255"`
+	Description string `validate:"text,max=65536"`
 	// Type is incident or service_request (required).
-	Type RequestType
-	// Position orders subcategories within a service.
-	Position int
+	Type RequestType `validate:"oneof=incident service_request"`
+	// Position orders subcategories within a service (a 32-bit integer).
+	Position int `validate:"min=-2147483648,max=2147483647"`
 }
 
 // canManage is the catalogue permission of who in its own tenant, whose
@@ -160,24 +160,11 @@ func canManage(who auth.Principal) error {
 	return checkActor(who)
 }
 
-// Positions are kept in 32-bit integer columns by SQL stores.
-const (
-	minPosition = math.MinInt32
-	maxPosition = math.MaxInt32
-)
-
-// checkPosition refuses a position a 32-bit integer cannot hold.
-func checkPosition(v *validationErrors, pos int) {
-	if pos < minPosition || pos > maxPosition {
-		v.add("position", "range", "must be from "+strconv.Itoa(minPosition)+" to "+strconv.Itoa(maxPosition))
-	}
-}
-
-func checkFamily(in FamilyInput) error {
+func (d *Desk) checkFamily(in FamilyInput) error {
 	var v validationErrors
-	checkLine(&v, "name", in.Name, true, maxTitle)
-	checkLong(&v, "description", in.Description, false)
-	checkPosition(&v, in.Position)
+	if err := d.check(&v, in); err != nil {
+		return err
+	}
 	return v.err()
 }
 
@@ -186,15 +173,10 @@ func (d *Desk) checkService(ctx context.Context, tenant string, in *ServiceInput
 	if in.Status == "" {
 		in.Status = ServiceProduction
 	}
-	checkLine(&v, "family_id", in.FamilyID, true, maxID)
-	checkLine(&v, "name", in.Name, true, maxTitle)
-	checkLong(&v, "description", in.Description, false)
-	checkLine(&v, "team_id", in.TeamID, false, maxID)
-	if !in.Status.Valid() {
-		v.add("status", "oneof", "must be one of: production, implementation, obsolete")
+	if err := d.check(&v, *in); err != nil {
+		return err
 	}
 	checkExtraFieldDefs(&v, in.ExtraFields)
-	checkPosition(&v, in.Position)
 	if possibleID(in.FamilyID) {
 		if _, err := d.store.GetFamily(ctx, tenant, in.FamilyID); errors.Is(err, ErrNotFound) {
 			v.add("family_id", "exists", "names no family")
@@ -207,13 +189,9 @@ func (d *Desk) checkService(ctx context.Context, tenant string, in *ServiceInput
 
 func (d *Desk) checkSubcategory(ctx context.Context, tenant string, in SubcategoryInput) error {
 	var v validationErrors
-	checkLine(&v, "service_id", in.ServiceID, true, maxID)
-	checkLine(&v, "name", in.Name, true, maxTitle)
-	checkLong(&v, "description", in.Description, false)
-	if !in.Type.Valid() {
-		v.add("type", "oneof", "must be one of: incident, service_request")
+	if err := d.check(&v, in); err != nil {
+		return err
 	}
-	checkPosition(&v, in.Position)
 	if possibleID(in.ServiceID) {
 		if _, err := d.store.GetService(ctx, tenant, in.ServiceID); errors.Is(err, ErrNotFound) {
 			v.add("service_id", "exists", "names no service")
@@ -229,7 +207,7 @@ func (d *Desk) CreateFamily(ctx context.Context, who auth.Principal, in FamilyIn
 	if err := canManage(who); err != nil {
 		return nil, err
 	}
-	if err := checkFamily(in); err != nil {
+	if err := d.checkFamily(in); err != nil {
 		return nil, err
 	}
 	now := d.now()
@@ -249,7 +227,7 @@ func (d *Desk) UpdateFamily(ctx context.Context, who auth.Principal, id string, 
 	if !possibleID(id) {
 		return nil, ErrNotFound
 	}
-	if err := checkFamily(in); err != nil {
+	if err := d.checkFamily(in); err != nil {
 		return nil, err
 	}
 	f, err := d.store.GetFamily(ctx, who.Tenant, id)

@@ -13,31 +13,35 @@ import (
 type NewRequest struct {
 	// ServiceID and SubcategoryID are required; the subcategory must
 	// belong to the service, and the service must not be obsolete.
-	ServiceID, SubcategoryID string
+	ServiceID     string `validate:"notblank,line,max=128"`
+	SubcategoryID string `validate:"notblank,line,max=128"`
 	// Type, when set, must equal the subcategory's request type.
-	Type RequestType
+	Type RequestType `validate:"omitempty,oneof=incident service_request"`
 	// Title and Description are required.
-	Title, Description string
-	// Extra are the values of the service's extra fields.
+	Title       string `validate:"notblank,line,max=255"`
+	Description string `validate:"notblank,text,max=65536"`
+	// Extra are the values of the service's extra fields (see
+	// CheckExtra).
 	Extra map[string]string
 	// Impact defaults to person, Urgency to low.
-	Impact  Impact
-	Urgency Urgency
+	Impact  Impact  `validate:"oneof=department service person"`
+	Urgency Urgency `validate:"oneof=critical high medium low"`
 	// Origin defaults to portal. Only staff and the system may file with
 	// another origin.
-	Origin Origin
+	Origin Origin `validate:"oneof=portal mail phone chat in_person monitoring"`
 	// RequesterID defaults to the acting principal. Only staff and the
 	// system may file on behalf of someone else.
-	RequesterID string
-	// Contacts are principal IDs sharing the requester's rights.
-	Contacts []string
+	RequesterID string `validate:"notblank,line,max=128"`
+	// Contacts are principal IDs sharing the requester's rights (at most
+	// 100, none twice, not the requester).
+	Contacts []string `validate:"max=100,dive,notblank,line,max=128"`
 	// ParentID names a request of the tenant, not closed and one the
 	// acting principal may view, that this one depends on: resolving the
 	// parent resolves this request with the same solution.
-	ParentID string
+	ParentID string `validate:"line,max=128"`
 	// IdempotencyKey, when set, makes Create retry-safe: a second Create
 	// with the same key returns the first request.
-	IdempotencyKey string
+	IdempotencyKey string `validate:"line,max=128"`
 }
 
 // Create files a request. Every invalid field is reported in one
@@ -109,8 +113,9 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 	var v validationErrors
 	var svc *Service
 	var sub *Subcategory
-	checkLine(&v, "service_id", in.ServiceID, true, maxID)
-	checkLine(&v, "subcategory_id", in.SubcategoryID, true, maxID)
+	if err := d.check(&v, in); err != nil {
+		return nil, err
+	}
 	if possibleID(in.ServiceID) {
 		s, err := d.store.GetService(ctx, tenant, in.ServiceID)
 		switch {
@@ -139,41 +144,20 @@ func (d *Desk) buildRequest(ctx context.Context, who auth.Principal, in NewReque
 			sub = s
 		}
 	}
-	if in.Type != "" && !in.Type.Valid() {
-		v.add("type", "oneof", "must be one of: incident, service_request")
-	} else if in.Type != "" && sub != nil && sub.Type != in.Type {
+	if in.Type != "" && sub != nil && sub.Type != in.Type {
 		v.add("type", "type_mismatch", "does not match the subcategory's request type")
 	}
-	checkLine(&v, "title", in.Title, true, maxTitle)
-	checkLong(&v, "description", in.Description, true)
 	if svc != nil {
 		checkExtra(&v, svc.ExtraFields, in.Extra)
 	}
 	prio, _ := PriorityOf(in.Impact, in.Urgency)
-	if _, known := priorityMatrix[in.Impact]; !known {
-		v.add("impact", "oneof", "must be one of: department, service, person")
-	}
-	if _, known := priorityMatrix[ImpactPerson][in.Urgency]; !known {
-		v.add("urgency", "oneof", "must be one of: critical, high, medium, low")
-	}
-	if !in.Origin.Valid() {
-		v.add("origin", "oneof", "must be one of: portal, mail, phone, chat, in_person, monitoring")
-	}
-	checkLine(&v, "requester_id", in.RequesterID, true, maxID)
-	if len(in.Contacts) > maxContacts {
-		v.add("contacts", "max", "must list at most "+strconv.Itoa(maxContacts)+" contacts")
-	}
 	seen := map[string]bool{in.RequesterID: true}
 	for i, c := range in.Contacts {
-		f := "contacts[" + strconv.Itoa(i) + "]"
-		checkLine(&v, f, c, true, maxID)
 		if c != "" && seen[c] {
-			v.add(f, "unique", "is already the requester or a contact")
+			v.add("contacts["+strconv.Itoa(i)+"]", "unique", "is already the requester or a contact")
 		}
 		seen[c] = true
 	}
-	checkLine(&v, "idempotency_key", in.IdempotencyKey, false, maxID)
-	checkLine(&v, "parent_id", in.ParentID, false, maxID)
 	if possibleID(in.ParentID) {
 		p, err := d.store.GetRequest(ctx, tenant, in.ParentID)
 		switch {

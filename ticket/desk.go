@@ -10,6 +10,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/fielderr"
 	"github.com/sportello/sportello/internal/outbox"
 )
 
@@ -137,6 +138,7 @@ type Desk struct {
 	blobs   BlobStore
 	clock   *slaClock
 	allowed []string
+	valid   *fielderr.Validator
 	log     zerolog.Logger
 }
 
@@ -199,6 +201,10 @@ func New(cfg Config) (*Desk, error) {
 	if cfg.NewID == nil {
 		cfg.NewID = func() string { return uuid.Must(uuid.NewV7()).String() }
 	}
+	valid, err := newValidator()
+	if err != nil {
+		return nil, err
+	}
 	log := zerolog.Nop()
 	if cfg.Logger != nil {
 		log = *cfg.Logger
@@ -209,6 +215,7 @@ func New(cfg Config) (*Desk, error) {
 		blobs:   cfg.Blobs,
 		clock:   clock,
 		allowed: allowed,
+		valid:   valid,
 		log:     log,
 	}, nil
 }

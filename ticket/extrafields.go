@@ -41,17 +41,17 @@ func (t FieldType) Valid() bool {
 // example "which local support team").
 type ExtraField struct {
 	// Name is the key in Request.Extra: 1..64 of [a-z0-9_].
-	Name string
+	Name string `validate:"field_name"`
 	// Label is the human label.
-	Label string
+	Label string `validate:"notblank,line,max=255"`
 	// Type says which values are valid.
-	Type FieldType
+	Type FieldType `validate:"oneof=text number boolean date choice"`
 	// Required fields must have a non-empty value.
 	Required bool
 	// Choices are the allowed values of a choice field.
-	Choices []string
+	Choices []string `validate:"dive,notblank,line,max=255"`
 	// MaxLength limits a text value in runes (0: 1000).
-	MaxLength int
+	MaxLength int `validate:"min=0"`
 }
 
 // defaultMaxLength limits a text extra field without MaxLength.
@@ -71,34 +71,22 @@ func validFieldName(name string) bool {
 	return true
 }
 
-// checkExtraFieldDefs validates a service's extra field definitions,
-// adding errors under "extra_fields[i].*".
+// checkExtraFieldDefs adds to v, under "extra_fields[i].*", what the
+// validate tags of ExtraField cannot tell: a name used twice, a choice
+// field without choices, choices on another field.
 func checkExtraFieldDefs(v *validationErrors, defs []ExtraField) {
 	seen := map[string]bool{}
 	for i, f := range defs {
 		p := "extra_fields[" + strconv.Itoa(i) + "]."
-		switch {
-		case !validFieldName(f.Name):
-			v.add(p+"name", "field_name", "must be 1 to 64 of a-z, 0-9 and _")
-		case seen[f.Name]:
+		if validFieldName(f.Name) && seen[f.Name] {
 			v.add(p+"name", "unique", "is used by another extra field")
 		}
 		seen[f.Name] = true
-		checkLine(v, p+"label", f.Label, true, maxTitle)
-		if !f.Type.Valid() {
-			v.add(p+"type", "oneof", "must be one of: text, number, boolean, date, choice")
-		}
 		if f.Type == FieldChoice && len(f.Choices) == 0 {
 			v.add(p+"choices", "required", "is required for a choice field")
 		}
 		if f.Type != FieldChoice && len(f.Choices) > 0 {
 			v.add(p+"choices", "excluded", "is only for choice fields")
-		}
-		for j, c := range f.Choices {
-			checkLine(v, p+"choices["+strconv.Itoa(j)+"]", c, true, maxTitle)
-		}
-		if f.MaxLength < 0 {
-			v.add(p+"max_length", "min", "must be at least 0")
 		}
 	}
 }

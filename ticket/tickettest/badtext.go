@@ -22,7 +22,6 @@ const (
 	escape    = "a\x1bb"
 	lineMsg   = "must be valid UTF-8 text on one line, without control characters"
 	longMsg   = "must be valid UTF-8 text without control characters other than newline and tab"
-	rangeMsg  = "must be from -2147483648 to 2147483647"
 	unknownKv = "has a value for a field the service does not define"
 )
 
@@ -179,7 +178,8 @@ func testBadTextRefused(t *testing.T, k *kit) {
 		}, line("name")},
 	}
 	if strconv.IntSize == 64 {
-		position := ticket.FieldError{Field: "position", Rule: "range", Message: rangeMsg}
+		tooBig := ticket.FieldError{Field: "position", Rule: "max", Message: "must be at most 2147483647"}
+		tooSmall := ticket.FieldError{Field: "position", Rule: "min", Message: "must be at least -2147483648"}
 		tests = append(tests, []struct {
 			name string
 			run  func() error
@@ -188,16 +188,16 @@ func testBadTextRefused(t *testing.T, k *kit) {
 			{"family position beyond int4", func() error {
 				_, err := d.CreateFamily(k.ctx, kitAdmin, ticket.FamilyInput{Name: "n", Position: bigPosition})
 				return err
-			}, position},
+			}, tooBig},
 			{"service position beyond int4", func() error {
 				_, err := d.CreateService(k.ctx, kitAdmin, ticket.ServiceInput{FamilyID: fam, Name: "n", Position: smallPosition})
 				return err
-			}, position},
+			}, tooSmall},
 			{"subcategory position beyond int4", func() error {
 				_, err := d.CreateSubcategory(k.ctx, kitAdmin, ticket.SubcategoryInput{ServiceID: dk.service.ID, Name: "n",
 					Type: ticket.TypeIncident, Position: bigPosition})
 				return err
-			}, position},
+			}, tooBig},
 		}...)
 	}
 	for _, tt := range tests {
