@@ -144,11 +144,26 @@ func TestOpeningHoursOverlapRefused(t *testing.T) {
 		in   calendar.NewOpeningHour
 		ok   bool
 	}{
-		{"same days, overlapping time", func() calendar.NewOpeningHour { n := weekdays(3); n.Begin = calendar.Clock(12, 0); n.End = calendar.Clock(13, 0); return n }(), false},
+		{"same days, overlapping time", func() calendar.NewOpeningHour {
+			n := weekdays(3)
+			n.Begin = calendar.Clock(12, 0)
+			n.End = calendar.Clock(13, 0)
+			return n
+		}(), false},
 		{"first Monday of the month", calendar.NewOpeningHour{Name: "x", Rule: "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", ValidFrom: date(2026, 1, 1), Begin: calendar.Clock(9, 0), End: calendar.Clock(10, 0), Queue: 1}, false},
-		{"touching at the end", func() calendar.NewOpeningHour { n := weekdays(3); n.Begin = calendar.Clock(12, 30); n.End = calendar.Clock(13, 0); return n }(), true},
+		{"touching at the end", func() calendar.NewOpeningHour {
+			n := weekdays(3)
+			n.Begin = calendar.Clock(12, 30)
+			n.End = calendar.Clock(13, 0)
+			return n
+		}(), true},
 		{"saturday", weekdays(6), true},
-		{"validity before", func() calendar.NewOpeningHour { n := weekdays(1); n.ValidFrom = date(2025, 1, 1); n.ValidTo = date(2025, 12, 31); return n }(), true},
+		{"validity before", func() calendar.NewOpeningHour {
+			n := weekdays(1)
+			n.ValidFrom = date(2025, 1, 1)
+			n.ValidTo = date(2025, 12, 31)
+			return n
+		}(), true},
 	}
 	for _, tt := range tests {
 		_, err := e.desk.AddOpeningHour(e.ctx, admin, c.ID, tt.in)

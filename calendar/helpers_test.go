@@ -1,6 +1,7 @@
 package calendar_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -22,10 +23,9 @@ func local(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, rome)
 }
 
-// utc returns a UTC instant.
-func utc(y int, m time.Month, d, hh, mm int) time.Time {
-	return time.Date(y, m, d, hh, mm, 0, 0, time.UTC)
-}
+func errorsIs(err, target error) bool { return errors.Is(err, target) }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 func date(y int, m time.Month, d int) calendar.Date { return calendar.Date{Year: y, Month: m, Day: d} }
 

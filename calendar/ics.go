@@ -95,14 +95,24 @@ func ParseBusy(text string, loc *time.Location, from, to time.Time) ([]Busy, err
 			add(start)
 			continue
 		}
-		opt, err := rrule.StrToROptionInLocation(rp.Value, start.Location())
-		if err != nil {
-			return nil, &ICSError{Event: n, Problem: "invalid RRULE"}
+		// The rule must be one an opening hour could have (dates, no
+		// times) and must yield dates (see recurrence.yields).
+		rec, err := ruleFor(rp.Value)
+		if err == nil {
+			err = rec.yields(rp.Value, DateOf(start))
 		}
-		opt.Dtstart = start
-		rr, err := rrule.NewRRule(*opt)
 		if err != nil {
-			return nil, &ICSError{Event: n, Problem: "invalid RRULE"}
+			return nil, &ICSError{Event: n, Problem: "unsupported RRULE"}
+		}
+		opt := rec.opt
+		opt.Dtstart = start
+		if !opt.Until.IsZero() {
+			u := opt.Until
+			opt.Until = time.Date(u.Year(), u.Month(), u.Day(), 23, 59, 59, 0, start.Location())
+		}
+		rr, err := rrule.NewRRule(opt)
+		if err != nil {
+			return nil, &ICSError{Event: n, Problem: "unsupported RRULE"}
 		}
 		next := rr.Iterator()
 		for k := 0; k < maxOccurrences; k++ {
@@ -153,15 +163,18 @@ func icsTime(p *ics.IANAProperty, loc *time.Location) (t time.Time, allDay bool,
 	switch len(v) {
 	case 8:
 		t, err = time.ParseInLocation("20060102", v, loc)
-		return t, true, err
+		allDay = true
 	case 15:
 		t, err = time.ParseInLocation("20060102T150405", v, loc)
-		return t, false, err
 	case 16:
 		t, err = time.ParseInLocation("20060102T150405Z", v, time.UTC)
-		return t, false, err
+	default:
+		err = strconv.ErrSyntax
 	}
-	return time.Time{}, false, strconv.ErrSyntax
+	if err == nil && (t.UTC().Year() < 1 || t.UTC().Year() > 9998) {
+		err = strconv.ErrRange
+	}
+	return t, allDay, err
 }
 
 // parseICSDuration reads an RFC 5545 DURATION ("PT1H30M", "P1D", "P2W");

@@ -113,6 +113,9 @@ func (in NewOpeningHour) build(v *fielderr.Validator) (*OpeningHour, error) {
 	if err := errs.err(); err != nil {
 		return nil, err
 	}
+	if _, err := h.check(); err != nil {
+		return nil, err
+	}
 	return h, nil
 }
 
@@ -148,7 +151,10 @@ func checkHourShape(h *OpeningHour, errs *validationErrors) {
 // what Availability relies on. Fields are named with prefix.
 func (h *OpeningHour) check() (*recurrence, error) {
 	var errs validationErrors
-	r, err := compileRule(h.Rule)
+	r, err := ruleFor(h.Rule)
+	if err == nil && h.ValidFrom.Valid() {
+		err = r.yields(h.Rule, h.ValidFrom)
+	}
 	if err != nil {
 		errs = append(errs, err.(*ValidationError).Fields...)
 	}
