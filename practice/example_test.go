@@ -124,6 +124,55 @@ func ExampleDesk_ApplyPaymentOutcome() {
 	// complete complete
 }
 
+// The glue between the wings: the payment Desk hands its events to the
+// practice Desk's ApplyPaymentEvent, which moves the pratica the payment
+// belongs to and ignores payments of other subjects.
+func ExampleDesk_ApplyPaymentEvent() {
+	ctx := context.Background()
+	gw := fakegateway.New(nil)
+	var desk *practice.Desk // the two desks need each other
+	payments, err := payment.New(payment.Config{Store: paymentmem.New(), Gateway: gw,
+		EventHandler: payment.EventHandlerFunc(func(ctx context.Context, ev payment.Event) error {
+			return desk.ApplyPaymentEvent(ctx, ev)
+		})})
+	if err != nil {
+		panic(err)
+	}
+	desk, err = practice.New(practice.Config{Store: memstore.New(), Payments: payments, AcquireOnSubmit: true})
+	if err != nil {
+		panic(err)
+	}
+	admin, citizen, _ := exampleActors()
+	system := auth.System("comune")
+	if _, err := desk.CreateService(ctx, admin, practice.Service{
+		ID: "mensa", Name: "Iscrizione mensa", Status: practice.ServiceAvailable, Workflow: practice.WorkflowForward,
+		Payment: practice.PaymentRequired, PaymentAmount: decimal.RequireFromString("25.00"),
+	}); err != nil {
+		panic(err)
+	}
+	p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "mensa"})
+	if p, err = desk.Pay(ctx, citizen, p.ID); err != nil {
+		panic(err)
+	}
+	// A payment of something else: its events are ignored.
+	if _, err := payments.Create(ctx, system, payment.NewPayment{Kind: payment.KindPagoPA, Amount: decimal.RequireFromString("80.00"),
+		Payer: "RSSMRA80A01H501U", Subject: "TARI-2026", Service: "tributi", IdempotencyKey: "tari"}); err != nil {
+		panic(err)
+	}
+	note, _ := gw.Pay("comune", p.Payments[0].ID, "psp-demo")
+	if _, _, err := payments.ApplyNotification(ctx, system, note); err != nil {
+		panic(err)
+	}
+	// Every event, the other subject's too, is handled without error.
+	if _, err := payments.DeliverEvents(ctx, "comune", 0); err != nil {
+		panic(err)
+	}
+	p, _ = desk.Get(ctx, citizen, p.ID)
+	fmt.Println(p.Status, p.Payments[0].Status) // paid, sent and, with AcquireOnSubmit, acquired
+	// Output:
+	// submitted complete
+}
+
 // The pure transition check: what accepting does under a service's
 // settings.
 func ExampleNext() {
