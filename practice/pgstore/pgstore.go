@@ -53,16 +53,20 @@ var constraintField = map[string]string{
 }
 
 // errEncode reports form data that JSON cannot hold (NaN, infinities,
-// channels...). The message names no value.
-var errEncode = errors.New("practice/pgstore: a value cannot be stored as JSON")
+// channels...): the caller's mistake, so it matches practice.ErrValidation
+// (the Desk refuses such data before calling the store). The message
+// names no value.
+var errEncode = &practice.ValidationError{Fields: []practice.FieldError{{Field: "data", Rule: "json",
+	Message: "must be representable as JSON"}}}
 
-// errUnreadable is the error of a stored value this version cannot read;
-// errCorrupt names the value.
-var errUnreadable = errors.New("practice/pgstore: unreadable stored")
+// errUnreadable is the error of a stored value this version cannot read:
+// a storage failure, so it matches practice.ErrUnavailable; errCorrupt
+// names the value.
+var errUnreadable = fmt.Errorf("%w: practice/pgstore: unreadable stored value", practice.ErrUnavailable)
 
 // errCorrupt reports a stored value this version cannot read.
 func errCorrupt(what string) error {
-	return fmt.Errorf("%w %s", errUnreadable, what)
+	return fmt.Errorf("%w (%s)", errUnreadable, what)
 }
 
 // translate turns driver errors into practice errors; practice errors,

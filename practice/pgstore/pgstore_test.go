@@ -38,7 +38,7 @@ func TestUnencodableFormDataRefused(t *testing.T) {
 	p := &practice.Practice{ID: "p-1", Tenant: "t1", Service: "svc", Owner: practice.Owner{ID: "c-1"},
 		Status: practice.StatusDraft, Data: map[string]any{"income": math.NaN()}}
 	_, _, err = s.Create(ctx, p, nil)
-	require.Error(t, err)
+	require.ErrorIs(t, err, practice.ErrValidation)
 	assert.NotContains(t, err.Error(), "NaN")
 	_, err = s.Get(ctx, "t1", "p-1")
 	assert.ErrorIs(t, err, practice.ErrNotFound)
@@ -48,7 +48,7 @@ func TestUnencodableFormDataRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, created)
 	p.Data["income"] = math.Inf(1)
-	require.Error(t, s.Update(ctx, p, nil))
+	require.ErrorIs(t, s.Update(ctx, p, nil), practice.ErrValidation)
 	got, err := s.Get(ctx, "t1", "p-1")
 	require.NoError(t, err)
 	assert.Equal(t, 1.5, got.Data["income"])
