@@ -89,6 +89,32 @@ func (s *Store) paths(key string) (dir, file string, err error) {
 	return dir, filepath.Join(dir, escape(segs[len(segs)-1])), nil
 }
 
+// failure is a filesystem error: it matches ticket.ErrUnavailable, and
+// its message names the operation only, never the path (which shows the
+// host's directories and the tenant's IDs) nor the system's text. Unwrap
+// gives the original error, for logs.
+type failure struct {
+	op    string
+	cause error
+}
+
+func (e *failure) Error() string { return "ticket/fsblob: " + e.op + ": storage unavailable" }
+
+// Is matches ticket.ErrUnavailable.
+func (e *failure) Is(target error) bool { return target == ticket.ErrUnavailable }
+
+// Unwrap returns the filesystem's error.
+func (e *failure) Unwrap() error { return e.cause }
+
+// fail wraps err of op as a *failure; a context error is returned as it
+// is.
+func fail(op string, err error) error {
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &failure{op: op, cause: err}
+}
+
 // Put implements ticket.BlobStore: it writes r to a temporary file and
 // renames it over the key's file once complete and synced.
 func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
@@ -100,11 +126,11 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
 		return err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	tmp, err := os.CreateTemp(dir, "~tmp-*")
 	if err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	defer func() {
 		if err != nil {
@@ -113,16 +139,16 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader) (err error) {
 		}
 	}()
 	if _, err := io.Copy(tmp, ctxReader{ctx, r}); err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	if err := tmp.Sync(); err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	if err := os.Rename(tmp.Name(), file); err != nil {
-		return fmt.Errorf("ticket/fsblob: put: %w", err)
+		return fail("put", err)
 	}
 	// Make the rename itself durable: a crash after Put returned must not
 	// lose a blob whose metadata the Store then records. Best effort on
@@ -148,7 +174,7 @@ func (s *Store) Get(ctx context.Context, key string) (io.ReadCloser, error) {
 		return nil, ticket.ErrNotFound
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ticket/fsblob: get: %w", err)
+		return nil, fail("get", err)
 	}
 	return f, nil
 }
@@ -163,7 +189,7 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	if err := os.Remove(file); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("ticket/fsblob: delete: %w", err)
+		return fail("delete", err)
 	}
 	return nil
 }

@@ -171,3 +171,30 @@ func readAll(t *testing.T, rc io.ReadCloser) string {
 func newBenchStore(b *testing.B) (*fsblob.Store, error) {
 	return fsblob.New(filepath.Join(b.TempDir(), "blobs"))
 }
+
+// A filesystem failure matches ticket.ErrUnavailable and shows no path.
+func TestFilesystemFailureIsUnavailable(t *testing.T) {
+	root := filepath.Join(t.TempDir(), "blobs")
+	s, err := fsblob.New(root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The root's place is taken by a plain file: nothing can be created
+	// below it.
+	if err := os.RemoveAll(root); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(root, []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	err = s.Put(context.Background(), "t1/r1/a1", strings.NewReader("data"))
+	if !errors.Is(err, ticket.ErrUnavailable) {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+	if strings.Contains(err.Error(), root) || strings.Contains(err.Error(), "t1") {
+		t.Errorf("error %q shows a path", err)
+	}
+	if _, err := s.Get(context.Background(), "t1/r1/a1"); !errors.Is(err, ticket.ErrUnavailable) && !errors.Is(err, ticket.ErrNotFound) {
+		t.Errorf("get: %v", err)
+	}
+}
