@@ -174,21 +174,32 @@ const maxAppendAttempts = 100
 // runAppend is run for commands that only append (messages and notes):
 // when the save loses to a concurrent change of the pratica (a stale
 // version), it reads the pratica again and re-applies fn, which checks
-// the lifecycle and permission again, up to maxAppendAttempts times,
-// waiting a short, growing, randomised time between attempts so that
-// rivals part ways.
+// the lifecycle and permission again (see retryStale).
 func (d *Desk) runAppend(ctx context.Context, who auth.Principal, id ID, a Action, fn func(c *change) error) (*Practice, error) {
+	var p *Practice
+	err := retryStale(ctx, func() error {
+		var err error
+		p, err = d.run(ctx, who, id, a, fn)
+		return err
+	})
+	return p, err
+}
+
+// retryStale calls fn, which reads a pratica and saves a change, again
+// while it loses to concurrent changes (a stale version), up to
+// maxAppendAttempts times, waiting a short, growing, randomised time
+// between attempts so that rivals part ways.
+func retryStale(ctx context.Context, fn func() error) error {
 	for attempt := 1; ; attempt++ {
-		p, err := d.run(ctx, who, id, a, fn)
+		err := fn()
 		if err == nil || !staleVersion(err) || attempt == maxAppendAttempts {
-			return p, err
+			return err
 		}
-		wait := rand.N(time.Duration(min(attempt, 20)) * time.Millisecond)
-		t := time.NewTimer(wait)
+		t := time.NewTimer(rand.N(time.Duration(min(attempt, 20)) * time.Millisecond))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return nil, ctx.Err()
+			return ctx.Err()
 		case <-t.C:
 		}
 	}

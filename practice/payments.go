@@ -608,13 +608,10 @@ func (d *Desk) ApplyPaymentEvent(ctx context.Context, ev payment.Event) error {
 		return nil
 	}
 	sys := auth.System(ev.Tenant)
-	var err error
-	for attempt := 1; attempt <= maxAppendAttempts; attempt++ {
-		_, err = d.ApplyPaymentOutcome(ctx, sys, ID(ev.Subject), ev.PaymentID)
-		if !staleVersion(err) {
-			break
-		}
-	}
+	err := retryStale(ctx, func() error {
+		_, err := d.ApplyPaymentOutcome(ctx, sys, ID(ev.Subject), ev.PaymentID)
+		return err
+	})
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
