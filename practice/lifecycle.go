@@ -317,9 +317,9 @@ func candidates(from Status, a Action) []Transition {
 }
 
 // Next returns the status that action a leads to from status from when
-// facts f hold, or false when the lifecycle does not allow it. For ActionChangeStatus,
-// whose target the operator chooses, use Allowed. Pure: no I/O, no
-// allocation.
+// facts f hold, or false when the lifecycle does not allow it. For
+// ActionChangeStatus, whose target the operator chooses, use Allowed.
+// Pure: no I/O, no allocation.
 func Next(from Status, a Action, f Facts) (Status, bool) {
 	ts := candidates(from, a)
 	for i := range ts {

@@ -349,6 +349,13 @@ func TestFactsNames(t *testing.T) {
 }
 
 func TestStatusSlotsAreDense(t *testing.T) {
+	// The slots come from statusTable by binary search: it must list each
+	// code once, ascending.
+	for i := 1; i < len(statusTable); i++ {
+		if statusTable[i-1].s >= statusTable[i].s {
+			t.Fatalf("statusTable is not strictly ascending at %v, %v", statusTable[i-1].s, statusTable[i].s)
+		}
+	}
 	seen := map[int]bool{statusSlot(StatusNone): true}
 	for _, s := range Statuses() {
 		i := statusSlot(s)
