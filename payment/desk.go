@@ -6,11 +6,11 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/go-playground/validator/v10"
 	"github.com/google/uuid"
 	"github.com/rs/zerolog"
 	"github.com/shopspring/decimal"
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/fielderr"
 	"github.com/sportello/sportello/internal/outbox"
 )
 
@@ -79,7 +79,7 @@ type Desk struct {
 	gw    Gateway
 	log   zerolog.Logger
 	// validate checks the validate tags of inputs.
-	validate *validator.Validate
+	validate *fielderr.Validator
 }
 
 // New validates cfg, fills the defaults and returns a Desk.
@@ -122,7 +122,18 @@ func New(cfg Config) (*Desk, error) {
 // StampDuty returns the configured stamp duty amount.
 func (d *Desk) StampDuty() decimal.Decimal { return d.cfg.StampDuty }
 
-func (d *Desk) now() time.Time { return d.cfg.Now().UTC() }
+// now is the Desk's clock in UTC, truncated to microseconds (DESIGN
+// "time"), so that memstore and pgstore return the same instants.
+func (d *Desk) now() time.Time { return instant(d.cfg.Now()) }
+
+// instant is t as the Desk stores instants: UTC, truncated to
+// microseconds (PostgreSQL's precision); the zero time stays zero.
+func instant(t time.Time) time.Time {
+	if t.IsZero() {
+		return t
+	}
+	return t.UTC().Truncate(time.Microsecond)
+}
 
 // Create records a payment collected through the gateway (KindPagoPA, or
 // KindStampDigital whose zero Amount means the configured stamp duty) and
@@ -150,10 +161,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPayment) (*
 	if err != nil {
 		return nil, err
 	}
-	if err := Can(who, ActionCreate, who.Tenant, payer, in.Service); err != nil {
-		return nil, err
-	}
-	due := in.DueAt.UTC()
+	due := instant(in.DueAt)
 	if in.DueAt.IsZero() {
 		due = now.Add(d.cfg.DefaultDue)
 	}
@@ -171,6 +179,9 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPayment) (*
 		IdempotencyKey: in.IdempotencyKey,
 		CreatedBy:      who.ID,
 		CreatedAt:      now,
+	}
+	if err := Authorize(who, ActionCreate, p); err != nil {
+		return nil, err
 	}
 	if g := d.cfg.Generator; g != nil {
 		code, err := g.Next(ctx)
@@ -202,7 +213,7 @@ func (d *Desk) create(ctx context.Context, who auth.Principal, p *Payment, ev Ev
 	if created {
 		return stored, nil
 	}
-	if err := canOn(who, ActionView, stored); err != nil {
+	if err := Authorize(who, ActionView, stored); err != nil {
 		return nil, err
 	}
 	if stored.Kind != p.Kind || !stored.Amount.Equal(p.Amount) || stored.Payer != p.Payer ||
@@ -228,14 +239,15 @@ func (d *Desk) openPosition(ctx context.Context, who auth.Principal, p *Payment)
 	pos, gwErr := d.gw.CreatePosition(ctx, debtPosition(p))
 	if gwErr != nil && !errors.Is(gwErr, ErrGatewayRejected) {
 		d.log.Warn().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).Err(gwErr).Msg("payment: gateway did not create the position; repeat the call")
-		return nil, 0, fmt.Errorf("payment: gateway: create position: %w", gwErr)
+		return nil, 0, &GatewayError{Op: "create position", Err: gwErr}
 	}
 	var code NoticeCode
 	if gwErr == nil {
 		var err error
 		if code, err = ParseNoticeCode(pos.NoticeCode); err != nil {
-			// Not wrapped: the caller's input was fine, the gateway is at fault.
-			return nil, 0, fmt.Errorf("payment: gateway returned an unusable notice code: %s", err.Error())
+			// Not ErrValidation: the caller's input was fine, the gateway
+			// is at fault.
+			return nil, 0, &GatewayError{Op: "create position", Err: fmt.Errorf("unusable notice code: %s", err.Error())}
 		}
 	}
 	outcome := Ignored
@@ -311,11 +323,14 @@ func (d *Desk) Get(ctx context.Context, who auth.Principal, id ID) (*Payment, er
 // load reads the record id of who's tenant, on which who must be allowed
 // action.
 func (d *Desk) load(ctx context.Context, who auth.Principal, action Action, id ID) (*Payment, error) {
+	if !lookupable(who.Tenant) || !lookupable(string(id)) {
+		return nil, ErrNotFound // no record was ever stored under such text
+	}
 	p, err := d.store.Get(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
 	}
-	if err := canOn(who, action, p); err != nil {
+	if err := Authorize(who, action, p); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -332,10 +347,7 @@ func (d *Desk) RegisterManual(ctx context.Context, who auth.Principal, in NewMan
 	if err != nil {
 		return nil, err
 	}
-	if err := Can(who, ActionRegisterManual, who.Tenant, payer, in.Service); err != nil {
-		return nil, err
-	}
-	paidAt := in.PaidAt.UTC()
+	paidAt := instant(in.PaidAt)
 	if in.PaidAt.IsZero() {
 		paidAt = now
 	}
@@ -357,6 +369,9 @@ func (d *Desk) RegisterManual(ctx context.Context, who auth.Principal, in NewMan
 		n := *in.Note
 		p.Note = &n
 	}
+	if err := Authorize(who, ActionRegisterManual, p); err != nil {
+		return nil, err
+	}
 	return d.createComplete(ctx, who, p, "manual")
 }
 
@@ -375,10 +390,7 @@ func (d *Desk) RegisterStamp(ctx context.Context, who auth.Principal, in NewStam
 	if err != nil {
 		return nil, err
 	}
-	if err := Can(who, ActionRegisterStamp, who.Tenant, payer, in.Service); err != nil {
-		return nil, err
-	}
-	issued := in.IssuedAt.UTC()
+	issued := instant(in.IssuedAt)
 	p := &Payment{
 		ID:             ID(d.cfg.NewID()),
 		Tenant:         who.Tenant,
@@ -393,6 +405,9 @@ func (d *Desk) RegisterStamp(ctx context.Context, who auth.Principal, in NewStam
 		IdempotencyKey: in.IdempotencyKey,
 		CreatedBy:      who.ID,
 		CreatedAt:      now,
+	}
+	if err := Authorize(who, ActionRegisterStamp, p); err != nil {
+		return nil, err
 	}
 	return d.createComplete(ctx, who, p, "create")
 }
@@ -416,7 +431,7 @@ func (d *Desk) Cancel(ctx context.Context, who auth.Principal, id ID) (*Payment,
 		return nil, &TransitionError{ID: p.ID, From: p.Status, Step: StepCancel}
 	}
 	if err := d.gw.CancelPosition(ctx, p.Tenant, p.ID); err != nil {
-		return nil, fmt.Errorf("payment: gateway: cancel position: %w", err)
+		return nil, &GatewayError{Op: "cancel position", Err: err}
 	}
 	return d.change(ctx, p, func(p *Payment) (*Event, error) {
 		return d.move(p, StepCancel, d.now(), "cancel", who.ID)

@@ -315,6 +315,7 @@ func TestCancel(t *testing.T) {
 	e.gw.FailNext(fakegateway.OpCancel, fakegateway.ErrUnavailable)
 	_, err = e.desk.Cancel(ctx, operator(service), p.ID)
 	require.ErrorIs(t, err, fakegateway.ErrUnavailable)
+	require.ErrorIs(t, err, payment.ErrUnavailable, "a gateway failure is worth a retry")
 	got, _ := e.desk.Get(ctx, system, p.ID)
 	assert.Equal(t, payment.StatusPending, got.Status, "gateway failure leaves the record")
 
@@ -436,6 +437,7 @@ func TestRefreshCompletesInterruptedCreate(t *testing.T) {
 	e.gw.FailNext(fakegateway.OpCreate, fakegateway.ErrUnavailable)
 	_, err := e.desk.Create(ctx, system, newPayment("k"))
 	require.ErrorIs(t, err, fakegateway.ErrUnavailable)
+	require.ErrorIs(t, err, payment.ErrUnavailable, "a gateway failure is worth a retry")
 	all := e.all(t)
 	require.Len(t, all, 1)
 	assert.Equal(t, payment.StatusCreationPending, all[0].Status)
@@ -448,6 +450,7 @@ func TestRefreshCompletesInterruptedCreate(t *testing.T) {
 	e.gw.FailNext(fakegateway.OpStatus, fakegateway.ErrUnavailable)
 	_, _, err = e.desk.Refresh(ctx, operator(service), all[0].ID)
 	require.ErrorIs(t, err, fakegateway.ErrUnavailable)
+	require.ErrorIs(t, err, payment.ErrUnavailable, "a gateway failure is worth a retry")
 	_, out, err = e.desk.Refresh(ctx, operator(service), all[0].ID)
 	require.NoError(t, err)
 	assert.Equal(t, payment.Ignored, out, "nothing changed at the gateway")
@@ -496,15 +499,15 @@ func TestListPagesAndVisibility(t *testing.T) {
 		_, err := e.desk.Create(ctx, system, in)
 		require.NoError(t, err)
 	}
-	collect := func(who auth.Principal, f payment.Filter, size int) []*payment.Payment {
-		var out []*payment.Payment
+	collect := func(who auth.Principal, f payment.Filter, size int) []payment.Summary {
+		var out []payment.Summary
 		cursor := ""
 		for pages := 0; ; pages++ {
 			require.Less(t, pages, 20)
 			pg, err := e.desk.List(ctx, who, f, cursor, size)
 			require.NoError(t, err)
-			assert.LessOrEqual(t, len(pg.Payments), size)
-			out = append(out, pg.Payments...)
+			assert.LessOrEqual(t, len(pg.Items), size)
+			out = append(out, pg.Items...)
 			if pg.Next == "" {
 				return out
 			}
@@ -529,7 +532,7 @@ func TestListPagesAndVisibility(t *testing.T) {
 	require.ErrorIs(t, err, payment.ErrValidation)
 	pg, err := e.desk.List(ctx, auth.System("comune-b"), payment.Filter{}, "", 10)
 	require.NoError(t, err)
-	assert.Empty(t, pg.Payments, "another tenant sees nothing")
+	assert.Empty(t, pg.Items, "another tenant sees nothing")
 }
 
 func TestGetIsScopedAndChecked(t *testing.T) {

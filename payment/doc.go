@@ -30,7 +30,12 @@
 //
 // # Lifecycle
 //
-// The statuses and moves are data (Transitions, Next):
+// The statuses and moves are data (Transitions, Next); Diagram draws them
+// as a Mermaid state diagram, kept in LIFECYCLE.md beside the package. A
+// Status has a String, a Label in Italian or English, and IsFinal and
+// IsOpen. The lifecycle's moves are Steps (the gateway's answers, a
+// cancellation, the expiry), not the permission Actions: they are what
+// happens to a payment, not commands someone runs.
 //
 //	creation_pending → payment_pending | creation_failed | canceled | expired
 //	payment_pending  → payment_started | complete | canceled | expired | payment_failed
@@ -73,7 +78,7 @@
 //
 // # Permissions
 //
-// Can is the whole rule: the system may do everything; staff enabled for
+// Authorize is the whole rule: the system may do everything; staff enabled for
 // the payment's service (administrators for every service) may create,
 // view, refresh, cancel and register payments; a citizen may create, view
 // and refresh the payments they are the payer of, and register a physical
@@ -83,11 +88,39 @@
 //
 // A Desk keeps records in a Store: memstore is the in-memory default,
 // pgstore keeps them in PostgreSQL, and paymenttest.Run checks any other
-// implementation. Every update is version-checked. Hosts drain the event
-// outbox with Desk.DeliverEvents, for example to move the pratica a
-// payment belongs to. Many instances may drain one outbox at once: each
-// claims a batch under a lease (Config.EventLease), so an event goes to one
-// deliverer only, and one whose delivery failed is claimed again when the
-// lease ends. Delivery is at least once, and consumers drop repeats by
-// Event.ID.
+// implementation. Every update is version-checked. The Desk truncates
+// every instant to microseconds (PostgreSQL's precision), so both stores
+// return the same values.
+//
+// Every status change saves an Event in the same write (the outbox).
+// Hosts drain it with Desk.DeliverEvents, which hands each event to
+// Config.EventHandler, for example practice's Desk.ApplyPaymentEvent
+// (through EventHandlerFunc), which moves the pratica a payment belongs to.
+// This is the outbox every wing shares (internal/outbox), with the name
+// Event instead of Notification, since a Notification here is what the
+// gateway tells the Desk. Many instances may drain one outbox at once:
+// each claims a batch under a lease (Config.EventLease), so an event goes
+// to one deliverer only; one whose handler failed is claimed again when
+// the lease ends, and holds back the later events of its own payment only.
+// Delivery is at least once, in order per payment, and handlers drop
+// repeats by Event.ID.
+//
+// # Text
+//
+// Every text field follows one rule (valid UTF-8, no NUL, no control
+// character; a note may hold newlines and tabs; lengths in characters):
+// bad text is a *ValidationError naming the field, before any store call,
+// and a lookup by an ID no record can have is ErrNotFound, whatever the
+// store.
+//
+// # Errors and retries
+//
+// Every error a Desk returns matches one of ErrNotFound, ErrConflict,
+// ErrValidation, ErrInvalidTransition, ErrUnavailable and auth.ErrForbidden
+// (or is a context error). Two are worth a retry of the same call, which
+// every command allows: ErrUnavailable (the storage or the gateway failed:
+// retry after a pause), and ErrConflict after re-reading the record (the
+// Desk already re-reads and re-applies on version conflicts a few times;
+// a conflict on a unique value, such as a used stamp identifier, will not
+// go away). The others are the caller's to fix.
 package payment

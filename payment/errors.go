@@ -22,7 +22,36 @@ var (
 	// ErrInvalidTransition: the record's lifecycle does not allow the move;
 	// see *TransitionError.
 	ErrInvalidTransition = errors.New("payment: invalid transition")
+	// ErrUnavailable: the storage or the gateway failed, not the caller's
+	// fault (a connection refused, a server restarting, a gateway timeout
+	// or an answer the Desk cannot use). Worth a retry: every command is
+	// safe to repeat. Store errors are pgstore's *pgtx.UnavailableError
+	// (message without driver text, the cause kept for logs), gateway
+	// errors *GatewayError.
+	ErrUnavailable = errors.New("payment: unavailable")
 )
+
+// GatewayError is a failure of a Gateway call other than a final refusal
+// of a debt position (ErrGatewayRejected, which the Desk records). It
+// matches ErrUnavailable and unwraps to the gateway's error, so a host may
+// still test for its connector's own errors. Gateways keep personal data
+// out of their messages (see Gateway).
+type GatewayError struct {
+	// Op is the call: "create position", "position status" or "cancel
+	// position".
+	Op string
+	// Err is the gateway's error.
+	Err error
+}
+
+// Error names the call and the gateway's error.
+func (e *GatewayError) Error() string { return "payment: gateway: " + e.Op + ": " + e.Err.Error() }
+
+// Is reports whether target is ErrUnavailable.
+func (e *GatewayError) Is(target error) bool { return target == ErrUnavailable }
+
+// Unwrap returns the gateway's error.
+func (e *GatewayError) Unwrap() error { return e.Err }
 
 // ErrForbidden is auth.ErrForbidden: every refused permission is an
 // *auth.PermissionError, whatever package refuses it.

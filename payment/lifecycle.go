@@ -85,37 +85,6 @@ func Next(from Status, step Step) (Status, bool) {
 	return "", false
 }
 
-// Valid reports whether s is one of the statuses.
-func (s Status) Valid() bool {
-	switch s {
-	case StatusCreationPending, StatusCreationFailed, StatusPending, StatusStarted,
-		StatusFailed, StatusComplete, StatusCanceled, StatusExpired:
-		return true
-	}
-	return false
-}
-
-// Final reports whether s is final: complete, canceled, expired,
-// creation_failed or payment_failed. Only a late receipt moves a final
-// record (to complete).
-func (s Status) Final() bool {
-	switch s {
-	case StatusComplete, StatusCanceled, StatusExpired, StatusCreationFailed, StatusFailed:
-		return true
-	}
-	return false
-}
-
-// Open reports whether s is creation_pending, payment_pending or
-// payment_started: the record may still be paid, canceled or expire.
-func (s Status) Open() bool {
-	switch s {
-	case StatusCreationPending, StatusPending, StatusStarted:
-		return true
-	}
-	return false
-}
-
 // rank orders the statuses along the lifecycle, to tell a notification
 // that goes backwards from one that is merely not allowed.
 func (s Status) rank() int {
@@ -127,7 +96,7 @@ func (s Status) rank() int {
 	case StatusStarted:
 		return 2
 	}
-	if s.Final() {
+	if s.IsFinal() {
 		return 3
 	}
 	return -1
@@ -222,7 +191,7 @@ func Decide(current, notified Status) Decision {
 	if to, ok := Next(current, step); ok {
 		return Decision{Outcome: Applied, To: to}
 	}
-	if current.Final() || notified.rank() < current.rank() {
+	if current.IsFinal() || notified.rank() < current.rank() {
 		return Decision{Outcome: Ignored, Reason: ReasonBackwards}
 	}
 	return Decision{Outcome: Ignored, Reason: ReasonStale}

@@ -28,7 +28,7 @@ func TestNextFollowsReferenceTable(t *testing.T) {
 		if tr.From == StatusComplete {
 			t.Errorf("complete must be final, table has %v", tr)
 		}
-		if tr.From.Final() && tr.To != StatusComplete {
+		if tr.From.IsFinal() && tr.To != StatusComplete {
 			t.Errorf("a final record may only be completed by a late receipt, table has %v", tr)
 		}
 		if !tr.From.Valid() || !tr.To.Valid() {

@@ -2,17 +2,73 @@ package payment
 
 import (
 	"context"
-	"encoding/base64"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/cursor"
+	"github.com/sportello/sportello/internal/textrule"
 )
+
+// Summary is a payment as a listing shows it: what a table of payments
+// needs, without the history, split, links, stamp or note (Desk.Get reads
+// those).
+type Summary struct {
+	// ID identifies the record within its tenant.
+	ID ID
+	// Kind says how the payment is made.
+	Kind Kind
+	// Status is the record's place in the lifecycle.
+	Status Status
+	// Amount is in euros.
+	Amount decimal.Decimal
+	// Reason is the payment's description ("causale").
+	Reason string
+	// Payer is the payer's codice fiscale or partita IVA.
+	Payer string
+	// Subject names what is paid for, e.g. a pratica ID.
+	Subject string
+	// Service is the public service the subject belongs to.
+	Service string
+	// DueAt is when the record expires unless paid.
+	DueAt time.Time
+	// NoticeCode and IUV identify the position at the gateway; empty for
+	// kinds without one.
+	NoticeCode, IUV string
+	// PaidAt is when the payer paid; zero until complete.
+	PaidAt time.Time
+	// CreatedAt and UpdatedAt are UTC instants.
+	CreatedAt, UpdatedAt time.Time
+	// Version is the record's version.
+	Version int64
+}
+
+// Summary returns p's summary.
+func (p *Payment) Summary() Summary {
+	s := Summary{
+		ID: p.ID, Kind: p.Kind, Status: p.Status, Amount: p.Amount, Reason: p.Reason,
+		Payer: p.Payer, Subject: p.Subject, Service: p.Service, DueAt: p.DueAt,
+		NoticeCode: p.NoticeCode, IUV: p.IUV, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
+	}
+	if p.Receipt != nil {
+		s.PaidAt = p.Receipt.PaidAt
+	}
+	return s
+}
 
 // Page is one page of a listing.
 type Page struct {
-	// Payments are ordered by ID (creation order with the default IDs).
-	Payments []*Payment
+	// Items are ordered by ID (creation order with the default IDs).
+	Items []Summary
 	// Next continues the listing; empty when there is nothing more.
 	Next string
+
+	// Payments holds the full records of Items, in the same order.
+	//
+	// Deprecated: use Items (and Desk.Get for a whole record). Kept only
+	// while practice moves to Items; it will be removed.
+	Payments []*Payment
 }
 
 // Listing limits.
@@ -23,14 +79,29 @@ const (
 	MaxPageSize = 500
 )
 
+// cursorKind tags payment listing cursors (internal/cursor).
+const cursorKind = "payment"
+
 // List returns a page of the payments who may view that match f, after
 // the opaque cursor ("" for the first page). A citizen sees only their own
 // payments (f.Payer, if set, must be their codice fiscale); staff those of
-// the services they work on; the system all of the tenant's.
-func (d *Desk) List(ctx context.Context, who auth.Principal, f Filter, cursor string, limit int) (Page, error) {
-	after, err := decodeCursor(cursor)
+// the services they work on; the system all of the tenant's. A cursor no
+// listing returned, or filter text that breaks the text rule, is
+// *ValidationError.
+func (d *Desk) List(ctx context.Context, who auth.Principal, f Filter, cursorText string, limit int) (Page, error) {
+	var v validationErrors
+	parts, err := cursor.Decode(cursorText, cursorKind, 1)
 	if err != nil {
+		v.add("cursor", "cursor", cursor.Message)
+	}
+	checkText(&v, "subject", f.Subject, textrule.Line, MaxTextLen, false)
+	checkText(&v, "payer", f.Payer, textrule.Line, MaxTextLen, false)
+	if err := v.err(); err != nil {
 		return Page{}, err
+	}
+	var after ID
+	if parts != nil {
+		after = ID(parts[0])
 	}
 	if limit <= 0 {
 		limit = DefaultPageSize
@@ -60,33 +131,27 @@ func (d *Desk) List(ctx context.Context, who auth.Principal, f Filter, cursor st
 			if len(out) == limit {
 				// More records follow: continue after the last one
 				// returned.
-				return Page{Payments: out, Next: encodeCursor(out[len(out)-1].ID)}, nil
+				return page(out, cursor.Encode(cursorKind, string(out[len(out)-1].ID))), nil
 			}
 			after = p.ID
-			if canOn(who, ActionView, p) == nil {
+			if Authorize(who, ActionView, p) == nil {
 				out = append(out, p)
 			}
 		}
 		if len(batch) < limit+1 {
-			return Page{Payments: out}, nil
+			return page(out, ""), nil
 		}
 	}
 }
 
-// encodeCursor makes a listing cursor from the last ID of a page. The
-// cursor is opaque to callers: its form may change.
-func encodeCursor(id ID) string {
-	return base64.RawURLEncoding.EncodeToString([]byte("p:" + string(id)))
-}
-
-// decodeCursor returns the ID a cursor continues after; "" is the start.
-func decodeCursor(c string) (ID, error) {
-	if c == "" {
-		return "", nil
+// page makes the Page of the records ps.
+func page(ps []*Payment, next string) Page {
+	pg := Page{Next: next, Payments: ps}
+	if len(ps) > 0 {
+		pg.Items = make([]Summary, len(ps))
+		for i, p := range ps {
+			pg.Items[i] = p.Summary()
+		}
 	}
-	b, err := base64.RawURLEncoding.DecodeString(c)
-	if err != nil || len(b) < 3 || string(b[:2]) != "p:" {
-		return "", &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: "is not a cursor returned by a listing"}}}
-	}
-	return ID(b[2:]), nil
+	return pg
 }

@@ -27,31 +27,6 @@ const (
 	KindManual Kind = "manual"
 )
 
-// Status is a payment record's place in its lifecycle (the payment proxy
-// states of the pagoPA payment proxy).
-type Status string
-
-// The statuses. Complete, Canceled, Expired, CreationFailed and Failed are
-// final.
-const (
-	// StatusCreationPending: stored, the debt position not yet created.
-	StatusCreationPending Status = "creation_pending"
-	// StatusCreationFailed: the gateway refused the debt position. Final.
-	StatusCreationFailed Status = "creation_failed"
-	// StatusPending: the position exists and waits to be paid.
-	StatusPending Status = "payment_pending"
-	// StatusStarted: the payer started paying at a PSP.
-	StatusStarted Status = "payment_started"
-	// StatusFailed: the payment failed at the PSP (rarely used). Final.
-	StatusFailed Status = "payment_failed"
-	// StatusComplete: paid, with a receipt. Final; nothing leaves it.
-	StatusComplete Status = "complete"
-	// StatusCanceled: withdrawn before being paid. Final.
-	StatusCanceled Status = "canceled"
-	// StatusExpired: the due date passed unpaid. Final.
-	StatusExpired Status = "expired"
-)
-
 // Receipt is the proof of a completed payment.
 type Receipt struct {
 	// PaidAt is the UTC instant the payer paid.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // checkNotification validates a notification's own fields: its validate
@@ -29,6 +30,13 @@ func (d *Desk) checkNotification(n Notification) error {
 	if n.Status == StatusComplete && (n.Receipt == nil || n.Receipt.PaidAt.IsZero()) {
 		v.add("receipt", "required", "is required, with its payment instant, for complete")
 	}
+	if r := n.Receipt; r != nil {
+		checkText(&v, "receipt.psp", r.PSP, textrule.Line, MaxTextLen, false)
+		checkText(&v, "receipt.receipt_id", r.ReceiptID, textrule.Line, MaxTextLen, false)
+	}
+	checkText(&v, "links.online", n.Links.Online, textrule.Line, 0, false)
+	checkText(&v, "links.notice", n.Links.Notice, textrule.Line, 0, false)
+	checkText(&v, "links.receipt", n.Links.Receipt, textrule.Line, 0, false)
 	return v.err()
 }
 
@@ -65,11 +73,14 @@ func (d *Desk) ApplyNotification(ctx context.Context, who auth.Principal, n Noti
 	if n.Tenant == "" {
 		n.Tenant = who.Tenant
 	}
-	if err := Can(who, ActionNotify, n.Tenant, "", ""); err != nil {
+	if err := Authorize(who, ActionNotify, &Payment{Tenant: n.Tenant}); err != nil {
 		return nil, 0, err
 	}
 	if err := d.checkNotification(n); err != nil {
 		return nil, 0, err
+	}
+	if (n.PaymentID != "" && !lookupable(string(n.PaymentID))) || (n.IUV != "" && !lookupable(n.IUV)) {
+		return nil, 0, ErrNotFound // no record was ever stored under such text
 	}
 	var p *Payment
 	var err error
@@ -116,7 +127,7 @@ func (d *Desk) applyNotification(ctx context.Context, p *Payment, n Notification
 		}
 		if n.Status == StatusComplete {
 			r := *n.Receipt
-			r.PaidAt = r.PaidAt.UTC()
+			r.PaidAt = instant(r.PaidAt)
 			p.Receipt = &r
 		}
 		if n.Links != (Links{}) {
@@ -197,12 +208,13 @@ func (d *Desk) refresh(ctx context.Context, who auth.Principal, p *Payment) (*Pa
 	}
 	n, err := d.gw.PositionStatus(ctx, p.Tenant, p.ID)
 	if err != nil {
-		return nil, 0, fmt.Errorf("payment: gateway: position status: %w", err)
+		return nil, 0, &GatewayError{Op: "position status", Err: err}
 	}
 	n.Tenant, n.PaymentID = p.Tenant, p.ID
 	if err := d.checkNotification(n); err != nil {
-		// Not wrapped: the caller's input was fine, the gateway is at fault.
-		return nil, 0, fmt.Errorf("payment: gateway returned an unusable status: %s", err.Error())
+		// Not ErrValidation: the caller's input was fine, the gateway is
+		// at fault.
+		return nil, 0, &GatewayError{Op: "position status", Err: fmt.Errorf("unusable status: %s", err.Error())}
 	}
 	return d.applyNotification(ctx, p, n, "reconcile")
 }

@@ -72,6 +72,9 @@ func (d *Desk) DeliverEvents(ctx context.Context, tenant string, limit int) (int
 	if h == nil {
 		return 0, errNoHandler
 	}
+	if !lookupable(tenant) {
+		return 0, nil // no event was ever saved for such a tenant
+	}
 	return outbox.Deliverer[Event]{
 		Claim: func(ctx context.Context, limit int) ([]Event, error) {
 			return d.store.ClaimEvents(ctx, tenant, d.now(), d.cfg.EventLease, limit)

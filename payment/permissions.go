@@ -56,9 +56,10 @@ func forbidden(a Action, missing string) error {
 	return &auth.PermissionError{Action: auth.Action(a), Missing: missing}
 }
 
-// Can decides whether who may perform action on a payment of tenant,
-// payer and service (for creation, the ones requested). It is the whole
-// permission rule, pure and table-tested:
+// Authorize decides whether who may perform a on the payment p (for
+// creation, the record about to be stored: its tenant, payer and service
+// are the ones requested; for gateway notifications, a record naming the
+// tenant only). It is the whole permission rule, pure and table-tested:
 //
 //   - nobody acts outside their own tenant;
 //   - the system may do everything, and alone applies gateway
@@ -73,7 +74,11 @@ func forbidden(a Action, missing string) error {
 //     themselves; never cancel, and never register a manual payment.
 //
 // Refusals are *auth.PermissionError, matching auth.ErrForbidden.
-func Can(who auth.Principal, action Action, tenant, payer, service string) error {
+func Authorize(who auth.Principal, a Action, p *Payment) error {
+	return authorize(who, a, p.Tenant, p.Payer, p.Service)
+}
+
+func authorize(who auth.Principal, action Action, tenant, payer, service string) error {
 	if who.Tenant == "" || who.Tenant != tenant {
 		return forbidden(action, "tenant")
 	}
@@ -98,9 +103,4 @@ func Can(who auth.Principal, action Action, tenant, payer, service string) error
 		return nil
 	}
 	return forbidden(action, "kind")
-}
-
-// canOn is Can for an existing record.
-func canOn(who auth.Principal, action Action, p *Payment) error {
-	return Can(who, action, p.Tenant, p.Payer, p.Service)
 }

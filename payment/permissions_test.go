@@ -7,7 +7,7 @@ import (
 	"github.com/sportello/sportello/auth"
 )
 
-func TestPermissionMatrix(t *testing.T) {
+func TestAuthorizeMatrix(t *testing.T) {
 	fc, err := auth.ParseFiscalCode("RSSMRA80A01H501U")
 	if err != nil {
 		t.Fatal(err)
@@ -55,7 +55,7 @@ func TestPermissionMatrix(t *testing.T) {
 	rows = append(rows, row{"citizen payer", ActionView, "rssmra80a01h501u", true})
 
 	for _, r := range rows {
-		err := Can(actors[r.actor], r.action, "t1", r.payer, service)
+		err := Authorize(actors[r.actor], r.action, &Payment{Tenant: "t1", Payer: r.payer, Service: service})
 		if r.ok && err != nil {
 			t.Errorf("%s %s: %v, want allowed", r.actor, r.action, err)
 		}
@@ -66,7 +66,7 @@ func TestPermissionMatrix(t *testing.T) {
 			}
 		}
 	}
-	if err := Can(auth.Principal{Tenant: "t1"}, ActionView, "t1", payer, service); !errors.Is(err, auth.ErrForbidden) {
+	if err := Authorize(auth.Principal{Tenant: "t1"}, ActionView, &Payment{Tenant: "t1", Payer: payer, Service: service}); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("principal without kind: %v", err)
 	}
 }

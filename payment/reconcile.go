@@ -16,6 +16,9 @@ const reconcileBatch = 100
 // notifications and interrupted creations; it stops at the first error,
 // and running it again resumes the work.
 func (d *Desk) Reconcile(ctx context.Context, tenant string) (int, error) {
+	if !lookupable(tenant) {
+		return 0, nil // no record was ever stored for such a tenant
+	}
 	sys := auth.System(tenant)
 	open := Filter{Statuses: []Status{StatusCreationPending, StatusPending, StatusStarted}}
 	n := 0

@@ -14,7 +14,10 @@ const sweepBatch = 100
 // without loading them all. Running it twice changes nothing the second
 // time: expired is final, and a record paid meanwhile is left alone.
 func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (int, error) {
-	now = now.UTC()
+	if !lookupable(tenant) {
+		return 0, nil // no record was ever stored for such a tenant
+	}
+	now = instant(now)
 	n := 0
 	var after ID
 	for {
@@ -26,7 +29,7 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (int, er
 			moved := false
 			_, err := d.change(ctx, p, func(p *Payment) (*Event, error) {
 				moved = false
-				if !p.Status.Open() || !p.DueAt.Before(now) {
+				if !p.Status.IsOpen() || !p.DueAt.Before(now) {
 					return nil, nil // paid, canceled or postponed since listed
 				}
 				ev, err := d.move(p, StepExpire, now, "sweep", "system")

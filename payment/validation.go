@@ -1,16 +1,17 @@
 package payment
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
+
 	"github.com/sportello/sportello/auth"
+	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // TagNoticeCode validates a notice code: a string field ParseNoticeCode
@@ -38,67 +39,22 @@ func RegisterValidations(v *validator.Validate) error {
 }
 
 // newValidator returns the validator the Desk runs on the validate tags of
-// its inputs: the package's and auth's tags registered, fields named in
-// snake_case as in every FieldError ("NoticeCode" is "notice_code").
-func newValidator() (*validator.Validate, error) {
-	v := validator.New(validator.WithRequiredStructEnabled())
-	if err := RegisterValidations(v); err != nil {
-		return nil, err
-	}
-	v.RegisterTagNameFunc(func(f reflect.StructField) string { return snakeCase(f.Name) })
-	return v, nil
-}
-
-// snakeCase turns an ASCII Go field name into its snake_case form,
-// keeping initialisms whole: "NoticeCode" is "notice_code", "IUV" "iuv",
-// "PaymentID" "payment_id".
-func snakeCase(name string) string {
-	var b strings.Builder
-	for i := 0; i < len(name); i++ {
-		c := name[i]
-		if c >= 'A' && c <= 'Z' {
-			prevLower := i > 0 && !(name[i-1] >= 'A' && name[i-1] <= 'Z')
-			nextLower := i+1 < len(name) && name[i+1] >= 'a' && name[i+1] <= 'z'
-			if i > 0 && (prevLower || nextLower) {
-				b.WriteByte('_')
-			}
-			c += 'a' - 'A'
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
+// its inputs: internal/fielderr's, with the package's and auth's tags.
+func newValidator() (*fielderr.Validator, error) {
+	return fielderr.NewValidator(nil, RegisterValidations)
 }
 
 // checkTags runs v on the validate tags of s and adds every failure to
-// errs, with the tag as Rule and a message that never quotes the value.
-func checkTags(v *validator.Validate, errs *validationErrors, s any) error {
-	err := v.Struct(s)
-	if err == nil {
-		return nil
+// errs.
+func checkTags(v *fielderr.Validator, errs *validationErrors, s any) error {
+	fields, err := v.Check(s)
+	if err != nil {
+		return fmt.Errorf("payment: %w", err)
 	}
-	var verrs validator.ValidationErrors
-	if !errors.As(err, &verrs) {
-		return fmt.Errorf("payment: validate: %w", err)
-	}
-	for _, fe := range verrs {
-		field := fe.Field()
-		if _, rest, ok := strings.Cut(fe.Namespace(), "."); ok && rest != "" {
-			field = rest
-		}
-		errs.add(field, fe.Tag(), tagMessage(fe.Tag()))
+	for _, f := range fields {
+		*errs = append(*errs, FieldError(f))
 	}
 	return nil
-}
-
-// tagMessage explains a failed tag in English.
-func tagMessage(tag string) string {
-	switch tag {
-	case TagNoticeCode:
-		return "must be an 18-digit pagoPA notice code with valid check digits"
-	case "required":
-		return "is required"
-	}
-	return "does not satisfy the " + tag + " rule"
 }
 
 // validateNoticeCodeField implements the noticecode tag. A NoticeCode field
@@ -135,19 +91,29 @@ func normalizePayer(s string) (string, bool) {
 	return "", false
 }
 
-// checkText adds an error when s is too long or holds control characters.
-func checkText(v *validationErrors, field, s string, max int, required bool) {
-	switch {
-	case strings.TrimSpace(s) == "":
+// checkText applies the one text rule (internal/textrule) of the given
+// kind and a length limit to s, and requires it not blank when required.
+func checkText(v *validationErrors, field, s string, kind textrule.Kind, max int, required bool) {
+	if strings.TrimSpace(s) == "" {
 		if required {
-			v.add(field, "required", "is required")
+			v.add(field, "required", fielderr.TagMessage("required", "", reflect.String))
 		}
-	case utf8.RuneCountInString(s) > max:
-		v.add(field, "max", fmt.Sprintf("must be at most %d characters long", max))
-	case !utf8.ValidString(s) || strings.IndexFunc(s, unicode.IsControl) >= 0:
-		v.add(field, "text", "must be valid text without control characters")
+		if s == "" {
+			return
+		}
+	}
+	switch rule := textrule.Check(s, kind, max); rule {
+	case textrule.RuleMax:
+		v.add(field, rule, fielderr.TagMessage("max", strconv.Itoa(max), reflect.String))
+	case textrule.RuleText:
+		v.add(field, rule, textrule.Message(rule, kind))
 	}
 }
+
+// lookupable reports whether s can name a stored record or tenant: text
+// that breaks the text rule was never stored, so a lookup by it is
+// ErrNotFound (or finds nothing) without asking the store.
+func lookupable(s string) bool { return s != "" && textrule.Valid(s, textrule.Line) }
 
 // common are the fields every kind of new payment shares.
 type common struct {
@@ -163,10 +129,10 @@ func (c common) check(v *validationErrors) string {
 	case !ok:
 		v.add("payer", "payer", "must be a valid codice fiscale or partita IVA")
 	}
-	checkText(v, "reason", c.reason, MaxReasonLen, false)
-	checkText(v, "subject", c.subject, MaxTextLen, false)
-	checkText(v, "service", c.service, MaxTextLen, true)
-	checkText(v, "idempotency_key", c.key, MaxTextLen, false)
+	checkText(v, "reason", c.reason, textrule.Line, MaxReasonLen, false)
+	checkText(v, "subject", c.subject, textrule.Line, MaxTextLen, false)
+	checkText(v, "service", c.service, textrule.Line, MaxTextLen, true)
+	checkText(v, "idempotency_key", c.key, textrule.Line, MaxTextLen, false)
 	return payer
 }
 
@@ -205,23 +171,11 @@ func checkNewManual(in NewManual, now time.Time) (string, error) {
 	if in.PaidAt.After(now) {
 		v.add("paid_at", "past", "must not be in the future")
 	}
-	checkText(&v, "receipt_id", in.ReceiptID, MaxTextLen, false)
+	checkText(&v, "receipt_id", in.ReceiptID, textrule.Line, MaxTextLen, false)
 	if in.Note != nil {
-		checkNote(&v, in.Note.Text)
+		checkText(&v, "note.text", in.Note.Text, textrule.Long, MaxNoteLen, true)
 	}
 	return payer, v.err()
-}
-
-// checkNote allows line breaks in a note, unlike other text.
-func checkNote(v *validationErrors, s string) {
-	switch {
-	case strings.TrimSpace(s) == "":
-		v.add("note.text", "required", "is required when a note is given")
-	case utf8.RuneCountInString(s) > MaxNoteLen:
-		v.add("note.text", "max", fmt.Sprintf("must be at most %d characters long", MaxNoteLen))
-	case !utf8.ValidString(s) || strings.IndexFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t' }) >= 0:
-		v.add("note.text", "text", "must be valid text without control characters")
-	}
 }
 
 // StampIdentifierLen is the number of digits of a physical stamp's

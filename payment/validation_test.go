@@ -2,6 +2,7 @@ package payment
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,7 +60,7 @@ func TestCheckNewPaymentListsEveryField(t *testing.T) {
 		Kind:    "cash",
 		Amount:  decimal.RequireFromString("1.005"),
 		Payer:   "nobody",
-		Reason:  string(make([]byte, MaxReasonLen+1)),
+		Reason:  strings.Repeat("é", MaxReasonLen+1),
 		DueAt:   now.Add(-time.Hour),
 		Split:   []Split{{Beneficiary: "1", Amount: decimal.RequireFromString("1")}},
 		Subject: "bad\x00subject",
@@ -92,17 +93,6 @@ func TestValidStampIdentifier(t *testing.T) {
 	} {
 		if ValidStampIdentifier(s) != want {
 			t.Errorf("ValidStampIdentifier(%q) != %v", s, want)
-		}
-	}
-}
-
-func TestSnakeCase(t *testing.T) {
-	for in, want := range map[string]string{
-		"NoticeCode": "notice_code", "IUV": "iuv", "PaymentID": "payment_id",
-		"IUVCode": "iuv_code", "Status": "status", "DueAt": "due_at",
-	} {
-		if got := snakeCase(in); got != want {
-			t.Errorf("snakeCase(%q) = %q, want %q", in, got, want)
 		}
 	}
 }

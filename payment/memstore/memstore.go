@@ -218,7 +218,7 @@ func (s *Store) List(_ context.Context, tenant string, f payment.Filter, after p
 // ListDue implements payment.Store.
 func (s *Store) ListDue(_ context.Context, tenant string, now time.Time, after payment.ID, limit int) ([]*payment.Payment, error) {
 	return s.page(tenant, after, limit, func(p *payment.Payment) bool {
-		return !p.Status.Final() && !p.DueAt.IsZero() && p.DueAt.Before(now)
+		return !p.Status.IsFinal() && !p.DueAt.IsZero() && p.DueAt.Before(now)
 	}), nil
 }
 

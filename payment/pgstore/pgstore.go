@@ -77,6 +77,7 @@ var translator = pgtx.Translator{
 	Constraints: constraintField,
 	Conflict:    func(f string) error { return &payment.ConflictError{Field: f} },
 	Keep:        []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation},
+	Unavailable: payment.ErrUnavailable,
 }
 
 // nullTime maps the zero time to NULL and any other to UTC.

@@ -173,3 +173,38 @@ func BenchmarkNextSequenceParallel(b *testing.B) {
 		}
 	})
 }
+
+// TestOutageIsUnavailable stops the store's database connections (as a
+// server restart does) and closes its pool: every call fails with an error
+// matching payment.ErrUnavailable and nothing else, whose message carries
+// no connection details or driver text.
+func TestOutageIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	pools := pgtest.NewPools(t, 2)
+	s, err := pgstore.New(ctx, pools[0])
+	require.NoError(t, err)
+	_, err = pools[1].Exec(ctx, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+		WHERE datname = current_database() AND pid <> pg_backend_pid()`)
+	require.NoError(t, err)
+	pools[0].Close()
+	calls := map[string]func() error{
+		"Get":         func() error { _, err := s.Get(ctx, "t1", "p1"); return err },
+		"List":        func() error { _, err := s.List(ctx, "t1", payment.Filter{}, "", 10); return err },
+		"ClaimEvents": func() error { _, err := s.ClaimEvents(ctx, "t1", time.Now(), time.Minute, 10); return err },
+		"AckEvent":    func() error { return s.AckEvent(ctx, "t1", "e1") },
+		"NextSequence": func() error {
+			_, err := s.NextSequence(ctx, "t1", "n")
+			return err
+		},
+	}
+	for name, call := range calls {
+		err := call()
+		require.ErrorIs(t, err, payment.ErrUnavailable, name)
+		for _, other := range []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation, payment.ErrInvalidTransition} {
+			assert.NotErrorIs(t, err, other, name)
+		}
+		for _, leak := range []string{"127.0.0.1", "user=", "database=", "dial", "pool"} {
+			assert.NotContains(t, err.Error(), leak, name)
+		}
+	}
+}
