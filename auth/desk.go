@@ -54,7 +54,8 @@ type Config struct {
 	// notification before another deliverer may take it (default 1 minute).
 	NotificationLease time.Duration
 
-	// Now returns the current time (default time.Now).
+	// Now returns the current time (default time.Now). The Desk keeps
+	// instants in UTC truncated to microseconds, as PostgreSQL does.
 	Now func() time.Time
 	// NewID returns a new unique ID (default: UUIDv7 strings).
 	NewID func() string
@@ -135,4 +136,6 @@ func setDefault(d *time.Duration, v time.Duration) {
 	}
 }
 
-func (d *Desk) now() time.Time { return d.cfg.Now().UTC() }
+// now is the current instant in UTC, truncated to microseconds (what
+// PostgreSQL keeps), so that every store returns the instants it was given.
+func (d *Desk) now() time.Time { return d.cfg.Now().UTC().Truncate(time.Microsecond) }

@@ -223,7 +223,7 @@ func TestThrottledErrorGivesTheExactRetryTime(t *testing.T) {
 	e := newEnv(t, func(c *auth.Config) {
 		c.Throttle = auth.ThrottlePolicy{MaxFailures: 1, Window: 10 * time.Minute, Lockout: 15 * time.Minute}
 	})
-	e.clock.Advance(123456789 * time.Nanosecond)
+	e.clock.Advance(123456 * time.Microsecond)
 	_, err := e.desk.Login(e.ctx, tenant, "root.admin", "wrong password 1")
 	require.ErrorIs(t, err, auth.ErrInvalidCredentials)
 	failedAt := e.clock.Now()
@@ -233,7 +233,19 @@ func TestThrottledErrorGivesTheExactRetryTime(t *testing.T) {
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, 15*time.Minute-1500*time.Millisecond, te.RetryAfter)
 	assert.Equal(t, failedAt.Add(15*time.Minute), te.Until)
-	assert.Equal(t, "auth: too many attempts, retry at 2026-03-02T09:15:00.123456789Z (in 14m58.5s)", err.Error())
+	assert.Equal(t, "auth: too many attempts, retry at 2026-03-02T09:15:00.123456Z (in 14m58.5s)", err.Error())
+}
+
+// TestDeskTruncatesInstantsToMicroseconds: what memstore returns equals
+// what pgstore (which keeps microseconds) returns.
+func TestDeskTruncatesInstantsToMicroseconds(t *testing.T) {
+	e := newEnv(t)
+	e.clock.Advance(1234567 * time.Nanosecond)
+	a, err := e.desk.CreateOperator(e.ctx, e.admin, auth.NewOperator{Username: "mario", Email: "mario@comune.example"})
+	require.NoError(t, err)
+	assert.Equal(t, e.clock.Now().Truncate(time.Microsecond), a.CreatedAt)
+	assert.Equal(t, 1234*time.Microsecond, a.CreatedAt.Sub(a.CreatedAt.Truncate(time.Second)))
+	assert.Equal(t, e.clock.Now().Truncate(time.Microsecond).Add(72*time.Hour), e.inbox.last(t, auth.NotifySetPassword).ExpiresAt)
 }
 
 func TestThrottlePolicyLockedFor(t *testing.T) {

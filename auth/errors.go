@@ -139,7 +139,7 @@ type ThrottledError struct {
 	Until time.Time
 }
 
-// Error gives the exact instant (to the nanosecond the clock gave) and the
+// Error gives the exact instant (to the microsecond the Desk keeps) and the
 // exact wait, neither rounded, so that a host's Retry-After is never early.
 func (e *ThrottledError) Error() string {
 	if e.Until.IsZero() {

@@ -4,7 +4,7 @@ import (
 	"context"
 	"errors"
 
-	"github.com/sportello/sportello/internal/cursor"
+	keyset "github.com/sportello/sportello/internal/cursor"
 )
 
 // Page is one page of a listing.
@@ -29,18 +29,18 @@ const cursorOperators = "auth/operators"
 // Next continues the listing ("" at the end). limit <= 0 means 100; more
 // than 500 is cut to 500. A cursor no listing returned is a
 // *ValidationError on field "cursor".
-func (d *Desk) ListOperators(ctx context.Context, who Principal, cursorText string, limit int) (Page, error) {
+func (d *Desk) ListOperators(ctx context.Context, who Principal, cursor string, limit int) (Page, error) {
 	if err := d.authorize(who, ActionListOperators, nil); err != nil {
 		return Page{}, err
 	}
 	after := ""
-	parts, err := cursor.Decode(cursorText, cursorOperators, 1)
+	parts, err := keyset.Decode(cursor, cursorOperators, 1)
 	if err == nil && parts != nil && !canExist(parts[0]) {
-		err = cursor.ErrInvalid // no account has such an ID
+		err = keyset.ErrInvalid // no account has such an ID
 	}
 	switch {
-	case errors.Is(err, cursor.ErrInvalid):
-		return Page{}, &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: cursor.Message}}}
+	case errors.Is(err, keyset.ErrInvalid):
+		return Page{}, &ValidationError{Fields: []FieldError{{Field: "cursor", Rule: "cursor", Message: keyset.Message}}}
 	case err != nil:
 		return Page{}, err
 	case parts != nil:
@@ -59,7 +59,7 @@ func (d *Desk) ListOperators(ctx context.Context, who Principal, cursorText stri
 	page := Page{Items: items}
 	if len(items) > limit {
 		page.Items = items[:limit]
-		page.Next = cursor.Encode(cursorOperators, page.Items[limit-1].ID)
+		page.Next = keyset.Encode(cursorOperators, page.Items[limit-1].ID)
 	}
 	return page, nil
 }

@@ -519,7 +519,8 @@ func scanProfile(row pgx.Row) (*auth.Profile, error) {
 	}
 	if code != "" {
 		if p.FiscalCode, err = auth.ParseFiscalCode(code); err != nil {
-			return nil, fmt.Errorf("auth/pgstore: stored profile has an invalid fiscal code: %w", err)
+			// Not the caller's fault: the stored data are damaged.
+			return nil, fmt.Errorf("auth/pgstore: stored profile has an invalid fiscal code: %w", auth.ErrUnavailable)
 		}
 	}
 	p.ActivationSentAt = fromNull(sent)
