@@ -191,3 +191,75 @@ func TestPaymentErrorsArePracticeErrors(t *testing.T) {
 		t.Fatal("the cause is kept for logs")
 	}
 }
+
+// TestEveryTextFieldFollowsTheRule covers the fields the kit's bad-text
+// section does not: each refuses a NUL byte with ErrValidation naming it.
+func TestEveryTextFieldFollowsTheRule(t *testing.T) {
+	upFront := baseService()
+	upFront.Payment, upFront.PaymentAmount = practice.PaymentRequired, decimal.RequireFromString("5")
+	f := newFixture(t, upFront)
+	pending := f.paymentPending()
+	g := newFixture(t, baseService())
+	waiting := g.waitingIntegration()
+	inCharge := g.inCharge()
+	const bad = "x\x00"
+	svc := func(edit func(*practice.Service)) error {
+		s := baseService()
+		s.ID = "svc-new"
+		edit(&s)
+		_, err := g.desk.CreateService(g.ctx, g.act.admin, s)
+		return err
+	}
+	cases := []struct {
+		field string
+		err   error
+	}{
+		{"office", svc(func(s *practice.Service) { s.Office = bad })},
+		{"templates[complete].subject", svc(func(s *practice.Service) {
+			s.Templates = map[practice.Status]practice.MessageTemplate{practice.StatusComplete: {Subject: bad}}
+		})},
+		{"receipt_id", func() error {
+			_, err := f.desk.RegisterPayment(f.ctx, f.act.enabled, pending.ID, practice.ManualPayment{ReceiptID: bad})
+			return err
+		}()},
+		{"note", func() error {
+			_, err := f.desk.RegisterPayment(f.ctx, f.act.enabled, pending.ID, practice.ManualPayment{Note: bad})
+			return err
+		}()},
+		{"paid_at", func() error {
+			_, err := f.desk.RegisterPayment(f.ctx, f.act.enabled, pending.ID, practice.ManualPayment{PaidAt: time.Date(12000, 1, 1, 0, 0, 0, 0, time.UTC)})
+			return err
+		}()},
+		{"text", func() error {
+			_, err := g.desk.AnswerIntegration(g.ctx, g.act.owner, waiting.ID, practice.AnswerInput{Text: bad})
+			return err
+		}()},
+		{"attachments[0].id", func() error {
+			_, err := g.desk.AnswerIntegration(g.ctx, g.act.owner, waiting.ID, practice.AnswerInput{Text: "ok",
+				Attachments: []practice.Attachment{{ID: bad}}})
+			return err
+		}()},
+		{"attachments[0].media_type", func() error {
+			_, err := g.desk.Reject(g.ctx, g.act.assigned, inCharge.ID, practice.Decision{Motivation: "no",
+				Attachments: []practice.Attachment{{ID: "f", MediaType: bad}}})
+			return err
+		}()},
+		{"operator", func() error {
+			_, err := g.desk.Assign(g.ctx, g.act.enabled, inCharge.ID, officeID, bad)
+			return err
+		}()},
+	}
+	for _, c := range cases {
+		if !errors.Is(c.err, practice.ErrValidation) {
+			t.Errorf("%s: %v, want ErrValidation", c.field, c.err)
+			continue
+		}
+		wantField(t, c.err, c.field)
+	}
+	if got := f.get(pending.ID); got.Version != pending.Version {
+		t.Error("a refused payment registration wrote the pratica")
+	}
+	if got := g.get(inCharge.ID); got.Version != inCharge.Version {
+		t.Error("a refused command wrote the pratica")
+	}
+}
