@@ -417,7 +417,7 @@ func TestListsAndKeysetPagination(t *testing.T) {
 	for {
 		p := must(f.desk.Ongoing(f.ctx, f.requester, cursor, 2))(t)
 		pages++
-		for _, r := range p.Requests {
+		for _, r := range p.Items {
 			got = append(got, r.ID)
 		}
 		if p.Next == "" {
@@ -430,16 +430,16 @@ func TestListsAndKeysetPagination(t *testing.T) {
 		t.Errorf("ongoing %v in %d pages, want %v", got, pages, mine)
 	}
 	cl := must(f.desk.Closed(f.ctx, f.requester, "", 10))(t)
-	if len(cl.Requests) != 1 || cl.Requests[0].ID != closed.ID || cl.Next != "" {
+	if len(cl.Items) != 1 || cl.Items[0].ID != closed.ID || cl.Next != "" {
 		t.Errorf("closed %+v", cl)
 	}
 	other := must(f.desk.Ongoing(f.ctx, f.other, "", 10))(t)
-	if len(other.Requests) != 1 || other.Requests[0].ID != theirs.ID {
+	if len(other.Items) != 1 || other.Items[0].ID != theirs.ID {
 		t.Errorf("other's list %+v", other)
 	}
 	q := must(f.desk.Queue(f.ctx, f.agent, "team-a", "", 100))(t)
-	if len(q.Requests) != 6 {
-		t.Errorf("queue has %d", len(q.Requests))
+	if len(q.Items) != 6 {
+		t.Errorf("queue has %d", len(q.Items))
 	}
 	if _, err := f.desk.Queue(f.ctx, f.otherAgent, "team-a", "", 10); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("other agent's queue: %v", err)

@@ -5,48 +5,6 @@ import (
 	"time"
 )
 
-// Status is where a request stands in its lifecycle. The string values are
-// the names of the reference service-management tool's data model
-// (UserRequest) and are what adapters store.
-type Status string
-
-// The statuses of a request.
-const (
-	// StatusNew is the initial status.
-	StatusNew Status = "new"
-	// StatusWaitingForApproval: the request waits for an approver.
-	StatusWaitingForApproval Status = "waiting_for_approval"
-	// StatusApproved: the approver agreed; the request waits for an agent.
-	StatusApproved Status = "approved"
-	// StatusRejected: the approver refused; reopen brings it back to new.
-	StatusRejected Status = "rejected"
-	// StatusAssigned: a team and an agent own the request.
-	StatusAssigned Status = "assigned"
-	// StatusPending: the agent waits for something (a reason is recorded);
-	// the time-to-resolve stopwatch pauses.
-	StatusPending Status = "pending"
-	// StatusEscalatedTTO: the time-to-own target was missed.
-	StatusEscalatedTTO Status = "escalated_tto"
-	// StatusEscalatedTTR: the time-to-resolve target was missed.
-	StatusEscalatedTTR Status = "escalated_ttr"
-	// StatusResolved: a solution was given; the requester may close or reopen.
-	StatusResolved Status = "resolved"
-	// StatusClosed is terminal: the request is read-only.
-	StatusClosed Status = "closed"
-)
-
-// Statuses lists every status in the order of the reference.
-func Statuses() []Status {
-	return []Status{
-		StatusNew, StatusWaitingForApproval, StatusApproved, StatusRejected,
-		StatusAssigned, StatusPending, StatusEscalatedTTO, StatusEscalatedTTR,
-		StatusResolved, StatusClosed,
-	}
-}
-
-// Valid reports whether s is one of the statuses.
-func (s Status) Valid() bool { return slices.Contains(Statuses(), s) }
-
 // Stimulus is an event that moves a request from one status to another.
 // The string values are the names of the reference service-management
 // tool's data model.

@@ -204,3 +204,29 @@ func TestPriorityMatrix(t *testing.T) {
 		t.Error("unknown urgency accepted")
 	}
 }
+
+// Every status has an Italian and an English label; only closed is
+// final, and it is the only status the table leaves no way out of.
+func TestStatusLabelsAndFinal(t *testing.T) {
+	from := map[Status]bool{}
+	for _, tr := range Transitions() {
+		from[tr.From] = true
+	}
+	for _, s := range Statuses() {
+		if s.Label("it") == string(s) || s.Label("en") == string(s) || s.Label("it") == s.Label("en") {
+			t.Errorf("%s: labels %q, %q", s, s.Label("it"), s.Label("en"))
+		}
+		if s.Label("fr") != s.Label("en") {
+			t.Errorf("%s: another language does not get English", s)
+		}
+		if s.IsFinal() == from[s] {
+			t.Errorf("%s: IsFinal %v, yet has moves %v", s, s.IsFinal(), from[s])
+		}
+		if s.String() != string(s) {
+			t.Errorf("String %q", s.String())
+		}
+	}
+	if Status("lost").Label("it") != "lost" || Status("lost").IsFinal() {
+		t.Error("an unknown status")
+	}
+}

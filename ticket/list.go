@@ -9,8 +9,8 @@ import (
 
 // Page is one page of a request listing.
 type Page struct {
-	// Requests of the page, newest first.
-	Requests []*Request
+	// Items are the requests of the page, newest first.
+	Items []*Request
 	// Next is the cursor of the following page; empty on the last page.
 	Next string
 }
@@ -82,9 +82,9 @@ func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, after str
 	}
 	more := len(rs) > limit
 	rs = rs[:min(len(rs), limit)]
-	p := Page{Requests: make([]*Request, 0, len(rs))}
+	p := Page{Items: make([]*Request, 0, len(rs))}
 	for _, r := range rs {
-		p.Requests = append(p.Requests, d.visible(who, r))
+		p.Items = append(p.Items, d.visible(who, r))
 	}
 	if more {
 		p.Next = cursor.Encode(cursorKind, rs[len(rs)-1].ID)

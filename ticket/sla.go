@@ -267,8 +267,9 @@ func (w *Stopwatch) set(running, paused bool, now time.Time, cov *Coverage) {
 		w.StartedAt = now
 	}
 	if w.Goal > 0 {
-		w.WarnAt = cov.Add(now, w.Goal*3/4-w.Elapsed)
-		w.DueAt = cov.Add(now, w.Goal-w.Elapsed)
+		// Truncated to the microsecond, as every instant the Desk saves.
+		w.WarnAt = cov.Add(now, w.Goal*3/4-w.Elapsed).Truncate(time.Microsecond)
+		w.DueAt = cov.Add(now, w.Goal-w.Elapsed).Truncate(time.Microsecond)
 	}
 }
 

@@ -187,7 +187,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	show("the service desk queue holds %d request(s)", len(queue.Requests))
+	show("the service desk queue holds %d request(s)", len(queue.Items))
 	_, err = desk.Resolve(ctx, student, req.ID, "fixed", "done")
 	refused("the student resolving", err)
 	if req, err = desk.Assign(ctx, agent, req.ID, "servicedesk", agent.ID); err != nil {
@@ -237,7 +237,7 @@ func run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	show("the colleague's closed list: %d request(s)", len(closed.Requests))
+	show("the colleague's closed list: %d request(s)", len(closed.Items))
 
 	step("The host drains the notification outbox")
 	sent, err := desk.DeliverNotifications(ctx, req.Tenant, 100)

@@ -251,7 +251,7 @@ func testImpossibleIDsNotFound(t *testing.T, k *kit) {
 		assert.ErrorIs(t, err, ticket.ErrNotFound, "Get in tenant %q", id)
 		page, err := d.Ongoing(k.ctx, who, "", 10)
 		assert.NoError(t, err, "Ongoing in tenant %q", id)
-		assert.Empty(t, page.Requests)
+		assert.Empty(t, page.Items)
 		n, err := d.DeliverNotifications(k.ctx, id, 10)
 		assert.NoError(t, err)
 		assert.Zero(t, n)

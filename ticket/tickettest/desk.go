@@ -3,7 +3,9 @@ package tickettest
 import (
 	"context"
 	"testing"
+	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/sportello/sportello/auth"
@@ -33,11 +35,15 @@ type deskKit struct {
 // desks returns n Desks, one over each of n stores sharing a fresh data
 // set (n application instances), with one attachment blob store, and
 // the catalogue made through the first.
-func (k *kit) desks(t *testing.T, n int) *deskKit {
+func (k *kit) desks(t *testing.T, n int, mods ...func(*ticket.Config)) *deskKit {
 	t.Helper()
 	dk := &deskKit{blobs: memstore.NewBlobs(), stores: k.stores(t, n)}
 	for _, s := range dk.stores {
-		d, err := ticket.New(ticket.Config{Store: s, Blobs: dk.blobs, Notifier: discard})
+		cfg := ticket.Config{Store: s, Blobs: dk.blobs, Notifier: discard}
+		for _, m := range mods {
+			m(&cfg)
+		}
+		d, err := ticket.New(cfg)
 		require.NoError(t, err)
 		dk.desks = append(dk.desks, d)
 	}
@@ -68,4 +74,31 @@ func (dk *deskKit) newRequest() ticket.NewRequest {
 		Title: "PC does not boot", Description: "Black screen\nsince this morning",
 		Contacts: []string{kitContact.ID},
 	}
+}
+
+// testDeskInstantsRoundTrip: a Desk whose clock and SLA goals have
+// nanoseconds saves instants the store returns unchanged (the Desk
+// truncates to the microsecond, what every store keeps), so a request
+// read back equals the one the Desk returned.
+func testDeskInstantsRoundTrip(t *testing.T, k *kit) {
+	clock := time.Date(2026, 3, 2, 9, 0, 0, 123456789, time.UTC)
+	dk := k.desks(t, 1, func(c *ticket.Config) {
+		c.Now = func() time.Time { clock = clock.Add(time.Minute + 7*time.Nanosecond); return clock }
+		c.Targets = []ticket.Target{
+			{Metric: ticket.MetricTTO, Duration: time.Hour + 333*time.Nanosecond},
+			{Metric: ticket.MetricTTR, Duration: 5*time.Hour + 999*time.Nanosecond},
+		}
+	})
+	d := dk.desks[0]
+	r, err := d.Create(k.ctx, kitRequester, dk.newRequest())
+	require.NoError(t, err)
+	r, err = d.Comment(k.ctx, kitRequester, r.ID, "hello")
+	require.NoError(t, err)
+	r, err = d.Assign(k.ctx, kitAgent, r.ID, "team-1", kitAgent.ID)
+	require.NoError(t, err)
+	got, err := dk.stores[0].GetRequest(k.ctx, "t1", r.ID)
+	require.NoError(t, err)
+	equalRequest(t, r, got)
+	assert.Zero(t, r.UpdatedAt.Nanosecond()%1000, "instants are whole microseconds")
+	assert.Zero(t, r.SLA.TTR.DueAt.Nanosecond()%1000, "SLA deadlines too")
 }

@@ -66,6 +66,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"ImpossibleIDsNotFound", testImpossibleIDsNotFound},
 		{"ConcurrentCommentsAllLand", testConcurrentComments},
 		{"ConcurrentAppendsAllLand", testConcurrentAppends},
+		{"DeskInstantsRoundTrip", testDeskInstantsRoundTrip},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
