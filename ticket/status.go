@@ -78,4 +78,3 @@ func (s Status) Label(lang string) string {
 // move leads anywhere (a resolved or rejected request may still be
 // reopened).
 func (s Status) IsFinal() bool { return s == StatusClosed }
-
