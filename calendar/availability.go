@@ -69,9 +69,9 @@ func Availability(q Query) ([]Slot, error) {
 	if err := e.prepare(&q, lo, hi); err != nil {
 		return nil, err
 	}
-	out := e.slots(lo, hi)
-	e.fill(out, q.Held)
-	return out, nil
+	cands := e.candidates(lo, hi)
+	e.fill(cands, q.Held)
+	return e.output(cands), nil
 }
 
 // FindSlot returns the slot of q that starts at start and ends at end,
@@ -110,9 +110,9 @@ func FindSlot(q Query, start, end time.Time) (Slot, error) {
 			if e.closedAt(s, en) {
 				return refuse(SlotClosed)
 			}
-			out := []Slot{e.slot(p, s, en)}
-			e.fill(out, q.Held)
-			return out[0], nil
+			cands := []candidate{{from: s, to: en, plan: int32(i)}}
+			e.fill(cands, q.Held)
+			return e.output(cands)[0], nil
 		}
 	}
 	return refuse(SlotNotOnGrid)
@@ -298,18 +298,29 @@ func (e *engine) prepareDays(q *Query, d0, d1, lo, hi int64) error {
 	return nil
 }
 
-// slots lists the slots starting in [lo, hi) that touch no closure, with
-// Remaining still unset, ordered by start.
-func (e *engine) slots(lo, hi int64) []Slot {
+// candidate is a slot being computed: its start and end in Unix seconds,
+// its opening hour (an index in engine.hours) and the places taken.
+type candidate struct {
+	from, to int64
+	plan     int32
+	taken    int32
+}
+
+// candidates lists the slots starting in [lo, hi) that touch no closure,
+// ordered by start.
+func (e *engine) candidates(lo, hi int64) []candidate {
 	n := int64(0)
 	for i := range e.hours {
-		p := &e.hours[i]
-		per := int64(p.h.End-p.h.Begin)/e.step(p.h) + 1
-		for _, w := range p.days {
+		h := e.hours[i].h
+		if int(h.End-h.Begin) < h.MeetingMinutes {
+			continue
+		}
+		per := (int64(h.End-h.Begin)-int64(h.MeetingMinutes))/e.step(h) + 1
+		for _, w := range e.hours[i].days {
 			n += int64(bits.OnesCount64(w)) * per
 		}
 	}
-	out := make([]Slot, 0, n)
+	out := make([]candidate, 0, n)
 	sorted := true
 	last := int64(math.MinInt64)
 	ci := 0 // closures before ci ended before the last slot
@@ -351,17 +362,35 @@ func (e *engine) slots(lo, hi int64) []Slot {
 				if ci < len(e.closed) && e.closed[ci].from < u+length {
 					continue // touches a closure
 				}
-				out = append(out, e.slot(p, u, u+length))
+				out = append(out, candidate{from: u, to: u + length, plan: int32(i)})
 			}
 		}
 	}
 	if !sorted {
-		slices.SortStableFunc(out, cmpSlot)
+		slices.SortStableFunc(out, func(a, b candidate) int { return cmp.Compare(a.from, b.from) })
 	}
 	return out
 }
 
-func cmpSlot(a, b Slot) int { return a.Start.Compare(b.Start) }
+// output turns candidates into slots.
+func (e *engine) output(cands []candidate) []Slot {
+	if len(cands) == 0 {
+		return nil
+	}
+	out := make([]Slot, len(cands))
+	for i, c := range cands {
+		p := &e.hours[c.plan]
+		rem := p.h.Queue - int(c.taken)
+		if c.taken < 0 { // the day limit is reached
+			rem = 0
+		}
+		out[i] = Slot{
+			Start: time.Unix(c.from, 0).UTC(), End: time.Unix(c.to, 0).UTC(),
+			Capacity: p.h.Queue, Remaining: max(rem, 0), OpeningHour: p.h.ID, Moderated: p.moderated,
+		}
+	}
+	return out
+}
 
 // first is the local minute of an opening hour's first slot.
 func (e *engine) first(h *OpeningHour) int64 {
@@ -377,13 +406,6 @@ func (e *engine) step(h *OpeningHour) int64 {
 		return 5
 	}
 	return int64(h.MeetingMinutes + h.IntervalMinutes)
-}
-
-func (e *engine) slot(p *hourPlan, u, end int64) Slot {
-	return Slot{
-		Start: time.Unix(u, 0).UTC(), End: time.Unix(end, 0).UTC(),
-		Capacity: p.h.Queue, OpeningHour: p.h.ID, Moderated: p.moderated,
-	}
 }
 
 // onGrid reports whether p offers a slot [s, en) on day.
@@ -423,72 +445,69 @@ func (e *engine) closedAt(s, en int64) bool {
 	return i < len(e.closed) && e.closed[i].from < en
 }
 
-// fill sets Remaining on slots ordered by start. Held places come in any
-// order and are not sorted: an index of each local day's first slot
-// leads every held place to the few slots of its day it may overlap (a
-// slot lasts at most maxLen).
-func (e *engine) fill(out []Slot, held []Held) {
-	if len(out) == 0 {
+// fill counts the places taken in each candidate (ordered by start), or
+// marks it -1 when the calendar's day limit is reached on its day. Held
+// places come in any order and are not sorted: an index of the first
+// candidate starting in each two-hour bucket of the window leads every
+// held place to the few candidates it may overlap (a slot lasts at most
+// maxLen).
+func (e *engine) fill(cands []candidate, held []Held) {
+	if len(cands) == 0 {
 		return
 	}
-	type slotSpan struct {
-		from, to int64
-		taken    int
-	}
-	spans := make([]slotSpan, len(out))
 	maxLen := int64(0)
-	for i := range out {
-		spans[i] = slotSpan{from: out[i].Start.Unix(), to: out[i].End.Unix()}
-		maxLen = max(maxLen, spans[i].to-spans[i].from)
+	for i := range cands {
+		maxLen = max(maxLen, cands[i].to-cands[i].from)
 	}
-	// first[b]: the index of the first slot starting in hour b after
-	// base or later.
-	const bucket = 3600
-	base := spans[0].from
-	buckets := (spans[len(spans)-1].from-base)/bucket + 1
+	const bucket = 2 * 3600
+	base, last := cands[0].from, cands[len(cands)-1]
+	buckets := (last.from-base)/bucket + 1
+	// first[b]: the index of the first candidate starting in bucket b or
+	// later.
 	first := make([]int32, buckets+1)
 	b := int64(0)
-	for i := range spans {
-		for sb := (spans[i].from - base) / bucket; b <= sb; b++ {
+	for i := range cands {
+		for cb := (cands[i].from - base) / bucket; b <= cb; b++ {
 			first[b] = int32(i)
 		}
 	}
 	for ; b <= buckets; b++ {
-		first[b] = int32(len(spans))
+		first[b] = int32(len(cands))
 	}
 	limit := e.cal.Limits.PerDay
 	var dayHeld []int
 	d0 := e.zone.localDay(base)
 	if limit > 0 {
-		dayHeld = make([]int, e.zone.localDay(spans[len(spans)-1].from)-d0+1)
+		dayHeld = make([]int, e.zone.localDay(last.from)-d0+1)
 	}
 	for k := range held {
 		h := &held[k]
 		hs, he := h.Start.Unix(), ceilUnix(h.End)
-		if h.Places <= 0 || hs >= he || he <= base || hs >= spans[len(spans)-1].to {
+		if h.Places <= 0 || hs >= he || he <= base || hs >= last.from+maxLen {
 			continue
 		}
+		places := int32(min(h.Places, 1<<20))
 		if limit > 0 {
 			if d := e.zone.localDay(hs) - d0; d >= 0 && d < int64(len(dayHeld)) {
-				dayHeld[d] += h.Places
+				dayHeld[d] += int(places)
 			}
 		}
 		a := min(max(hs-maxLen-base, 0)/bucket, buckets)
-		for i := first[a]; i < int32(len(spans)); i++ {
-			sp := &spans[i]
-			if sp.from >= he {
+		for i := first[a]; i < int32(len(cands)); i++ {
+			c := &cands[i]
+			if c.from >= he {
 				break
 			}
-			if sp.to > hs {
-				sp.taken += h.Places
+			if c.to > hs {
+				c.taken = min(c.taken+places, 1<<30)
 			}
 		}
 	}
-	for i := range out {
-		rem := out[i].Capacity - spans[i].taken
-		if limit > 0 && dayHeld[e.zone.localDay(spans[i].from)-d0] >= limit {
-			rem = 0
+	if limit > 0 {
+		for i := range cands {
+			if dayHeld[e.zone.localDay(cands[i].from)-d0] >= limit {
+				cands[i].taken = -1
+			}
 		}
-		out[i].Remaining = max(rem, 0)
 	}
 }
