@@ -136,7 +136,7 @@ func (s *server) helpdeskHome(w http.ResponseWriter, r *http.Request, c *call) e
 	if err != nil {
 		return err
 	}
-	d.Ongoing, d.Closed = rows(ongoing.Requests, names), rows(closed.Requests, names)
+	d.Ongoing, d.Closed = rows(ongoing.Items, names), rows(closed.Items, names)
 	if ongoing.Next != "" {
 		d.OngoingNext = "/helpdesk?" + url.Values{"aperte": {ongoing.Next}}.Encode()
 	}
@@ -151,7 +151,7 @@ func (s *server) helpdeskHome(w http.ResponseWriter, r *http.Request, c *call) e
 		if err != nil {
 			return err
 		}
-		d.Queues = append(d.Queues, queueList{Team: team, Rows: rows(pg.Requests, names)})
+		d.Queues = append(d.Queues, queueList{Team: team, Rows: rows(pg.Items, names)})
 	}
 	s.render(w, r, c, http.StatusOK, "helpdesk", page{Title: "Help desk", Section: "helpdesk", Data: d})
 	return nil

@@ -31,6 +31,8 @@ type seeded struct {
 	// self-test opens.
 	Practice practice.ID
 	Request  string
+	// Calendar is the demo calendar (empty without the calendar wings).
+	Calendar string
 }
 
 // seeder fills an empty tenant with demo data.
@@ -68,10 +70,10 @@ func seed(ctx context.Context, sys *system) (*seeded, error) {
 		what string
 	}{
 		{auth.NewOperator{Username: "anna", Email: "anna@comune.example", Services: []string{"passo-carrabile", "suolo-pubblico"},
-			Offices: []string{"polizia-locale"}, Calendars: []string{"polizia-locale"}},
-			"operator of the local police: public land and driveway pratiche, bookings"},
+			Offices: []string{"polizia-locale"}},
+			"operator of the local police: public land and driveway pratiche, the counter's calendar"},
 		{auth.NewOperator{Username: "bruno", Email: "bruno@comune.example", Services: []string{"residenza"},
-			Offices: []string{"anagrafe", "servicedesk"}, Calendars: []string{"anagrafe"}},
+			Offices: []string{"anagrafe", "servicedesk"}},
 			"registry office operator and help-desk agent"},
 		{auth.NewOperator{Username: "carla", Email: "carla@comune.example", Services: []string{"contributo-affitto"},
 			Offices: []string{"servizi-sociali"}, Manager: true},

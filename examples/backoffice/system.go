@@ -163,7 +163,7 @@ func openSystem(ctx context.Context, tenant, pgURL string, log *zerolog.Logger) 
 			return nil, err
 		}
 	}
-	if err := sys.wire(st); err != nil {
+	if err := errors.Join(sys.wire(st), sys.wireCalendars(ctx, sys.pool)); err != nil {
 		sys.Close()
 		return nil, err
 	}
@@ -271,7 +271,11 @@ func (sys *system) RunChores(ctx context.Context, period time.Duration) {
 // protocol registration of the pratiche, payment events into the
 // pratiche, the outboxes to the mailer, the SLA sweep.
 func (sys *system) Chores(ctx context.Context) error {
-	return errors.Join(sys.intake(ctx), sys.paymentEvents(ctx),
+	var calendars error
+	if sys.cal != nil {
+		calendars = sys.cal.chores(ctx, sys.tenant)
+	}
+	return errors.Join(sys.intake(ctx), sys.paymentEvents(ctx), calendars,
 		second(sys.auth.DeliverNotifications(ctx, sys.tenant, 0)),
 		second(sys.practices.DeliverNotifications(ctx, sys.tenant, 0)),
 		second(sys.tickets.DeliverNotifications(ctx, sys.tenant, 0)),
@@ -330,7 +334,15 @@ func (sys *system) advance(ctx context.Context, id practice.ID) error {
 		}
 		p = q
 	}
-	return sys.paymentEvents(ctx)
+	return errors.Join(sys.followOutcome(ctx, p), sys.paymentEvents(ctx))
+}
+
+// followOutcome applies the pratica's status to its linked bookings.
+func (sys *system) followOutcome(ctx context.Context, p *practice.Practice) error {
+	if sys.cal == nil {
+		return nil
+	}
+	return sys.cal.followOutcome(ctx, p)
 }
 
 // paymentEvents drains the payment outbox into the pratiche (through
@@ -345,11 +357,14 @@ func (sys *system) handlePaymentEvent(ctx context.Context, ev payment.Event) err
 	if ev.Subject == "" || (ev.To != payment.StatusComplete && !ev.To.IsFinal()) {
 		return nil // only outcomes move a pratica
 	}
-	_, err := sys.practices.ApplyPaymentOutcome(ctx, auth.System(ev.Tenant), practice.ID(ev.Subject), ev.PaymentID)
+	p, err := sys.practices.ApplyPaymentOutcome(ctx, auth.System(ev.Tenant), practice.ID(ev.Subject), ev.PaymentID)
 	if errors.Is(err, practice.ErrNotFound) {
 		return nil // a payment of something else
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return sys.followOutcome(ctx, p)
 }
 
 // second returns the error of a two-value call.
