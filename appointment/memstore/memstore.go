@@ -3,6 +3,7 @@ package memstore
 import (
 	"cmp"
 	"context"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -28,9 +29,14 @@ type Store struct {
 // outbox.
 type tenant struct {
 	bookings map[appointment.ID]*appointment.Booking
-	all      *btree.BTreeG[*appointment.Booking]
-	holders  *btree.BTreeG[*appointment.Booking]
-	citizens map[citizenKey]map[appointment.ID]*appointment.Booking
+	all      *btree.BTreeG[key]
+	holders  *btree.BTreeG[key]
+	citizens map[citizenKey][]*appointment.Booking
+	// practices maps a pratica to its active booking.
+	practices map[string]appointment.ID
+	// longest is the longest booking seen per calendar: a booking
+	// overlapping [start, end) starts after start-longest.
+	longest map[calendar.ID]time.Duration
 }
 
 type citizenKey struct {
@@ -38,15 +44,39 @@ type citizenKey struct {
 	fiscalCode string
 }
 
-// less orders bookings by (calendar, start, ID).
-func less(a, b *appointment.Booking) bool {
-	if a.Calendar != b.Calendar {
-		return a.Calendar < b.Calendar
+// key places a booking in the (calendar, start, ID) order.
+type key struct {
+	cal   calendar.ID
+	start int64 // Unix nanoseconds
+	id    appointment.ID
+	b     *appointment.Booking
+}
+
+func keyOf(b *appointment.Booking) key {
+	return key{cal: b.Calendar, start: nanos(b.Start), id: b.ID, b: b}
+}
+
+// nanos is t in Unix nanoseconds, clamped where UnixNano is undefined
+// (before 1678, after 2261; the zero time among them).
+func nanos(t time.Time) int64 {
+	switch y := t.Year(); {
+	case y < 1678:
+		return math.MinInt64
+	case y > 2261:
+		return math.MaxInt64
 	}
-	if !a.Start.Equal(b.Start) {
-		return a.Start.Before(b.Start)
+	return t.UnixNano()
+}
+
+// less orders keys by (calendar, start, ID).
+func less(a, b key) bool {
+	if a.cal != b.cal {
+		return a.cal < b.cal
 	}
-	return a.ID < b.ID
+	if a.start != b.start {
+		return a.start < b.start
+	}
+	return a.id < b.id
 }
 
 // byStart orders bookings by (start, ID), the order of List.
@@ -58,9 +88,7 @@ func byStart(a, b *appointment.Booking) int {
 }
 
 // probe is a key for range scans: calendar cal at start t, before any ID.
-func probe(cal calendar.ID, t time.Time) *appointment.Booking {
-	return &appointment.Booking{Calendar: cal, Start: t}
-}
+func probe(cal calendar.ID, t time.Time) key { return key{cal: cal, start: nanos(t)} }
 
 var _ appointment.Store = (*Store)(nil)
 
@@ -78,7 +106,9 @@ func (s *Store) tenant(id string) *tenant {
 			bookings: map[appointment.ID]*appointment.Booking{},
 			all:      btree.NewG(16, less),
 			holders:  btree.NewG(16, less),
-			citizens: map[citizenKey]map[appointment.ID]*appointment.Booking{},
+			citizens:  map[citizenKey][]*appointment.Booking{},
+			practices: map[string]appointment.ID{},
+			longest:  map[calendar.ID]time.Duration{},
 		}
 		s.tenants[id] = t
 	}
@@ -96,6 +126,9 @@ func stored(b *appointment.Booking) *appointment.Booking {
 func out(b *appointment.Booking) *appointment.Booking { return b.Clone() }
 
 func checkNotes(tenant string, notes []appointment.Notification) error {
+	if len(notes) == 0 {
+		return nil
+	}
 	seen := map[string]bool{}
 	for _, n := range notes {
 		if n.Tenant != tenant {
@@ -117,13 +150,11 @@ func (s *Store) addNotes(notes []appointment.Notification) {
 	}
 }
 
-// fits checks c for b against the calendar's other bookings. Slots never
-// last a day, so only bookings starting within a day before b can overlap
-// it.
+// fits checks c for b against the calendar's other bookings.
 func fits(t *tenant, b *appointment.Booking, c appointment.Capacity) error {
 	slot := 0
-	t.holders.AscendRange(probe(b.Calendar, b.Start.Add(-24*time.Hour)), probe(b.Calendar, b.End), func(o *appointment.Booking) bool {
-		if o.ID != b.ID && o.HoldsPlace(c.Now) && o.Overlaps(b.Start, b.End) {
+	t.holders.AscendRange(probe(b.Calendar, b.Start.Add(-t.longest[b.Calendar])), probe(b.Calendar, b.End), func(k key) bool {
+		if o := k.b; o.ID != b.ID && o.HoldsPlace(c.Now) && o.Overlaps(b.Start, b.End) {
 			slot++
 		}
 		return true
@@ -133,8 +164,8 @@ func fits(t *tenant, b *appointment.Booking, c appointment.Capacity) error {
 	}
 	if c.PerDay > 0 {
 		day := 0
-		t.holders.AscendRange(probe(b.Calendar, c.DayStart), probe(b.Calendar, c.DayEnd), func(o *appointment.Booking) bool {
-			if o.ID != b.ID && o.HoldsPlace(c.Now) {
+		t.holders.AscendRange(probe(b.Calendar, c.DayStart), probe(b.Calendar, c.DayEnd), func(k key) bool {
+			if o := k.b; o.ID != b.ID && o.HoldsPlace(c.Now) {
 				day++
 			}
 			return true
@@ -169,43 +200,80 @@ func practiceTaken(t *tenant, b *appointment.Booking) bool {
 	if b.PracticeID == "" || !b.Status.IsActive() {
 		return false
 	}
-	for _, o := range t.bookings {
-		if o.ID != b.ID && o.PracticeID == b.PracticeID && o.Status.IsActive() {
-			return true
-		}
-	}
-	return false
+	id, ok := t.practices[b.PracticeID]
+	return ok && id != b.ID
+}
+
+// holds reports whether b may hold a place (the status alone: expiry
+// is checked when counting).
+func holds(b *appointment.Booking) bool {
+	return b.Status != appointment.StatusRefused && b.Status != appointment.StatusCancelled
 }
 
 // index adds b to the ordered sets it belongs in.
 func (t *tenant) index(b *appointment.Booking) {
-	t.bookings[b.ID] = b
-	t.all.ReplaceOrInsert(b)
-	if b.Status != appointment.StatusRefused && b.Status != appointment.StatusCancelled {
-		t.holders.ReplaceOrInsert(b)
+	k := keyOf(b)
+	t.all.ReplaceOrInsert(k)
+	if holds(b) {
+		t.holders.ReplaceOrInsert(k)
 	}
-	if b.Status.IsActive() || b.Status == appointment.StatusDraft {
-		k := citizenKey{b.Calendar, b.FiscalCode}
-		m := t.citizens[k]
-		if m == nil {
-			m = map[appointment.ID]*appointment.Booking{}
-			t.citizens[k] = m
-		}
-		m[b.ID] = b
+	t.indexMaps(b)
+}
+
+// reindex replaces old with b (the same ID) in every set, moving the
+// ordered entries only when the order changed.
+func (t *tenant) reindex(old, b *appointment.Booking) {
+	ko, kn := keyOf(old), keyOf(b)
+	moved := ko.cal != kn.cal || ko.start != kn.start
+	if moved {
+		t.all.Delete(ko)
 	}
+	t.all.ReplaceOrInsert(kn)
+	if holds(old) && (moved || !holds(b)) {
+		t.holders.Delete(ko)
+	}
+	if holds(b) {
+		t.holders.ReplaceOrInsert(kn)
+	}
+	t.unindexMaps(old)
+	t.indexMaps(b)
 }
 
 // unindex removes b from every set.
 func (t *tenant) unindex(b *appointment.Booking) {
+	k := keyOf(b)
+	t.all.Delete(k)
+	t.holders.Delete(k)
+	t.unindexMaps(b)
+}
+
+func (t *tenant) indexMaps(b *appointment.Booking) {
+	t.bookings[b.ID] = b
+	if d := b.End.Sub(b.Start); d > t.longest[b.Calendar] {
+		t.longest[b.Calendar] = d
+	}
+	if b.Status.IsActive() || b.Status == appointment.StatusDraft {
+		ck := citizenKey{b.Calendar, b.FiscalCode}
+		t.citizens[ck] = append(t.citizens[ck], b)
+	}
+	if b.PracticeID != "" && b.Status.IsActive() {
+		t.practices[b.PracticeID] = b.ID
+	}
+}
+
+func (t *tenant) unindexMaps(b *appointment.Booking) {
 	delete(t.bookings, b.ID)
-	t.all.Delete(b)
-	t.holders.Delete(b)
-	k := citizenKey{b.Calendar, b.FiscalCode}
-	if m := t.citizens[k]; m != nil {
-		delete(m, b.ID)
-		if len(m) == 0 {
-			delete(t.citizens, k)
+	ck := citizenKey{b.Calendar, b.FiscalCode}
+	if list := t.citizens[ck]; list != nil {
+		list = slices.DeleteFunc(list, func(o *appointment.Booking) bool { return o == b })
+		if len(list) == 0 {
+			delete(t.citizens, ck)
+		} else {
+			t.citizens[ck] = list
 		}
+	}
+	if id, ok := t.practices[b.PracticeID]; ok && id == b.ID {
+		delete(t.practices, b.PracticeID)
 	}
 }
 
@@ -268,8 +336,7 @@ func (s *Store) replace(ctx context.Context, b *appointment.Booking, c *appointm
 	b.Version++
 	nb := stored(b)
 	nb.Calendar = old.Calendar // a booking never changes calendar
-	t.unindex(old)
-	t.index(nb)
+	t.reindex(old, nb)
 	s.addNotes(notes)
 	return nil
 }
@@ -319,7 +386,8 @@ func (s *Store) List(ctx context.Context, tenant string, f appointment.Filter, a
 		if !f.From.IsZero() && f.From.After(after.Start) {
 			from = probe(f.Calendar, f.From)
 		}
-		t.all.AscendGreaterOrEqual(from, func(b *appointment.Booking) bool {
+		t.all.AscendGreaterOrEqual(from, func(k key) bool {
+			b := k.b
 			if b.Calendar != f.Calendar || (!f.To.IsZero() && !b.Start.Before(f.To)) {
 				return false
 			}
@@ -355,7 +423,8 @@ func (s *Store) HeldPlaces(ctx context.Context, tenant string, cal calendar.ID, 
 		return nil, nil
 	}
 	var held []calendar.Held
-	t.holders.AscendRange(probe(cal, from.Add(-24*time.Hour)), probe(cal, to), func(b *appointment.Booking) bool {
+	t.holders.AscendRange(probe(cal, from.Add(-t.longest[cal])), probe(cal, to), func(k key) bool {
+		b := k.b
 		if !b.End.After(from) || !b.HoldsPlace(now) {
 			return true
 		}
@@ -381,7 +450,8 @@ func (s *Store) CountActive(ctx context.Context, tenant string, cal calendar.ID,
 		return 0, nil
 	}
 	n := 0
-	t.holders.AscendGreaterOrEqual(probe(cal, after), func(b *appointment.Booking) bool {
+	t.holders.AscendGreaterOrEqual(probe(cal, after), func(k key) bool {
+		b := k.b
 		if b.Calendar != cal {
 			return false
 		}
