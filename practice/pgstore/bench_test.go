@@ -44,6 +44,7 @@ func newBenchStore(b *testing.B) (*pgstore.Store, *practice.Practice) {
 func BenchmarkGet(b *testing.B) {
 	s, p := newBenchStore(b)
 	ctx := context.Background()
+	b.ReportAllocs()
 	for b.Loop() {
 		if _, err := s.Get(ctx, p.Tenant, p.ID); err != nil {
 			b.Fatal(err)
@@ -56,6 +57,7 @@ func BenchmarkGet(b *testing.B) {
 func BenchmarkUpdate(b *testing.B) {
 	s, p := newBenchStore(b)
 	ctx := context.Background()
+	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
 		i++
