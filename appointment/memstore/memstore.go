@@ -103,12 +103,12 @@ func (s *Store) tenant(id string) *tenant {
 	t := s.tenants[id]
 	if t == nil {
 		t = &tenant{
-			bookings: map[appointment.ID]*appointment.Booking{},
-			all:      btree.NewG(16, less),
-			holders:  btree.NewG(16, less),
+			bookings:  map[appointment.ID]*appointment.Booking{},
+			all:       btree.NewG(16, less),
+			holders:   btree.NewG(16, less),
 			citizens:  map[citizenKey][]*appointment.Booking{},
 			practices: map[string]appointment.ID{},
-			longest:  map[calendar.ID]time.Duration{},
+			longest:   map[calendar.ID]time.Duration{},
 		}
 		s.tenants[id] = t
 	}
