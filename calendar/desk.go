@@ -11,6 +11,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/internal/textrule"
 )
 
 // Config configures a Desk. Zero fields get the documented defaults.
@@ -74,8 +75,16 @@ func (d *Desk) logged(tenant string, a Action, id ID) {
 	d.log.Info().Str("tenant", tenant).Str("action", string(a)).Str("calendar_id", string(id)).Msg("calendar changed")
 }
 
+// validID reports whether id can name a record: an ID that breaks the
+// text rule names none (and never reaches a store, which might refuse it
+// otherwise than as not found).
+func validID(id string) bool { return id != "" && textrule.Check(id, textrule.Line, maxID) == "" }
+
 // load reads a calendar and checks who may do a on it.
 func (d *Desk) load(ctx context.Context, who auth.Principal, a Action, id ID) (*Calendar, error) {
+	if !validID(string(id)) || !validID(who.Tenant) {
+		return nil, ErrNotFound
+	}
 	c, err := d.store.GetCalendar(ctx, who.Tenant, id)
 	if err != nil {
 		return nil, err
@@ -95,6 +104,9 @@ func (d *Desk) CreateCalendar(ctx context.Context, who auth.Principal, in NewCal
 	}
 	if c.Owner == "" {
 		c.Owner = who.ID
+	}
+	if !validID(who.Tenant) {
+		return nil, forbidden(ActionCreate, "tenant")
 	}
 	c.ID, c.Tenant = ID(d.newID()), who.Tenant
 	if err := Authorize(who, ActionCreate, c); err != nil {
@@ -296,6 +308,9 @@ func (e *unavailableError) Is(target error) bool { return target == ErrUnavailab
 // it stay the appointment wing's.
 func (d *Desk) DeleteOpeningHour(ctx context.Context, who auth.Principal, id ID, hourID string, version int64) error {
 	return d.change(ctx, who, ActionManageHours, id, func(c *Calendar) error {
+		if !validID(hourID) {
+			return ErrNotFound
+		}
 		return d.store.DeleteOpeningHour(ctx, c, hourID, version)
 	})
 }
@@ -365,6 +380,9 @@ func (d *Desk) AddHolidays(ctx context.Context, who auth.Principal, id ID, year 
 // DeleteClosure reopens the calendar for a closure's period.
 func (d *Desk) DeleteClosure(ctx context.Context, who auth.Principal, id ID, closureID string) error {
 	return d.change(ctx, who, ActionManageClosures, id, func(c *Calendar) error {
+		if !validID(closureID) {
+			return ErrNotFound
+		}
 		return d.store.DeleteClosure(ctx, c, closureID)
 	})
 }
@@ -403,6 +421,9 @@ func (d *Desk) ImportBusy(ctx context.Context, who auth.Principal, id ID, icsTex
 // Schedule returns the calendar with its opening hours and the closures
 // overlapping [from, to), without a principal check (see Schedules).
 func (d *Desk) Schedule(ctx context.Context, tenant string, id ID, from, to time.Time) (*Schedule, error) {
+	if !validID(string(id)) || !validID(tenant) {
+		return nil, ErrNotFound
+	}
 	c, err := d.store.GetCalendar(ctx, tenant, id)
 	if err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ const cursorKind = "calendar"
 // the tenant's, other operators those they own, moderate or are enabled
 // for. Citizens and the system list none (they read availability by ID).
 func (d *Desk) ListCalendars(ctx context.Context, who auth.Principal, q CalendarQuery, cur string, limit int) (Page, error) {
-	if !who.IsOperator() || who.Tenant == "" {
+	if !who.IsOperator() || !validID(who.Tenant) {
 		return Page{}, forbidden("list", "role:operator")
 	}
 	parts, err := cursor.Decode(cur, cursorKind, 1)

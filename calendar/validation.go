@@ -31,3 +31,6 @@ func validateStruct(v *fielderr.Validator, s any, out *validationErrors) error {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// maxID is the longest ID, in characters.
+const maxID = 128

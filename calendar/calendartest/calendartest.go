@@ -448,7 +448,9 @@ var admin = auth.Principal{ID: "op-admin", Tenant: "t1", Kind: auth.KindOperator
 
 func (k *kit) desk(t *testing.T, s calendar.Store) *calendar.Desk {
 	t.Helper()
-	d, err := calendar.New(calendar.Config{Store: s, Now: func() time.Time { return at }})
+	// A clock with nanoseconds: the Desk stores microseconds, so what it
+	// returns is what every store reads back.
+	d, err := calendar.New(calendar.Config{Store: s, Now: func() time.Time { return at.Add(789 * time.Nanosecond) }})
 	require.NoError(t, err)
 	return d
 }
@@ -474,6 +476,21 @@ func testBadText(t *testing.T, k *kit) {
 	require.NoError(t, err)
 	assert.Equal(t, c, got)
 	assert.Equal(t, int64(1), got.Version, "nothing saved")
+	// IDs that break the text rule name nothing, in every store alike.
+	for _, id := range []calendar.ID{"bad\x00id", "\xff", calendar.ID(make([]byte, 300))} {
+		_, err := d.Calendar(k.ctx, admin, id)
+		assert.ErrorIs(t, err, calendar.ErrNotFound)
+		_, err = d.Schedule(k.ctx, "t1", id, time.Time{}, time.Time{})
+		assert.ErrorIs(t, err, calendar.ErrNotFound)
+	}
+	assert.ErrorIs(t, d.DeleteClosure(k.ctx, admin, c.ID, "x\x00"), calendar.ErrNotFound)
+	assert.ErrorIs(t, d.DeleteOpeningHour(k.ctx, admin, c.ID, "x\x00", 1), calendar.ErrNotFound)
+	h, err := d.AddOpeningHour(k.ctx, admin, c.ID, calendar.NewOpeningHour{Name: "Mattina", Days: []int{1},
+		ValidFrom: calendar.Date{Year: 2026, Month: 1, Day: 1}, Begin: 540, End: 600, Queue: 1})
+	require.NoError(t, err)
+	hours, err := d.OpeningHours(k.ctx, admin, c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, []*calendar.OpeningHour{h}, hours, "instants to the microsecond")
 }
 
 func testDeskOverlap(t *testing.T, k *kit) {
