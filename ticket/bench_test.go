@@ -75,3 +75,21 @@ func BenchmarkSweep100k(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkConcurrentComments measures comments on one request from
+// GOMAXPROCS goroutines at once: every comment lands, losers of the
+// version check re-read and re-apply.
+func BenchmarkConcurrentComments(b *testing.B) {
+	f := newFixture(b, nil)
+	r := f.newRequest(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			if _, err := f.desk.Comment(f.ctx, f.contact, r.ID, "Same here"); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+}

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/sportello/sportello/internal/cursor"
 )
 
@@ -159,6 +161,40 @@ func FuzzCursor(f *testing.F) {
 			if err != nil || back != id {
 				t.Fatalf("round trip %q: %q %v", id, back, err)
 			}
+		}
+	})
+}
+
+// FuzzNumberExtraField: a number extra field accepts exactly the plain
+// decimals within its bounds; every accepted value parses as a decimal
+// with at most 15 integer and 6 fraction digits, and a refusal is a
+// *ValidationError on the field.
+func FuzzNumberExtraField(f *testing.F) {
+	for _, s := range []string{"12", "-3.50", "1e400", "999999999999999.999999", "", "+", "0.", "١"} {
+		f.Add(s)
+	}
+	defs := []ExtraField{{Name: "n", Label: "N", Type: FieldNumber}}
+	f.Fuzz(func(t *testing.T, s string) {
+		err := CheckExtra(defs, map[string]string{"n": s})
+		if isBlank(s) {
+			if err != nil {
+				t.Fatalf("blank optional value refused: %v", err)
+			}
+			return
+		}
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || !ve.Has("extra.n", "number") {
+				t.Fatalf("%q: %v", s, err)
+			}
+			return
+		}
+		d, perr := decimal.NewFromString(s)
+		if perr != nil {
+			t.Fatalf("%q accepted but not a decimal: %v", s, perr)
+		}
+		if d.Abs().Cmp(decimal.New(1, maxNumberInt)) >= 0 || -d.Exponent() > maxNumberFrac {
+			t.Fatalf("%q accepted beyond the bounds", s)
 		}
 	})
 }

@@ -87,13 +87,14 @@ func BenchmarkListPages(b *testing.B) {
 
 // BenchmarkClaimAndAck is one drain step: a write saving 10 notifications,
 // a claim of them and their 10 acknowledgements, behind 1,000 older
-// notifications another deliverer holds leased (which the claim skips).
+// notifications of another request that another deliverer holds leased
+// (which the claim skips: they hold back their own request only).
 func BenchmarkClaimAndAck(b *testing.B) {
 	s := benchStore(b)
 	ctx := context.Background()
 	now := time.Date(2026, 3, 2, 8, 0, 0, 0, time.UTC)
-	r := benchRequest(0)
-	notes := func(prefix string, n int) []ticket.Notification {
+	held, r := benchRequest(0), benchRequest(1)
+	notes := func(r *ticket.Request, prefix string, n int) []ticket.Notification {
 		out := make([]ticket.Notification, n)
 		for i := range out {
 			out[i] = ticket.Notification{ID: fmt.Sprintf("%s-%04d", prefix, i), Tenant: "t1", Kind: ticket.NotifyAssigned,
@@ -101,7 +102,10 @@ func BenchmarkClaimAndAck(b *testing.B) {
 		}
 		return out
 	}
-	if err := s.CreateRequest(ctx, r, notes("held", 1000)); err != nil {
+	if err := s.CreateRequest(ctx, held, notes(held, "held", 1000)); err != nil {
+		b.Fatal(err)
+	}
+	if err := s.CreateRequest(ctx, r, nil); err != nil {
 		b.Fatal(err)
 	}
 	if held, err := s.ClaimNotifications(ctx, "t1", now, 24*time.Hour, 1000); err != nil || len(held) != 1000 {
@@ -109,7 +113,7 @@ func BenchmarkClaimAndAck(b *testing.B) {
 	}
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if err := s.UpdateRequests(ctx, notes(fmt.Sprintf("n%08d", i), 10), r); err != nil {
+		if err := s.UpdateRequests(ctx, notes(r, fmt.Sprintf("n%08d", i), 10), r); err != nil {
 			b.Fatal(err)
 		}
 		batch, err := s.ClaimNotifications(ctx, "t1", now, time.Minute, 10)
