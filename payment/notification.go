@@ -144,7 +144,7 @@ func (d *Desk) applyNotification(ctx context.Context, p *Payment, n Notification
 			p.IUV = n.IUV
 		}
 		outcome = Applied
-		d.log.Info().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).
+		d.log.Info().Str("tenant", p.Tenant).Str("payment_id", string(p.ID)).Str("action", string(step)).
 			Str("from", string(ev.From)).Str("to", string(ev.To)).Str("source", source).
 			Msg("payment: status changed")
 		return ev, nil

@@ -26,9 +26,9 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (int, er
 			return n, err
 		}
 		for _, p := range due {
-			moved := false
+			moved, from := false, p.Status
 			_, err := d.change(ctx, p, func(p *Payment) (*Event, error) {
-				moved = false
+				moved, from = false, p.Status
 				if !p.Status.IsOpen() || !p.DueAt.Before(now) {
 					return nil, nil // paid, canceled or postponed since listed
 				}
@@ -41,7 +41,8 @@ func (d *Desk) Sweep(ctx context.Context, tenant string, now time.Time) (int, er
 			}
 			if moved {
 				n++
-				d.log.Info().Str("tenant", tenant).Str("payment_id", string(p.ID)).Msg("payment: expired")
+				d.log.Info().Str("tenant", tenant).Str("payment_id", string(p.ID)).Str("action", string(StepExpire)).
+					Str("from", string(from)).Str("to", string(StatusExpired)).Msg("payment: expired")
 			}
 		}
 		if len(due) < sweepBatch {

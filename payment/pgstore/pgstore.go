@@ -76,7 +76,7 @@ var translator = pgtx.Translator{
 	Name:        "payment/pgstore",
 	Constraints: constraintField,
 	Conflict:    func(f string) error { return &payment.ConflictError{Field: f} },
-	Keep:        []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation},
+	Keep:        []error{payment.ErrNotFound, payment.ErrConflict, payment.ErrValidation, payment.ErrUnavailable},
 	Unavailable: payment.ErrUnavailable,
 }
 
@@ -195,8 +195,9 @@ func recordArgs(p *payment.Payment) ([]any, error) {
 	}, nil
 }
 
-// scanRecord reads one row of recordColumns; no row is ErrNotFound.
-func scanRecord(row pgx.Row) (*payment.Payment, error) {
+// readRecord reads one row of recordColumns, for pgx's collect
+// functions; driver errors come back as they are.
+func readRecord(row pgx.CollectableRow) (*payment.Payment, error) {
 	var (
 		p                                 payment.Payment
 		id, kind, status                  string
@@ -211,11 +212,8 @@ func scanRecord(row pgx.Row) (*payment.Payment, error) {
 		&dueAt, &p.NoticeCode, &p.IUV, &paidAt, &psp, &receiptID,
 		&p.Links.Online, &p.Links.Notice, &p.Links.Receipt, &splitDoc, &stampID, &issuedAt,
 		&noteText, &noteInternal, &p.IdempotencyKey, &p.CreatedBy, &createdAt, &updatedAt, &historyDoc, &p.Version)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, payment.ErrNotFound
-	}
 	if err != nil {
-		return nil, translate(err)
+		return nil, err
 	}
 	p.ID, p.Kind, p.Status = payment.ID(id), payment.Kind(kind), payment.Status(status)
 	p.Amount = payment.FromCents(cents)
@@ -249,24 +247,35 @@ func scanRecord(row pgx.Row) (*payment.Payment, error) {
 	return &p, nil
 }
 
-// scanRecords reads every row of recordColumns.
-func scanRecords(rows pgx.Rows, err error) ([]*payment.Payment, error) {
+// oneRecord collects the one row of recordColumns a query returns; no row
+// is ErrNotFound. Driver errors come back as they are: inside a
+// transaction, pgtx retries serialization failures before tx translates.
+func oneRecord(rows pgx.Rows, err error) (*payment.Payment, error) {
+	if err != nil {
+		return nil, err
+	}
+	p, err := pgx.CollectOneRow(rows, readRecord)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, payment.ErrNotFound
+	}
+	return p, err
+}
+
+// getRecord is oneRecord of a query on the pool, its errors translated.
+func (s *Store) getRecord(ctx context.Context, q string, args ...any) (*payment.Payment, error) {
+	p, err := oneRecord(s.pool.Query(ctx, q, args...))
+	return p, translate(err)
+}
+
+// listRecords collects every row of recordColumns a query on the pool
+// returns, its errors translated.
+func (s *Store) listRecords(ctx context.Context, q string, args ...any) ([]*payment.Payment, error) {
+	rows, err := s.pool.Query(ctx, q, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
-	var out []*payment.Payment
-	for rows.Next() {
-		p, err := scanRecord(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, translate(err)
-	}
-	return out, nil
+	ps, err := pgx.CollectRows(rows, readRecord)
+	return ps, translate(err)
 }
 
 // insertEvents saves events in tx's write, as events of tenant.
@@ -293,7 +302,7 @@ func (s *Store) Create(ctx context.Context, p *payment.Payment, events []payment
 	if p.Version != 0 {
 		// As in memstore, a repeat is a repeat whatever it carries.
 		if p.IdempotencyKey != "" {
-			if ex, err := scanRecord(s.pool.QueryRow(ctx, selectByKey, p.Tenant, p.IdempotencyKey)); err == nil {
+			if ex, err := s.getRecord(ctx, selectByKey, p.Tenant, p.IdempotencyKey); err == nil {
 				return ex, false, nil
 			}
 		}
@@ -317,14 +326,14 @@ func (s *Store) Create(ctx context.Context, p *payment.Payment, events []payment
 		if tag.RowsAffected() == 0 {
 			// The key is taken; under READ COMMITTED this statement sees
 			// the committed record the insert waited for.
-			existing, err = scanRecord(tx.QueryRow(ctx, selectByKey, p.Tenant, p.IdempotencyKey))
+			existing, err = oneRecord(tx.Query(ctx, selectByKey, p.Tenant, p.IdempotencyKey))
 			return err
 		}
 		return insertEvents(ctx, tx, p.Tenant, events)
 	})
 	if err != nil {
 		if p.IdempotencyKey != "" && errors.Is(err, payment.ErrConflict) {
-			if ex, ferr := scanRecord(s.pool.QueryRow(ctx, selectByKey, p.Tenant, p.IdempotencyKey)); ferr == nil {
+			if ex, ferr := s.getRecord(ctx, selectByKey, p.Tenant, p.IdempotencyKey); ferr == nil {
 				return ex, false, nil
 			}
 		}
@@ -339,8 +348,8 @@ func (s *Store) Create(ctx context.Context, p *payment.Payment, events []payment
 
 // Get implements payment.Store.
 func (s *Store) Get(ctx context.Context, tenant string, id payment.ID) (*payment.Payment, error) {
-	return scanRecord(s.pool.QueryRow(ctx, `SELECT `+recordColumns+` FROM payment_records
-		WHERE tenant = $1 AND id = $2`, tenant, string(id)))
+	return s.getRecord(ctx, `SELECT `+recordColumns+` FROM payment_records
+		WHERE tenant = $1 AND id = $2`, tenant, string(id))
 }
 
 // FindByIUV implements payment.Store. Should two records share an IUV, the
@@ -349,8 +358,8 @@ func (s *Store) FindByIUV(ctx context.Context, tenant, iuv string) (*payment.Pay
 	if iuv == "" {
 		return nil, payment.ErrNotFound
 	}
-	return scanRecord(s.pool.QueryRow(ctx, `SELECT `+recordColumns+` FROM payment_records
-		WHERE tenant = $1 AND iuv = $2 AND iuv <> '' ORDER BY id LIMIT 1`, tenant, iuv))
+	return s.getRecord(ctx, `SELECT `+recordColumns+` FROM payment_records
+		WHERE tenant = $1 AND iuv = $2 AND iuv <> '' ORDER BY id LIMIT 1`, tenant, iuv)
 }
 
 // Update implements payment.Store with a version-guarded UPDATE.
@@ -417,14 +426,14 @@ func (s *Store) List(ctx context.Context, tenant string, f payment.Filter, after
 	args = append(args, sqlLimit(limit))
 	q := `SELECT ` + recordColumns + ` FROM payment_records WHERE ` + strings.Join(where, " AND ") +
 		` ORDER BY id LIMIT $` + strconv.Itoa(len(args))
-	return scanRecords(s.pool.Query(ctx, q, args...))
+	return s.listRecords(ctx, q, args...)
 }
 
 // ListDue implements payment.Store.
 func (s *Store) ListDue(ctx context.Context, tenant string, now time.Time, after payment.ID, limit int) ([]*payment.Payment, error) {
-	return scanRecords(s.pool.Query(ctx, `SELECT `+recordColumns+` FROM payment_records
+	return s.listRecords(ctx, `SELECT `+recordColumns+` FROM payment_records
 		WHERE tenant = $1 AND id > $2 AND status IN `+openStatuses+` AND due_at < $3
-		ORDER BY id LIMIT $4`, tenant, string(after), now.UTC(), sqlLimit(limit)))
+		ORDER BY id LIMIT $4`, tenant, string(after), now.UTC(), sqlLimit(limit))
 }
 
 // NextSequence implements payment.Store with one upsert, a transaction of
