@@ -27,10 +27,17 @@ type Store struct {
 var _ ticket.Store = (*Store)(nil)
 
 // New applies the schema migrations (safe to run from many processes at
-// once) and returns a Store over pool. The pool stays the caller's to close.
+// once) and returns a Store over pool. The pool stays the caller's to
+// close. A database that cannot be reached is an error matching
+// ticket.ErrUnavailable.
 func New(ctx context.Context, pool *pgxpool.Pool) (*Store, error) {
+	if pool == nil {
+		return nil, errors.New("ticket/pgstore: nil pool")
+	}
 	if err := pgtx.Open(ctx, pool, "ticket/pgstore", "ticket", migrations, "migrations"); err != nil {
-		return nil, err
+		// A database that cannot be reached is ErrUnavailable, without
+		// the connection details the driver's message holds.
+		return nil, translate(err)
 	}
 	return &Store{pool: pool}, nil
 }

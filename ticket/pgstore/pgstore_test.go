@@ -109,3 +109,22 @@ func TestLostDatabaseIsUnavailable(t *testing.T) {
 		t.Errorf("error %v matches another sentinel", err)
 	}
 }
+
+// A database that cannot be reached at start is ErrUnavailable, and the
+// error shows neither the address nor the user.
+func TestUnreachableDatabaseIsUnavailable(t *testing.T) {
+	pool, err := pgxpool.New(context.Background(), "postgres://sportello_user:secret@127.0.0.1:1/sportello_db?connect_timeout=2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	_, err = pgstore.New(context.Background(), pool)
+	if !errors.Is(err, ticket.ErrUnavailable) {
+		t.Fatalf("got %v, want ErrUnavailable", err)
+	}
+	for _, leak := range []string{"127.0.0.1", "sportello_user", "secret", "sportello_db", "dial"} {
+		if strings.Contains(err.Error(), leak) {
+			t.Errorf("error %q shows %q", err, leak)
+		}
+	}
+}
