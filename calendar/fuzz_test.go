@@ -138,3 +138,52 @@ func FuzzParseBusy(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNewOpeningHour: any opening-hour input either is refused with a
+// validation error (nothing saved) or is saved; what is saved reads back
+// the same, and submitting it again (its canonical rule as Rule) changes
+// nothing but the version.
+func FuzzNewOpeningHour(f *testing.F) {
+	f.Add("Mattina", uint8(0b0011111), "", uint16(510), uint16(750), uint8(30), uint8(0), uint8(3), uint16(0))
+	f.Add("Primo lunedì", uint8(0), "FREQ=MONTHLY;BYDAY=MO;BYSETPOS=1", uint16(540), uint16(600), uint8(20), uint8(5), uint8(1), uint16(400))
+	f.Add("x\x00", uint8(1), "FREQ=DAILY", uint16(1500), uint16(10), uint8(0), uint8(0), uint8(0), uint16(9999))
+	f.Fuzz(func(t *testing.T, name string, days uint8, rule string, begin, end uint16, meeting, interval, queue uint8, offset uint16) {
+		e := newEnv(t, nil)
+		c := e.calendar(t, "Fuzz")
+		in := calendar.NewOpeningHour{Name: name, Rule: rule, ValidFrom: date(2020, 1, 1).AddDays(int(offset % 4000)),
+			Begin: calendar.ClockTime(begin), End: calendar.ClockTime(end), MeetingMinutes: int(meeting),
+			IntervalMinutes: int(interval), Queue: int(queue)}
+		for d := 1; d <= 7; d++ {
+			if days&(1<<(d-1)) != 0 {
+				in.Days = append(in.Days, d)
+			}
+		}
+		h, err := e.desk.AddOpeningHour(e.ctx, admin, c.ID, in)
+		hours, lerr := e.desk.OpeningHours(e.ctx, admin, c.ID)
+		if lerr != nil {
+			t.Fatal(lerr)
+		}
+		if err != nil {
+			if !errorsIs(err, calendar.ErrValidation) {
+				t.Fatalf("AddOpeningHour: %v is not a validation error", err)
+			}
+			if len(hours) != 0 {
+				t.Fatal("a refused opening hour was saved")
+			}
+			return
+		}
+		if len(hours) != 1 || *hours[0] != *h {
+			t.Fatalf("read back %+v, want %+v", hours, h)
+		}
+		in.Days, in.Rule = nil, h.Rule
+		again, err := e.desk.UpdateOpeningHour(e.ctx, admin, c.ID, h.ID, h.Version, in)
+		if err != nil {
+			t.Fatalf("submitting the saved opening hour again: %v", err)
+		}
+		want := *h
+		want.Version, want.Updated = again.Version, again.Updated
+		if *again != want {
+			t.Fatalf("submitted again: %+v, want %+v", again, want)
+		}
+	})
+}
