@@ -141,7 +141,7 @@ func TestStatusPredicates(t *testing.T) {
 		if !s.Valid() {
 			t.Errorf("%s not valid", s)
 		}
-		if s.Final() == s.Open() {
+		if s.IsFinal() == s.IsOpen() {
 			t.Errorf("%s must be either final or open", s)
 		}
 	}

@@ -63,12 +63,6 @@ type Page struct {
 	Items []Summary
 	// Next continues the listing; empty when there is nothing more.
 	Next string
-
-	// Payments holds the full records of Items, in the same order.
-	//
-	// Deprecated: use Items (and Desk.Get for a whole record). Kept only
-	// while practice moves to Items; it will be removed.
-	Payments []*Payment
 }
 
 // Listing limits.
@@ -146,7 +140,7 @@ func (d *Desk) List(ctx context.Context, who auth.Principal, f Filter, cursorTex
 
 // page makes the Page of the records ps.
 func page(ps []*Payment, next string) Page {
-	pg := Page{Next: next, Payments: ps}
+	pg := Page{Next: next}
 	if len(ps) > 0 {
 		pg.Items = make([]Summary, len(ps))
 		for i, p := range ps {

@@ -89,13 +89,3 @@ func (s Status) IsOpen() bool {
 	}
 	return false
 }
-
-// Final is IsFinal.
-//
-// Deprecated: use IsFinal, the name every wing uses.
-func (s Status) Final() bool { return s.IsFinal() }
-
-// Open is IsOpen.
-//
-// Deprecated: use IsOpen.
-func (s Status) Open() bool { return s.IsOpen() }
