@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -61,11 +62,13 @@ func main() {
 // run builds the system, seeds it, serves until ctx ends (or, with
 // -selftest, until the self-test is over) and shuts down gracefully.
 func run(ctx context.Context, o options, out io.Writer) error {
-	logOut := io.Writer(os.Stderr)
+	// The log stays closed while the demo data is seeded, so that the
+	// welcome message is not buried under the seeding's own log lines.
+	logOut := &gate{w: os.Stderr}
 	if o.quiet || o.selftest {
-		logOut = io.Discard
+		logOut.w = io.Discard
 	}
-	logger := zerolog.New(zerolog.ConsoleWriter{Out: logOut, TimeFormat: time.TimeOnly}).With().Timestamp().Logger()
+	logger := zerolog.New(zerolog.ConsoleWriter{Out: logOut, TimeFormat: time.TimeOnly, NoColor: true}).Level(zerolog.InfoLevel).With().Timestamp().Logger()
 
 	sys, err := openSystem(ctx, o.tenant, o.pg, &logger)
 	if err != nil {
@@ -77,6 +80,7 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		return fmt.Errorf("seeding the demo data: %w", err)
 	}
 
+	logOut.open.Store(true)
 	srv, err := newServer(sys, &logger)
 	if err != nil {
 		return err
@@ -128,6 +132,20 @@ func run(ctx context.Context, o options, out io.Writer) error {
 		err = nil
 	}
 	return err
+}
+
+// gate is a writer that drops everything until opened.
+type gate struct {
+	w    io.Writer
+	open atomic.Bool
+}
+
+// Write writes p once the gate is open.
+func (g *gate) Write(p []byte) (int, error) {
+	if !g.open.Load() {
+		return len(p), nil
+	}
+	return g.w.Write(p)
 }
 
 // printWelcome tells where the back office listens and who can log in.

@@ -53,7 +53,7 @@ func seed(ctx context.Context, sys *system) (*seeded, error) {
 	s := &seeder{ctx: ctx, sys: sys, ops: map[string]auth.Principal{}}
 	s.at(-21 * 24 * time.Hour)
 	admin, err := sys.auth.Bootstrap(ctx, sys.tenant, auth.NewOperator{Username: "admin", Email: "it@comune.example"})
-	if errors.Is(err, auth.ErrForbidden) {
+	if errors.Is(err, auth.ErrForbidden) || err == nil && admin.HasPassword() {
 		return &seeded{}, nil // the tenant is already set up
 	}
 	if err != nil {
