@@ -1,9 +1,11 @@
 package ticket_test
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/ticket"
 )
 
@@ -54,4 +56,27 @@ func ExampleGoalFor() {
 	// 2h0m0s
 	// 4h0m0s
 	// 0s
+}
+
+func ExampleAuthorize() {
+	r := &ticket.Request{Tenant: "uni", RequesterID: "student-1", Contacts: []string{"student-2"}, TeamID: "helpdesk"}
+	contact := auth.Principal{ID: "student-2", Tenant: "uni", Kind: auth.KindCitizen}
+	agent := auth.Principal{ID: "agent-1", Tenant: "uni", Kind: auth.KindOperator,
+		Roles: []auth.Role{auth.RoleOperator}, Offices: []string{"helpdesk"}}
+	fmt.Println(ticket.Authorize(contact, ticket.ActionComment, r))
+	fmt.Println(errors.Is(ticket.Authorize(contact, ticket.ActionResolve, r), auth.ErrForbidden))
+	fmt.Println(ticket.Authorize(agent, ticket.ActionResolve, r))
+	// Output:
+	// <nil>
+	// true
+	// <nil>
+}
+
+func ExampleStatus_Label() {
+	for _, s := range []ticket.Status{ticket.StatusPending, ticket.StatusClosed} {
+		fmt.Println(s, "|", s.Label("it"), "|", s.Label("en"), "|", s.IsFinal())
+	}
+	// Output:
+	// pending | In sospeso | Pending | false
+	// closed | Chiusa | Closed | true
 }
