@@ -4,10 +4,13 @@ import (
 	"context"
 	"embed"
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sportello/sportello/appointment"
@@ -104,66 +107,102 @@ func scanBooking(row pgx.CollectableRow) (*appointment.Booking, error) {
 	return &b, nil
 }
 
-// lock takes the lock rows c depends on for b: the day, then the citizen.
-func lock(ctx context.Context, tx pgx.Tx, b *appointment.Booking, c appointment.Capacity) error {
+// lockSQL takes the lock rows a capacity decision depends on: the day's,
+// then (when $5 is not NULL) the citizen's. The upsert locks each row
+// until commit; rows are taken in VALUES order, day first, so two
+// transactions never wait for each other in a cycle.
+const lockSQL = `INSERT INTO appointment_locks (tenant, calendar_id, key)
+	SELECT $1, $2, k FROM unnest(ARRAY[$3::text, $4::text]) WITH ORDINALITY AS l(k, n) WHERE k IS NOT NULL ORDER BY n
+	ON CONFLICT (tenant, calendar_id, key) DO UPDATE SET hits = appointment_locks.hits + 1`
+
+// lockArgs returns lockSQL's arguments for b under c.
+func lockArgs(b *appointment.Booking, c appointment.Capacity) []any {
 	day := c.DayStart
 	if day.IsZero() {
 		y, m, d := b.Start.UTC().Date()
 		day = time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 	}
-	keys := []string{"d:" + strconv.FormatInt(day.Unix(), 10)}
+	var citizen *string
 	if c.PerCitizen > 0 || c.NoOverlap {
-		keys = append(keys, "c:"+b.FiscalCode)
+		k := "c:" + b.FiscalCode
+		citizen = &k
 	}
-	for _, k := range keys {
-		if _, err := tx.Exec(ctx, `INSERT INTO appointment_locks (tenant, calendar_id, key) VALUES ($1, $2, $3)
-			ON CONFLICT (tenant, calendar_id, key) DO UPDATE SET hits = appointment_locks.hits + 1`,
-			b.Tenant, string(b.Calendar), k); err != nil {
-			return err
-		}
-	}
-	return nil
+	return []any{b.Tenant, string(b.Calendar), "d:" + strconv.FormatInt(day.Unix(), 10), citizen}
 }
 
-// holds is the SQL condition of a booking holding a place at $now.
+// holds is the SQL condition of a booking holding a place at $4.
 const holds = `status NOT IN (2, 5) AND NOT (status = 6 AND draft_expires <= $4)`
 
-// fits counts, under the lock rows, the places c limits, excluding b.
-func fits(ctx context.Context, tx pgx.Tx, b *appointment.Booking, c appointment.Capacity) error {
+// active is the SQL condition of an active booking of a citizen at $4.
+const active = `(status IN (0, 1) OR (status = 6 AND draft_expires > $4))`
+
+// decideSQL counts, in one statement run after lockSQL, the places that
+// Capacity limits (every booking but $3), and runs the write (an INSERT
+// ... SELECT or an UPDATE ... FROM, named w) only when every limit allows
+// it. It returns the counts and how many rows were written.
+func decideSQL(write string) string {
+	return `WITH c AS (SELECT
+		(SELECT count(*) FROM appointment_bookings
+			WHERE tenant = $1 AND calendar_id = $2 AND id <> $3 AND ` + holds + `
+			AND start_at >= $5::timestamptz - interval '1 day' AND start_at < $6 AND end_at > $5) AS slot,
+		(SELECT count(*) FROM appointment_bookings
+			WHERE $12 AND tenant = $1 AND calendar_id = $2 AND id <> $3 AND ` + holds + `
+			AND start_at >= $7 AND start_at < $8) AS day,
+		(SELECT count(*) FROM appointment_bookings
+			WHERE $13 AND tenant = $1 AND calendar_id = $2 AND fiscal_code = $9 AND id <> $3 AND ` + active + `
+			AND start_at >= $10 AND ($11::timestamptz IS NULL OR start_at < $11)) AS citizen,
+		EXISTS (SELECT 1 FROM appointment_bookings
+			WHERE $14 AND tenant = $1 AND calendar_id = $2 AND fiscal_code = $9 AND id <> $3 AND ` + active + `
+			AND start_at < $6 AND end_at > $5) AS overlap
+	), ok AS (
+		SELECT 1 FROM c WHERE c.slot < $15 AND (NOT $12 OR c.day < $16)
+			AND (NOT $13 OR c.citizen < $17) AND (NOT $14 OR NOT c.overlap)
+	), w AS (` + write + `)
+	SELECT c.slot, c.day, c.citizen, c.overlap, (SELECT count(*) FROM w) FROM c`
+}
+
+// decideArgs are decideSQL's arguments $1–$17.
+func decideArgs(b *appointment.Booking, c appointment.Capacity) []any {
 	dayStart, dayEnd := b.Start, b.End
 	if c.PerDay > 0 {
 		dayStart, dayEnd = c.DayStart, c.DayEnd
 	}
-	var citizenTo *time.Time
-	if !c.CitizenTo.IsZero() {
-		citizenTo = nullTime(c.CitizenTo)
+	return []any{b.Tenant, string(b.Calendar), string(b.ID), utc(c.Now), utc(b.Start), utc(b.End),
+		utc(dayStart), utc(dayEnd), b.FiscalCode, utc(c.CitizenFrom), nullTime(c.CitizenTo),
+		c.PerDay > 0, c.PerCitizen > 0, c.NoOverlap, max(c.Queue, 1), c.PerDay, c.PerCitizen}
+}
+
+// insertSQL inserts the booking of $18–$39 when ok has a row.
+var insertSQL = decideSQL(`INSERT INTO appointment_bookings (` + bookingColumns + `)
+	SELECT $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $36, $37, $38, $39, 1
+	FROM ok RETURNING 1`)
+
+// setColumns is the UPDATE's SET list over bookingArgs placed from
+// $(base+1).
+func setColumns(base int) string {
+	cols := []string{"opening_hour", "start_at", "end_at", "status", "citizen_id", "fiscal_code", "name", "email",
+		"phone", "notes", "video_link", "motivation", "practice_id", "reschedules", "draft_expires",
+		"cancel_token_hash", "created_by", "created_at", "updated_at"}
+	var b strings.Builder
+	for i, c := range cols {
+		fmt.Fprintf(&b, "%s = $%d, ", c, base+4+i)
 	}
-	checkCitizen := c.PerCitizen > 0 || c.NoOverlap
-	var slot, day, citizen int
-	var overlap bool
-	err := tx.QueryRow(ctx, `
-		SELECT
-			(SELECT count(*) FROM appointment_bookings
-				WHERE tenant = $1 AND calendar_id = $2 AND id <> $3 AND `+holds+`
-				AND start_at >= $5::timestamptz - interval '1 day' AND start_at < $6 AND end_at > $5),
-			(SELECT count(*) FROM appointment_bookings
-				WHERE $12 AND tenant = $1 AND calendar_id = $2 AND id <> $3 AND `+holds+`
-				AND start_at >= $7 AND start_at < $8),
-			(SELECT count(*) FILTER (WHERE start_at >= $10 AND ($11::timestamptz IS NULL OR start_at < $11))
-				FROM appointment_bookings
-				WHERE $13 AND tenant = $1 AND calendar_id = $2 AND fiscal_code = $9 AND id <> $3
-				AND (status IN (0, 1) OR (status = 6 AND draft_expires > $4))),
-			EXISTS (SELECT 1 FROM appointment_bookings
-				WHERE $14 AND tenant = $1 AND calendar_id = $2 AND fiscal_code = $9 AND id <> $3
-				AND (status IN (0, 1) OR (status = 6 AND draft_expires > $4))
-				AND start_at < $6 AND end_at > $5)`,
-		b.Tenant, string(b.Calendar), string(b.ID), utc(c.Now), utc(b.Start), utc(b.End),
-		utc(dayStart), utc(dayEnd), b.FiscalCode, utc(c.CitizenFrom), citizenTo,
-		c.PerDay > 0, checkCitizen && c.PerCitizen > 0, checkCitizen && c.NoOverlap,
-	).Scan(&slot, &day, &citizen, &overlap)
-	if err != nil {
-		return err
-	}
+	b.WriteString("version = version + 1")
+	return b.String()
+}
+
+// moveSQL updates the booking of $18–$39 at version $40 when ok has a
+// row.
+var moveSQL = decideSQL(`UPDATE appointment_bookings SET ` + setColumns(17) + `
+	FROM ok WHERE tenant = $18 AND id = $19 AND calendar_id = $20 AND version = $40 RETURNING 1`)
+
+// updateSQL updates the booking of $1–$22 at version $23, without
+// capacity checks.
+var updateSQL = `UPDATE appointment_bookings SET ` + setColumns(0) + `
+	WHERE tenant = $1 AND id = $2 AND calendar_id = $3 AND version = $23`
+
+// refusal returns the *CapacityError of the counts, or nil.
+func refusal(c appointment.Capacity, slot, day, citizen int, overlap bool) error {
 	switch {
 	case slot >= max(c.Queue, 1):
 		return appointment.Full(appointment.LimitSlot)
@@ -189,108 +228,110 @@ func checkNotes(tenant string, notes []appointment.Notification) error {
 	return nil
 }
 
-func insertNotes(ctx context.Context, tx pgx.Tx, notes []appointment.Notification) error {
+const insertNoteSQL = `INSERT INTO appointment_outbox
+	(tenant, id, booking_id, kind, calendar_id, status, start_at, end_at, recipients, to_citizen_email, calendar_email, created_at)
+	VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+
+// queueNotes adds the outbox inserts to batch.
+func queueNotes(batch *pgx.Batch, notes []appointment.Notification) {
 	for _, n := range notes {
 		recipients := n.Recipients
 		if recipients == nil {
 			recipients = []string{}
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO appointment_outbox
-			(tenant, id, booking_id, kind, calendar_id, status, start_at, end_at, recipients, to_citizen_email, calendar_email, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-			n.Tenant, n.ID, string(n.Booking), string(n.Kind), string(n.Calendar), int16(n.Status),
+		batch.Queue(insertNoteSQL, n.Tenant, n.ID, string(n.Booking), string(n.Kind), string(n.Calendar), int16(n.Status),
 			nullTime(n.Start), nullTime(n.End), recipients, n.ToCitizenEmail, n.CalendarEmail, nullTime(n.CreatedAt))
+	}
+}
+
+// write runs one booking write in a transaction with one round trip for
+// its statements: the lock rows and the capacity decision (when c is not
+// nil), the write itself, and the notes. It returns whether the booking
+// row was written; a refused capacity is a *CapacityError.
+func (s *Store) write(ctx context.Context, b *appointment.Booking, c *appointment.Capacity, insert bool, notes []appointment.Notification) error {
+	if err := checkNotes(b.Tenant, notes); err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx pgx.Tx) error {
+		args := bookingArgs(b)
+		if !insert {
+			args = append(args, b.Version)
+		}
+		batch := &pgx.Batch{}
+		var slot, day, citizen int
+		var overlap bool
+		var written int64
+		if c != nil {
+			batch.Queue(lockSQL, lockArgs(b, *c)...)
+			sql := moveSQL
+			if insert {
+				sql = insertSQL
+			}
+			batch.Queue(sql, append(decideArgs(b, *c), args...)...).QueryRow(func(row pgx.Row) error {
+				return row.Scan(&slot, &day, &citizen, &overlap, &written)
+			})
+		} else {
+			batch.Queue(updateSQL, args...).Exec(func(tag pgconn.CommandTag) error {
+				written = tag.RowsAffected()
+				return nil
+			})
+		}
+		queueNotes(batch, notes)
+		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
+			return err
+		}
+		if written == 1 {
+			return nil
+		}
+		if insert {
+			if err := refusal(*c, slot, day, citizen, overlap); err != nil {
+				return err
+			}
+			return errors.New("insert refused without a reason")
+		}
+		var version int64
+		err := tx.QueryRow(ctx, `SELECT version FROM appointment_bookings WHERE tenant = $1 AND id = $2 AND calendar_id = $3`,
+			b.Tenant, string(b.ID), string(b.Calendar)).Scan(&version)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return appointment.ErrNotFound
+		}
 		if err != nil {
 			return err
 		}
-	}
-	return nil
+		if version != b.Version {
+			return &appointment.ConflictError{Field: "version"}
+		}
+		if c != nil {
+			if err := refusal(*c, slot, day, citizen, overlap); err != nil {
+				return err
+			}
+		}
+		return errors.New("update refused without a reason")
+	})
 }
 
 // Book implements appointment.BookingStore.
 func (s *Store) Book(ctx context.Context, b *appointment.Booking, c appointment.Capacity, notes []appointment.Notification) error {
-	if err := checkNotes(b.Tenant, notes); err != nil {
-		return err
-	}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if err := lock(ctx, tx, b, c); err != nil {
-			return err
-		}
-		if err := fits(ctx, tx, b, c); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `INSERT INTO appointment_bookings (`+bookingColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 1)`,
-			bookingArgs(b)...); err != nil {
-			return err
-		}
-		return insertNotes(ctx, tx, notes)
-	})
+	err := s.write(ctx, b, &c, true, notes)
 	if err == nil {
 		b.Version = 1
 	}
 	return err
 }
 
-// Move implements appointment.BookingStore.
+// Move implements appointment.BookingStore. b.Calendar must be the
+// booking's own: a booking never changes calendar.
 func (s *Store) Move(ctx context.Context, b *appointment.Booking, c appointment.Capacity, notes []appointment.Notification) error {
-	return s.replace(ctx, b, &c, notes)
+	err := s.write(ctx, b, &c, false, notes)
+	if err == nil {
+		b.Version++
+	}
+	return err
 }
 
 // Update implements appointment.BookingStore.
 func (s *Store) Update(ctx context.Context, b *appointment.Booking, notes []appointment.Notification) error {
-	return s.replace(ctx, b, nil, notes)
-}
-
-func (s *Store) replace(ctx context.Context, b *appointment.Booking, c *appointment.Capacity, notes []appointment.Notification) error {
-	if err := checkNotes(b.Tenant, notes); err != nil {
-		return err
-	}
-	err := s.tx(ctx, func(tx pgx.Tx) error {
-		if c != nil {
-			// The stored booking's calendar, not the caller's: a booking
-			// never changes calendar.
-			var calID string
-			err := tx.QueryRow(ctx, `SELECT calendar_id FROM appointment_bookings WHERE tenant = $1 AND id = $2`,
-				b.Tenant, string(b.ID)).Scan(&calID)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return appointment.ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			probe := *b
-			probe.Calendar = calendar.ID(calID)
-			if err := lock(ctx, tx, &probe, *c); err != nil {
-				return err
-			}
-			if err := fits(ctx, tx, &probe, *c); err != nil {
-				return err
-			}
-		}
-		args := append(bookingArgs(b), b.Version)
-		tag, err := tx.Exec(ctx, `UPDATE appointment_bookings SET
-			opening_hour = $4, start_at = $5, end_at = $6, status = $7, citizen_id = $8, fiscal_code = $9,
-			name = $10, email = $11, phone = $12, notes = $13, video_link = $14, motivation = $15, practice_id = $16,
-			reschedules = $17, draft_expires = $18, cancel_token_hash = $19, created_by = $20, created_at = $21,
-			updated_at = $22, version = version + 1
-			WHERE tenant = $1 AND id = $2 AND version = $23 AND $3::text IS NOT NULL`, args...)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			var one int
-			err := tx.QueryRow(ctx, `SELECT 1 FROM appointment_bookings WHERE tenant = $1 AND id = $2`, b.Tenant, string(b.ID)).Scan(&one)
-			if errors.Is(err, pgx.ErrNoRows) {
-				return appointment.ErrNotFound
-			}
-			if err != nil {
-				return err
-			}
-			return &appointment.ConflictError{Field: "version"}
-		}
-		return insertNotes(ctx, tx, notes)
-	})
+	err := s.write(ctx, b, nil, false, notes)
 	if err == nil {
 		b.Version++
 	}

@@ -34,6 +34,10 @@ CREATE TABLE appointment_bookings (
 -- Capacity counts, HeldPlaces and calendar listings scan one calendar's
 -- bookings by start.
 CREATE INDEX appointment_bookings_calendar_idx ON appointment_bookings (tenant, calendar_id, start_at, id);
+-- Capacity counts and HeldPlaces read only the bookings that may hold a
+-- place (cancelled and refused ones pile up and are never counted).
+CREATE INDEX appointment_bookings_holders_idx ON appointment_bookings (tenant, calendar_id, start_at)
+    WHERE status NOT IN (2, 5);
 -- Citizen limits count one citizen's active bookings on a calendar.
 CREATE INDEX appointment_bookings_citizen_idx ON appointment_bookings (tenant, calendar_id, fiscal_code)
     WHERE status IN (0, 1, 6);
