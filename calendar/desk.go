@@ -344,7 +344,7 @@ func (d *Desk) AddClosure(ctx context.Context, who auth.Principal, id ID, in New
 		}
 		cl.ID, cl.Calendar, cl.Tenant = d.newID(), id, who.Tenant
 		out = cl
-		return d.store.AddClosures(ctx, c, []Closure{cl})
+		return d.store.ChangeClosures(ctx, c, []Closure{cl}, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -369,7 +369,7 @@ func (d *Desk) AddHolidays(ctx context.Context, who auth.Principal, id ID, year 
 			from, to := WholeDays(h.Date, h.Date, loc)
 			out = append(out, Closure{ID: d.newID(), Calendar: id, Tenant: who.Tenant, From: from, To: to, Reason: h.Name})
 		}
-		return d.store.AddClosures(ctx, c, out)
+		return d.store.ChangeClosures(ctx, c, out, nil)
 	})
 	if err != nil {
 		return nil, err
@@ -383,14 +383,16 @@ func (d *Desk) DeleteClosure(ctx context.Context, who auth.Principal, id ID, clo
 		if !validID(closureID) {
 			return ErrNotFound
 		}
-		return d.store.DeleteClosure(ctx, c, closureID)
+		return d.store.ChangeClosures(ctx, c, nil, []string{closureID})
 	})
 }
 
 // ImportBusy turns the events of an iCalendar text (the office's existing
 // agenda, fetched by the host from an external calendar) that overlap
-// [from, to) into closures of the calendar. Bad ICS input is an *ICSError
-// and nothing is saved.
+// [from, to) into closures of the calendar (Reason BusyReason), replacing
+// those an earlier import made in the window, so that importing the
+// agenda again brings the calendar up to date. Bad ICS input is an
+// *ICSError and nothing is changed.
 func (d *Desk) ImportBusy(ctx context.Context, who auth.Principal, id ID, icsText string, from, to time.Time) ([]Closure, error) {
 	var out []Closure
 	err := d.change(ctx, who, ActionManageClosures, id, func(c *Calendar) error {
@@ -405,12 +407,22 @@ func (d *Desk) ImportBusy(ctx context.Context, who auth.Principal, id ID, icsTex
 		out = out[:0]
 		for _, b := range busy {
 			out = append(out, Closure{ID: d.newID(), Calendar: id, Tenant: who.Tenant,
-				From: b.From.Truncate(time.Microsecond), To: b.To.Truncate(time.Microsecond), Reason: busyReason})
+				From: b.From.Truncate(time.Microsecond), To: b.To.Truncate(time.Microsecond), Reason: BusyReason})
 		}
-		if len(out) == 0 {
+		old, err := d.store.Closures(ctx, who.Tenant, id, from, to)
+		if err != nil {
+			return err
+		}
+		var remove []string
+		for _, o := range old {
+			if o.Reason == BusyReason {
+				remove = append(remove, o.ID)
+			}
+		}
+		if len(out) == 0 && len(remove) == 0 {
 			return nil
 		}
-		return d.store.AddClosures(ctx, c, out)
+		return d.store.ChangeClosures(ctx, c, out, remove)
 	})
 	if err != nil {
 		return nil, err

@@ -393,4 +393,17 @@ func TestImportBusy(t *testing.T) {
 	all, err := e.desk.Closures(e.ctx, admin, c.ID, time.Time{}, time.Time{})
 	require.NoError(t, err)
 	assert.Len(t, all, 5)
+
+	// Importing again replaces what the last import made in the window,
+	// and leaves other closures alone.
+	_, err = e.desk.AddClosure(e.ctx, admin, c.ID, calendar.NewClosure{FirstDay: date(2026, 3, 20), Reason: "Inventario"})
+	require.NoError(t, err)
+	one := "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:9@comune\r\nDTSTART:20260312T080000Z\r\nDTEND:20260312T090000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+	_, err = e.desk.ImportBusy(e.ctx, admin, c.ID, one, local(2026, 3, 1, 0, 0), local(2026, 4, 1, 0, 0))
+	require.NoError(t, err)
+	all, err = e.desk.Closures(e.ctx, admin, c.ID, time.Time{}, time.Time{})
+	require.NoError(t, err)
+	require.Len(t, all, 2)
+	assert.Equal(t, calendar.BusyReason, all[0].Reason)
+	assert.Equal(t, "Inventario", all[1].Reason)
 }

@@ -10,9 +10,10 @@ import (
 	"github.com/teambition/rrule-go"
 )
 
-// busyReason is the reason of the closures ImportBusy makes: the events'
-// own summaries are not copied, as they may name people.
-const busyReason = "busy (external calendar)"
+// BusyReason is the reason of the closures ImportBusy makes (the events'
+// own summaries are not copied, as they may name people); a later import
+// replaces them.
+const BusyReason = "busy (external calendar)"
 
 // maxICSBytes bounds the iCalendar text ParseBusy reads.
 const maxICSBytes = 4 << 20

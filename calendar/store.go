@@ -49,10 +49,11 @@ type Store interface {
 	// DeleteOpeningHour removes the opening hour read at version, as a
 	// change of calendar c.
 	DeleteOpeningHour(ctx context.Context, c *Calendar, hourID string, version int64) error
-	// AddClosures inserts closures, as one change of calendar c.
-	AddClosures(ctx context.Context, c *Calendar, closures []Closure) error
-	// DeleteClosure removes a closure, as a change of calendar c.
-	DeleteClosure(ctx context.Context, c *Calendar, closureID string) error
+	// ChangeClosures removes the closures named in remove and inserts
+	// those of add, all or nothing, as one change of calendar c. A missing
+	// closure to remove is ErrNotFound; a taken ID *ConflictError{Field:
+	// "id"}.
+	ChangeClosures(ctx context.Context, c *Calendar, add []Closure, remove []string) error
 }
 
 // CalendarFilter selects the calendars a listing returns: all of them,

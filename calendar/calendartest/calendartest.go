@@ -225,7 +225,7 @@ func testDelete(t *testing.T, k *kit) {
 	s := k.store(t)
 	c := k.create(t, s, k.newCalendar("t1", "Da cancellare"))
 	require.NoError(t, s.SaveOpeningHour(k.ctx, c, newHour("h1", 540, 600)))
-	require.NoError(t, s.AddClosures(k.ctx, c, []calendar.Closure{{ID: "x1", From: at, To: at.Add(time.Hour)}}))
+	require.NoError(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "x1", From: at, To: at.Add(time.Hour)}}, nil))
 	require.NoError(t, s.DeleteCalendar(k.ctx, "t1", c.ID, c.Version))
 	_, err := s.GetCalendar(k.ctx, "t1", c.ID)
 	assert.ErrorIs(t, err, calendar.ErrNotFound)
@@ -338,9 +338,9 @@ func testScheduleVersion(t *testing.T, k *kit) {
 
 	// Every schedule change with the version read before is refused.
 	assertConflict(t, s.SaveOpeningHour(k.ctx, read.Clone(), newHour("h2", 600, 660)), "calendar")
-	assertConflict(t, s.AddClosures(k.ctx, read.Clone(), []calendar.Closure{{ID: "x", From: at, To: at.Add(time.Hour)}}), "calendar")
+	assertConflict(t, s.ChangeClosures(k.ctx, read.Clone(), []calendar.Closure{{ID: "x", From: at, To: at.Add(time.Hour)}}, nil), "calendar")
 	assertConflict(t, s.DeleteOpeningHour(k.ctx, read.Clone(), "h1", 1), "calendar")
-	assertConflict(t, s.DeleteClosure(k.ctx, read.Clone(), "x"), "calendar")
+	assertConflict(t, s.ChangeClosures(k.ctx, read.Clone(), nil, []string{"x"}), "calendar")
 	assertConflict(t, s.UpdateCalendar(k.ctx, read.Clone()), "version")
 	// Nothing of it was saved.
 	hours, err := s.OpeningHours(k.ctx, "t1", c.ID)
@@ -350,9 +350,9 @@ func testScheduleVersion(t *testing.T, k *kit) {
 	require.NoError(t, err)
 	assert.Empty(t, cl)
 
-	require.NoError(t, s.AddClosures(k.ctx, c, []calendar.Closure{{ID: "x", From: at, To: at.Add(time.Hour)}}))
-	require.NoError(t, s.DeleteClosure(k.ctx, c, "x"))
-	assert.ErrorIs(t, s.DeleteClosure(k.ctx, c, "x"), calendar.ErrNotFound)
+	require.NoError(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "x", From: at, To: at.Add(time.Hour)}}, nil))
+	require.NoError(t, s.ChangeClosures(k.ctx, c, nil, []string{"x"}))
+	assert.ErrorIs(t, s.ChangeClosures(k.ctx, c, nil, []string{"x"}), calendar.ErrNotFound)
 	require.NoError(t, s.DeleteOpeningHour(k.ctx, c, "h1", 1))
 	assert.Equal(t, int64(5), c.Version)
 	missing := k.newCalendar("t1", "Inesistente")
@@ -383,7 +383,7 @@ func testClosures(t *testing.T, k *kit) {
 		{ID: "c1", From: day, To: day.Add(11 * time.Hour), Reason: "Notte — lavori"},
 		{ID: "c2", From: day, To: day.Add(time.Hour)},
 	}
-	require.NoError(t, s.AddClosures(k.ctx, c, all))
+	require.NoError(t, s.ChangeClosures(k.ctx, c, all, nil))
 	got, err := s.Closures(k.ctx, "t1", c.ID, time.Time{}, time.Time{})
 	require.NoError(t, err)
 	ids := func(cs []calendar.Closure) []string {
@@ -402,17 +402,26 @@ func testClosures(t *testing.T, k *kit) {
 	got, err = s.Closures(k.ctx, "t1", c.ID, day.Add(30*time.Hour), time.Time{})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"c3"}, ids(got))
-	assertConflict(t, s.AddClosures(k.ctx, c, []calendar.Closure{{ID: "c9", From: day, To: day.Add(time.Hour)}, {ID: "c1", From: day, To: day.Add(time.Hour)}}), "id")
+	assertConflict(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "c9", From: day, To: day.Add(time.Hour)}, {ID: "c1", From: day, To: day.Add(time.Hour)}}, nil), "id")
 	got, err = s.Closures(k.ctx, "t1", c.ID, time.Time{}, time.Time{})
 	require.NoError(t, err)
 	assert.Len(t, got, 3, "a refused batch saves nothing")
+	// Remove and add in one change; a missing one to remove refuses it all.
+	require.NoError(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "c4", From: day, To: day.Add(2 * time.Hour)}}, []string{"c1", "c3"}))
+	got, err = s.Closures(k.ctx, "t1", c.ID, time.Time{}, time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c2", "c4"}, ids(got))
+	assert.ErrorIs(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "c5", From: day, To: day.Add(time.Hour)}}, []string{"c2", "c1"}), calendar.ErrNotFound)
+	got, err = s.Closures(k.ctx, "t1", c.ID, time.Time{}, time.Time{})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"c2", "c4"}, ids(got))
 }
 
 func testTenants(t *testing.T, k *kit) {
 	s := k.store(t)
 	c := k.create(t, s, k.newCalendar("t1", "Riservato"))
 	require.NoError(t, s.SaveOpeningHour(k.ctx, c, newHour("h1", 540, 600)))
-	require.NoError(t, s.AddClosures(k.ctx, c, []calendar.Closure{{ID: "x1", From: at, To: at.Add(time.Hour)}}))
+	require.NoError(t, s.ChangeClosures(k.ctx, c, []calendar.Closure{{ID: "x1", From: at, To: at.Add(time.Hour)}}, nil))
 	_, err := s.GetCalendar(k.ctx, "t2", c.ID)
 	assert.ErrorIs(t, err, calendar.ErrNotFound)
 	_, err = s.OpeningHours(k.ctx, "t2", c.ID)
@@ -427,8 +436,8 @@ func testTenants(t *testing.T, k *kit) {
 	foreign.Location = "stolen"
 	assert.ErrorIs(t, s.UpdateCalendar(k.ctx, foreign), calendar.ErrNotFound)
 	assert.ErrorIs(t, s.SaveOpeningHour(k.ctx, foreign.Clone(), newHour("h2", 0, 60)), calendar.ErrNotFound)
-	assert.ErrorIs(t, s.AddClosures(k.ctx, foreign.Clone(), []calendar.Closure{{ID: "x2", From: at, To: at.Add(time.Hour)}}), calendar.ErrNotFound)
-	assert.ErrorIs(t, s.DeleteClosure(k.ctx, foreign.Clone(), "x1"), calendar.ErrNotFound)
+	assert.ErrorIs(t, s.ChangeClosures(k.ctx, foreign.Clone(), []calendar.Closure{{ID: "x2", From: at, To: at.Add(time.Hour)}}, nil), calendar.ErrNotFound)
+	assert.ErrorIs(t, s.ChangeClosures(k.ctx, foreign.Clone(), nil, []string{"x1"}), calendar.ErrNotFound)
 	assert.ErrorIs(t, s.DeleteOpeningHour(k.ctx, foreign.Clone(), "h1", 1), calendar.ErrNotFound)
 	assert.ErrorIs(t, s.DeleteCalendar(k.ctx, "t2", c.ID, c.Version), calendar.ErrNotFound)
 	got, err := s.GetCalendar(k.ctx, "t1", c.ID)

@@ -265,8 +265,8 @@ func (s *Store) DeleteOpeningHour(ctx context.Context, c *calendar.Calendar, hou
 	return nil
 }
 
-// AddClosures implements calendar.Store.
-func (s *Store) AddClosures(ctx context.Context, c *calendar.Calendar, closures []calendar.Closure) error {
+// ChangeClosures implements calendar.Store.
+func (s *Store) ChangeClosures(ctx context.Context, c *calendar.Calendar, add []calendar.Closure, remove []string) error {
 	if err := s.lock(ctx); err != nil {
 		return err
 	}
@@ -277,7 +277,14 @@ func (s *Store) AddClosures(ctx context.Context, c *calendar.Calendar, closures 
 	}
 	k := key{c.Tenant, c.ID}
 	all := slices.Clone(s.closures[k])
-	for _, cl := range closures {
+	for _, id := range remove {
+		i := slices.IndexFunc(all, func(o calendar.Closure) bool { return o.ID == id })
+		if i < 0 {
+			return calendar.ErrNotFound
+		}
+		all = slices.Delete(all, i, i+1)
+	}
+	for _, cl := range add {
 		if slices.ContainsFunc(all, func(o calendar.Closure) bool { return o.ID == cl.ID }) {
 			return &calendar.ConflictError{Field: "id"}
 		}
@@ -288,26 +295,6 @@ func (s *Store) AddClosures(ctx context.Context, c *calendar.Calendar, closures 
 		return cmp.Or(a.From.Compare(b.From), cmp.Compare(a.ID, b.ID))
 	})
 	s.closures[k] = all
-	s.bump(c, stored)
-	return nil
-}
-
-// DeleteClosure implements calendar.Store.
-func (s *Store) DeleteClosure(ctx context.Context, c *calendar.Calendar, closureID string) error {
-	if err := s.lock(ctx); err != nil {
-		return err
-	}
-	defer s.mu.Unlock()
-	stored, err := s.current(c, "calendar")
-	if err != nil {
-		return err
-	}
-	k := key{c.Tenant, c.ID}
-	i := slices.IndexFunc(s.closures[k], func(o calendar.Closure) bool { return o.ID == closureID })
-	if i < 0 {
-		return calendar.ErrNotFound
-	}
-	s.closures[k] = slices.Delete(slices.Clone(s.closures[k]), i, i+1)
 	s.bump(c, stored)
 	return nil
 }

@@ -185,29 +185,24 @@ func (s *Store) DeleteOpeningHour(ctx context.Context, c *calendar.Calendar, hou
 	})
 }
 
-// AddClosures implements calendar.Store.
-func (s *Store) AddClosures(ctx context.Context, c *calendar.Calendar, closures []calendar.Closure) error {
+// ChangeClosures implements calendar.Store.
+func (s *Store) ChangeClosures(ctx context.Context, c *calendar.Calendar, add []calendar.Closure, remove []string) error {
 	return s.change(ctx, c, func(tx pgx.Tx) error {
-		for _, cl := range closures {
+		for _, id := range remove {
+			tag, err := tx.Exec(ctx, `DELETE FROM calendar_closures WHERE tenant = $1 AND calendar_id = $2 AND id = $3`,
+				c.Tenant, c.ID, id)
+			if err != nil {
+				return err
+			}
+			if tag.RowsAffected() == 0 {
+				return calendar.ErrNotFound
+			}
+		}
+		for _, cl := range add {
 			if _, err := tx.Exec(ctx, `INSERT INTO calendar_closures (tenant, calendar_id, id, from_at, to_at, reason)
 				VALUES ($1, $2, $3, $4, $5, $6)`, c.Tenant, c.ID, cl.ID, utc(cl.From), utc(cl.To), cl.Reason); err != nil {
 				return err
 			}
-		}
-		return nil
-	})
-}
-
-// DeleteClosure implements calendar.Store.
-func (s *Store) DeleteClosure(ctx context.Context, c *calendar.Calendar, closureID string) error {
-	return s.change(ctx, c, func(tx pgx.Tx) error {
-		tag, err := tx.Exec(ctx, `DELETE FROM calendar_closures WHERE tenant = $1 AND calendar_id = $2 AND id = $3`,
-			c.Tenant, c.ID, closureID)
-		if err != nil {
-			return err
-		}
-		if tag.RowsAffected() == 0 {
-			return calendar.ErrNotFound
 		}
 		return nil
 	})
