@@ -128,7 +128,9 @@ func (d *Desk) Calendar(ctx context.Context, who auth.Principal, id ID) (*Calend
 }
 
 // UpdateCalendar replaces the configuration of the calendar read at
-// version.
+// version (administrators, its owner and moderators; only administrators
+// and the owner change the owner and the moderators). An empty Owner keeps
+// the current one.
 func (d *Desk) UpdateCalendar(ctx context.Context, who auth.Principal, id ID, version int64, in NewCalendar) (*Calendar, error) {
 	old, err := d.load(ctx, who, ActionUpdate, id)
 	if err != nil {
@@ -140,6 +142,11 @@ func (d *Desk) UpdateCalendar(ctx context.Context, who auth.Principal, id ID, ve
 	}
 	if c.Owner == "" {
 		c.Owner = old.Owner
+	}
+	if c.Owner != old.Owner || !slices.Equal(c.Moderators, old.Moderators) {
+		if err := Authorize(who, ActionAssign, old); err != nil {
+			return nil, err
+		}
 	}
 	c.ID, c.Tenant, c.Created, c.Version, c.Updated = old.ID, old.Tenant, old.Created, version, d.clock()
 	if err := d.store.UpdateCalendar(ctx, c); err != nil {
@@ -440,11 +447,17 @@ func (d *Desk) Schedule(ctx context.Context, tenant string, id ID, from, to time
 	if err != nil {
 		return nil, err
 	}
-	hours, err := d.store.OpeningHours(ctx, tenant, id)
+	return d.schedule(ctx, c, from, to)
+}
+
+// schedule reads the opening hours and the closures of the window of a
+// calendar already read.
+func (d *Desk) schedule(ctx context.Context, c *Calendar, from, to time.Time) (*Schedule, error) {
+	hours, err := d.store.OpeningHours(ctx, c.Tenant, c.ID)
 	if err != nil {
 		return nil, err
 	}
-	closures, err := d.store.Closures(ctx, tenant, id, from, to)
+	closures, err := d.store.Closures(ctx, c.Tenant, c.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -471,10 +484,11 @@ func (d *Desk) DaySummary(ctx context.Context, who auth.Principal, id ID, from, 
 }
 
 func (d *Desk) query(ctx context.Context, who auth.Principal, id ID, from, to time.Time, held []Held) (Query, error) {
-	if _, err := d.load(ctx, who, ActionAvailability, id); err != nil {
+	c, err := d.load(ctx, who, ActionAvailability, id)
+	if err != nil {
 		return Query{}, err
 	}
-	s, err := d.Schedule(ctx, who.Tenant, id, from, to)
+	s, err := d.schedule(ctx, c, from, to)
 	if err != nil {
 		return Query{}, err
 	}

@@ -243,6 +243,13 @@ func TestUpdateOpeningHourVersions(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, c.Owner, up.Owner)
 	assert.Equal(t, c.Created, up.Created)
+	moderator := auth.Principal{ID: "op-mod", Tenant: "t1", Kind: auth.KindOperator, Roles: []auth.Role{auth.RoleOperator}}
+	_, err = e.desk.UpdateCalendar(e.ctx, admin, c.ID, up.Version, calendar.NewCalendar{Title: "Anagrafe centrale", Location: "X", Moderators: []string{"op-mod"}})
+	require.NoError(t, err)
+	_, err = e.desk.UpdateCalendar(e.ctx, moderator, c.ID, up.Version+1, calendar.NewCalendar{Title: "Anagrafe", Location: "Y", Moderators: []string{"op-mod"}})
+	require.NoError(t, err, "a moderator configures the calendar")
+	_, err = e.desk.UpdateCalendar(e.ctx, moderator, c.ID, up.Version+2, calendar.NewCalendar{Title: "Anagrafe", Location: "Y", Moderators: []string{"op-mod", "op-friend"}})
+	assert.ErrorIs(t, err, auth.ErrForbidden, "but does not choose the moderators")
 	require.NoError(t, e.desk.DeleteOpeningHour(e.ctx, admin, c.ID, h.ID, h2.Version))
 	hours, err := e.desk.OpeningHours(e.ctx, admin, c.ID)
 	require.NoError(t, err)

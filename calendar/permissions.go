@@ -19,6 +19,8 @@ const (
 	ActionUpdate Action = "update"
 	// ActionDelete deletes a calendar with its opening hours and closures.
 	ActionDelete Action = "delete"
+	// ActionAssign changes a calendar's owner and moderators.
+	ActionAssign Action = "assign"
 	// ActionManageHours adds, changes and deletes opening hours.
 	ActionManageHours Action = "manage_hours"
 	// ActionManageClosures adds and deletes closures, holidays and
@@ -30,7 +32,7 @@ const (
 
 // Actions lists every action, in the order of the matrix.
 func Actions() []Action {
-	return []Action{ActionCreate, ActionView, ActionUpdate, ActionDelete,
+	return []Action{ActionCreate, ActionView, ActionUpdate, ActionDelete, ActionAssign,
 		ActionManageHours, ActionManageClosures, ActionAvailability}
 }
 
@@ -43,7 +45,7 @@ func forbidden(a Action, missing string) error {
 // *auth.PermissionError matching auth.ErrForbidden. Administrators of the
 // tenant create calendars and do everything; the calendar's owner and
 // moderators configure it (only the owner, besides administrators, deletes
-// it); operators enabled for it (auth.Principal.CanUseCalendar) read it;
+// it or changes its owner and moderators); operators enabled for it (auth.Principal.CanUseCalendar) read it;
 // citizens and the system read only its availability (the system also
 // reads it, for the appointment wing's sweeps). Tenants must match. Pure.
 func Authorize(who auth.Principal, a Action, c *Calendar) error {
@@ -58,7 +60,7 @@ func Authorize(who auth.Principal, a Action, c *Calendar) error {
 			return nil
 		}
 		return forbidden(a, "role:admin")
-	case ActionDelete:
+	case ActionDelete, ActionAssign:
 		if admin || (who.IsOperator() && who.ID == c.Owner) {
 			return nil
 		}

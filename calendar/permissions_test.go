@@ -41,6 +41,7 @@ func TestAuthorizeMatrix(t *testing.T) {
 		calendar.ActionView:           "yyyy...y..",
 		calendar.ActionUpdate:         "yyy.......",
 		calendar.ActionDelete:         "yy........",
+		calendar.ActionAssign:         "yy........",
 		calendar.ActionManageHours:    "yyy.......",
 		calendar.ActionManageClosures: "yyy.......",
 		calendar.ActionAvailability:   "yyyyyyyy..",
