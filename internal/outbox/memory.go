@@ -47,11 +47,15 @@ func (m *Memory[T]) Claim(tenant string, now time.Time, lease time.Duration, lim
 	until := now.Add(max(lease, 0))
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	entries := m.tenants[tenant]
 	var out []T
+	if len(entries) > 0 {
+		out = make([]T, 0, min(limit, len(entries)))
+	}
 	// waiting holds the records with an earlier entry this claim leaves
 	// in the outbox: their later entries wait behind it.
 	var waiting map[string]bool
-	for _, e := range m.tenants[tenant] {
+	for _, e := range entries {
 		if len(out) == limit {
 			break
 		}

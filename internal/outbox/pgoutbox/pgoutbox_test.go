@@ -112,3 +112,38 @@ func ExampleTable_AckSQL() {
 	fmt.Println(pgoutbox.Table{Name: "payment_outbox", Record: "payment_id"}.AckSQL())
 	// Output: DELETE FROM payment_outbox WHERE tenant = $1 AND id = $2
 }
+
+// BenchmarkClaimAck claims and acknowledges batches of 100 from an outbox
+// of 2000 entries spread over 50 records, refilled as it empties.
+func BenchmarkClaimAck(b *testing.B) {
+	ctx := context.Background()
+	ps := pgtest.NewPools(b, 1)
+	if _, err := ps[0].Exec(ctx, schema); err != nil {
+		b.Fatal(err)
+	}
+	h := harness{ps[0]}
+	fill := func() {
+		if _, err := ps[0].Exec(ctx, `INSERT INTO test_outbox (tenant, id, record_id, body)
+			SELECT 't', gen_random_uuid()::text, 'r' || (i % 50), 'x' FROM generate_series(1, 2000) AS i`); err != nil {
+			b.Fatal(err)
+		}
+	}
+	fill()
+	at := time.Now()
+	b.ReportAllocs()
+	for b.Loop() {
+		ids, err := h.Claim(ctx, "t", at, time.Minute, 100)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(ids) == 0 {
+			fill()
+			continue
+		}
+		for _, id := range ids {
+			if err := h.Ack(ctx, "t", id); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
