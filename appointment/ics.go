@@ -51,18 +51,46 @@ func UID(b *Booking) string { return string(b.ID) + "@" + b.Tenant + ".sportello
 // escapes and formats times as RFC 5545 asks; see the package
 // documentation for what it does not do by itself.
 func WriteICS(w io.Writer, m Method, cal *calendar.Calendar, bookings ...*Booking) error {
+	x, err := newICSWriter(w, m)
+	if err != nil {
+		return err
+	}
+	for _, b := range bookings {
+		if err := x.add(m, cal, b); err != nil {
+			return err
+		}
+	}
+	return x.close()
+}
+
+// icsWriter streams one VCALENDAR: the header, the events as they come,
+// the footer; nothing but the current event is held in memory.
+type icsWriter struct {
+	w   *bufio.Writer
+	cfg *ics.SerializationConfiguration
+}
+
+func newICSWriter(w io.Writer, m Method) (*icsWriter, error) {
 	c := ics.NewCalendarFor("sportello")
 	c.SetProductId(prodID)
 	c.SetMethod(ics.Method(m))
 	c.SetCalscale("GREGORIAN")
-	for _, b := range bookings {
-		c.AddVEvent(event(m, cal, b))
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	if err := c.SerializeTo(bw, ics.WithNewLineWindows); err != nil {
+	head := strings.TrimSuffix(c.Serialize(ics.WithNewLineWindows), "END:VCALENDAR\r\n")
+	x := &icsWriter{w: bufio.NewWriterSize(w, 64<<10),
+		cfg: &ics.SerializationConfiguration{MaxLength: 75, PropertyMaxLength: 75, NewLine: "\r\n"}}
+	_, err := x.w.WriteString(head)
+	return x, err
+}
+
+func (x *icsWriter) add(m Method, cal *calendar.Calendar, b *Booking) error {
+	return event(m, cal, b).SerializeTo(x.w, x.cfg)
+}
+
+func (x *icsWriter) close() error {
+	if _, err := x.w.WriteString("END:VCALENDAR\r\n"); err != nil {
 		return err
 	}
-	return bw.Flush()
+	return x.w.Flush()
 }
 
 // ICS returns the iCalendar file of one booking (see WriteICS).

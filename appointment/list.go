@@ -185,19 +185,34 @@ func (d *Desk) ICS(ctx context.Context, who auth.Principal, id ID, m Method) ([]
 }
 
 // Feed writes the iCalendar feed (METHOD:PUBLISH) of a calendar's
-// bookings starting in [from, to) to w, for calendar staff.
+// bookings starting in [from, to) to w, for calendar staff. It streams:
+// bookings are read a page at a time and written as they come.
 func (d *Desk) Feed(ctx context.Context, who auth.Principal, cal calendar.ID, from, to time.Time, w io.Writer) error {
 	q := Query{Calendar: cal, From: from, To: to}
 	sched, err := d.schedule(ctx, who.Tenant, cal, from, to)
 	if err != nil {
 		return err
 	}
-	var all []*Booking
+	var x *icsWriter
 	for b, err := range d.Iterate(ctx, who, q) {
 		if err != nil {
 			return err
 		}
-		all = append(all, b)
+		if x == nil {
+			if x, err = newICSWriter(w, MethodPublish); err != nil {
+				return err
+			}
+		}
+		if err := x.add(MethodPublish, sched.Calendar, b); err != nil {
+			return err
+		}
 	}
-	return WriteICS(w, MethodPublish, sched.Calendar, all...)
+	if x == nil {
+		// No booking: the permission check ran in Iterate; write an
+		// empty calendar.
+		if x, err = newICSWriter(w, MethodPublish); err != nil {
+			return err
+		}
+	}
+	return x.close()
 }

@@ -609,6 +609,7 @@ func testList(t *testing.T, k *kit) {
 	otherCal := k.booking("t1", 1, "RSSMRA80A01H501U")
 	otherCal.Calendar = "cal-2"
 	mustBook(t, s, otherCal, open(100))
+	all = append(all, otherCal)
 	count := func(f appointment.Filter) int {
 		n := 0
 		var after appointment.Position
@@ -649,6 +650,15 @@ func testList(t *testing.T, k *kit) {
 		{appointment.Filter{OwnerFiscalCode: "RSSMRA80A01H501U"}, 14},
 	}
 	for _, tt := range tests {
+		matching := 0
+		for _, b := range all {
+			if tt.f.Matches(b) {
+				matching++
+			}
+		}
+		if matching != tt.want {
+			t.Fatalf("kit error: %+v matches %d, table says %d", tt.f, matching, tt.want)
+		}
 		if got := count(tt.f); got != tt.want {
 			t.Errorf("%+v: %d bookings, want %d", tt.f, got, tt.want)
 		}
