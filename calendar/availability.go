@@ -31,7 +31,8 @@ type Query struct {
 	From, To time.Time
 	// Now is the current instant.
 	Now time.Time
-	// Held lists the places held in the window, in any order.
+	// Held lists the places held in the window, in any order. To check a
+	// booking being moved, leave it out: it does not compete with itself.
 	Held []Held
 }
 
