@@ -502,3 +502,16 @@ func TestLogsCarryNoPersonalData(t *testing.T) {
 		t.Errorf("log keys missing: %s", out)
 	}
 }
+
+func TestModifyRefusesAnEmptyName(t *testing.T) {
+	f := newFixture(t)
+	b, _ := f.confirmed(t, mario, pick(3, 9, 0))
+	empty := ""
+	if _, err := f.desk.Modify(ctx, enabled, b.ID, appointment.Changes{Name: &empty}); !errors.Is(err, appointment.ErrValidation) {
+		t.Fatalf("empty name: %v", err)
+	}
+	d, _ := appointment.New(appointment.Config{Store: f.store, Calendars: f.cals})
+	if _, err := d.DeliverNotifications(ctx, "t1", 0); !errors.Is(err, appointment.ErrUnavailable) {
+		t.Fatalf("no notifier: %v", err)
+	}
+}

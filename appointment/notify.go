@@ -122,7 +122,8 @@ func (d *Desk) notes(n *Notification) []Notification {
 // claims up to limit (<= 0 means 100, at most 1000) notifications under a
 // lease of Config.NotificationLease, hands each to the notifier in order
 // and acknowledges each delivered one. It returns how many were delivered
-// and the first delivery error.
+// and the first delivery error. Without Config.Notifier it fails with
+// ErrUnavailable.
 //
 // Any number of deliverers (goroutines, application instances sharing the
 // Store) may run it at once: a claimed notification goes to no other
@@ -134,7 +135,7 @@ func (d *Desk) notes(n *Notification) []Notification {
 // notifier to drop.
 func (d *Desk) DeliverNotifications(ctx context.Context, tenant string, limit int) (int, error) {
 	if d.notifier == nil {
-		return 0, errors.New("appointment: DeliverNotifications needs Config.Notifier")
+		return 0, &UnavailableError{What: "notifier", cause: errors.New("Config.Notifier is nil")}
 	}
 	del := outbox.Deliverer[Notification]{
 		Claim: func(ctx context.Context, limit int) ([]Notification, error) {

@@ -157,7 +157,7 @@ func (d *Desk) MarkDone(ctx context.Context, who auth.Principal, id ID) (*Bookin
 
 // Changes are the fields Modify may change; nil fields stay as they are.
 type Changes struct {
-	Name      *string `json:"name" validate:"omitempty,required,line,max=200"`
+	Name      *string `json:"name" validate:"omitempty,min=1,line,max=200"`
 	Email     *string `json:"email" validate:"omitempty,email,max=254"`
 	Phone     *string `json:"phone" validate:"omitempty,line,max=40"`
 	Notes     *string `json:"notes" validate:"omitempty,text,max=2000"`
