@@ -223,7 +223,7 @@ func (e *engine) init(q *Query) error {
 	if rolling < 0 || rolling > MaxRollingDays {
 		errs.add("rolling_days", "max", "must be between 1 and 180")
 	}
-	if !slices.Contains(NoticeHours, c.MinNoticeHours) {
+	if !slices.Contains(noticeHours[:], c.MinNoticeHours) {
 		errs.add("min_notice_hours", "oneof", "must be one of the allowed notice hours")
 	}
 	if c.Slots > SlotsVariable {

@@ -55,8 +55,12 @@ const (
 	DefaultDraftsDuration  = 600 * time.Second
 )
 
-// NoticeHours are the allowed minimum-notice values, in hours.
-var NoticeHours = []int{0, 1, 2, 4, 8, 24, 48, 72, 168, 336, 504, 720}
+// noticeHours are the allowed minimum-notice values, in hours (the
+// min_notice_hours tag of NewCalendar lists them too).
+var noticeHours = [...]int{0, 1, 2, 4, 8, 24, 48, 72, 168, 336, 504, 720}
+
+// NoticeHours returns the allowed minimum-notice values, in hours.
+func NoticeHours() []int { return slices.Clone(noticeHours[:]) }
 
 // Calendar is an office calendar on which citizens book appointments.
 type Calendar struct {
@@ -80,7 +84,7 @@ type Calendar struct {
 	// RollingDays is how many days ahead citizens may book (default 30,
 	// at most 180).
 	RollingDays int
-	// MinNoticeHours is the minimum notice, one of NoticeHours, less than
+	// MinNoticeHours is the minimum notice, one of NoticeHours(), less than
 	// RollingDays × 24.
 	MinNoticeHours int
 	// AllowCancelDays: a citizen may cancel until this many days before

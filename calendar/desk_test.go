@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -413,4 +414,21 @@ func TestImportBusy(t *testing.T) {
 	require.Len(t, all, 2)
 	assert.Equal(t, calendar.BusyReason, all[0].Reason)
 	assert.Equal(t, "Inventario", all[1].Reason)
+}
+
+// TestNoticeHoursAllowed: the minimum notice takes exactly the values of
+// NoticeHours.
+func TestNoticeHoursAllowed(t *testing.T) {
+	e := newEnv(t, nil)
+	allowed := map[int]bool{}
+	for _, h := range calendar.NoticeHours() {
+		allowed[h] = true
+	}
+	for h := -1; h <= 800; h++ {
+		_, err := e.desk.CreateCalendar(e.ctx, admin, calendar.NewCalendar{Title: fmt.Sprint("Notice ", h), Location: "L",
+			RollingDays: 180, MinNoticeHours: h})
+		if allowed[h] != (err == nil) {
+			t.Errorf("notice %d: err = %v", h, err)
+		}
+	}
 }
