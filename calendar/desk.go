@@ -308,8 +308,14 @@ func (d *Desk) checkBookings(ctx context.Context, tenant string, id ID, hourID s
 // and keeps no detail in its message.
 type unavailableError struct{ cause error }
 
-func (e *unavailableError) Error() string        { return "calendar: booking counter unavailable" }
+// Error says which dependency failed, without its detail.
+func (e *unavailableError) Error() string { return "calendar: booking counter unavailable" }
+
+// Is reports whether target is ErrUnavailable.
 func (e *unavailableError) Is(target error) bool { return target == ErrUnavailable }
+
+// Cause returns the counter's error, for logs only.
+func (e *unavailableError) Cause() error { return e.cause }
 
 // DeleteOpeningHour removes the opening hour read at version. Bookings on
 // it stay the appointment wing's.
