@@ -59,6 +59,12 @@ func TestBadInputLeavesStoreUnchanged(t *testing.T) {
 			_, err := e.desk.Create(ctx, system, in)
 			return err
 		}, "payer", "payer"},
+		{"create: placeholder partita IVA", func() error {
+			in := newPayment("new-4b")
+			in.Payer = "00000000000"
+			_, err := e.desk.Create(ctx, system, in)
+			return err
+		}, "payer", "payer"},
 		{"create: reason too long", func() error {
 			in := newPayment("new-5")
 			in.Reason = longReason

@@ -31,6 +31,7 @@ func (d *Desk) checkNotification(n Notification) error {
 		v.add("receipt", "required", "is required, with its payment instant, for complete")
 	}
 	if r := n.Receipt; r != nil {
+		checkInstant(&v, "receipt.paid_at", r.PaidAt)
 		checkText(&v, "receipt.psp", r.PSP, textrule.Line, MaxTextLen, false)
 		checkText(&v, "receipt.receipt_id", r.ReceiptID, textrule.Line, MaxTextLen, false)
 	}

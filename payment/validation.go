@@ -82,6 +82,11 @@ const (
 // upper-cased, a partita IVA trimmed) and whether it is valid.
 func normalizePayer(s string) (string, bool) {
 	s = strings.TrimSpace(s)
+	if allDigits(s, 11) {
+		// A numeric codice fiscale is a body's partita IVA: its rules,
+		// which refuse placeholders such as 00000000000, decide.
+		return s, auth.ValidateVATNumber(s) == nil
+	}
 	if fc, err := auth.ParseFiscalCode(s); err == nil {
 		return fc.String(), true
 	}
@@ -114,6 +119,20 @@ func checkText(v *validationErrors, field, s string, kind textrule.Kind, max int
 // that breaks the text rule was never stored, so a lookup by it is
 // ErrNotFound (or finds nothing) without asking the store.
 func lookupable(s string) bool { return s != "" && textrule.Valid(s, textrule.Line) }
+
+// Instants a record may hold: from 1900 to the end of year 9999. Beyond
+// are typing errors, and some (years past 294276) PostgreSQL cannot store.
+var (
+	minInstant = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxInstant = time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// checkInstant refuses a non-zero t outside [minInstant, maxInstant).
+func checkInstant(v *validationErrors, field string, t time.Time) {
+	if !t.IsZero() && (t.Before(minInstant) || !t.Before(maxInstant)) {
+		v.add(field, "range", "must be a date between the years 1900 and 9999")
+	}
+}
 
 // common are the fields every kind of new payment shares.
 type common struct {
@@ -159,6 +178,7 @@ func checkNewPayment(in NewPayment, now time.Time) (string, error) {
 	if !in.DueAt.IsZero() && !in.DueAt.After(now) {
 		v.add("due_at", "future", "must be in the future")
 	}
+	checkInstant(&v, "due_at", in.DueAt)
 	checkSplit(&v, in.Amount, in.Split)
 	return payer, v.err()
 }
@@ -171,6 +191,7 @@ func checkNewManual(in NewManual, now time.Time) (string, error) {
 	if in.PaidAt.After(now) {
 		v.add("paid_at", "past", "must not be in the future")
 	}
+	checkInstant(&v, "paid_at", in.PaidAt)
 	checkText(&v, "receipt_id", in.ReceiptID, textrule.Line, MaxTextLen, false)
 	if in.Note != nil {
 		checkText(&v, "note.text", in.Note.Text, textrule.Long, MaxNoteLen, true)
@@ -202,6 +223,7 @@ func checkNewStamp(in NewStamp, now time.Time) (string, error) {
 	case in.IssuedAt.After(now):
 		v.add("issued_at", "past", "must not be in the future")
 	}
+	checkInstant(&v, "issued_at", in.IssuedAt)
 	checkAmount(&v, "amount", in.Amount)
 	payer := common{in.Payer, "", in.Subject, in.Service, in.IdempotencyKey}.check(&v)
 	return payer, v.err()

@@ -72,6 +72,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"GeneratorNeverRepeatsAcrossInstances", testGeneratorAcrossInstances},
 		{"DeskRefusesBadTextAlike", testDeskBadText},
 		{"DeskTruncatesInstantsToMicroseconds", testDeskMicroseconds},
+		{"DeskRefusesOutOfRangeInstants", testDeskInstantRange},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -1611,4 +1612,41 @@ func testDeskMicroseconds(t *testing.T, k *kit) {
 	require.NoError(t, err)
 	assert.Equal(t, base.Add(-time.Minute), m.Receipt.PaidAt)
 	samePayment(t, m, k.get(t, s, "t1", m.ID), "read back")
+}
+
+// testDeskInstantRange gives a Desk over the store instants no record may
+// hold (PostgreSQL cannot store some of them): each is ErrValidation naming
+// the field, on every store alike, and nothing is stored.
+func testDeskInstantRange(t *testing.T, k *kit) {
+	s := k.store(t)
+	d, err := payment.New(payment.Config{Store: s, Gateway: fakegateway.New(nil), Now: func() time.Time { return base }})
+	require.NoError(t, err)
+	sys := auth.System("t1")
+	far := time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)
+	_, err = d.Create(k.ctx, sys, payment.NewPayment{Kind: payment.KindPagoPA, Amount: dec("1"), Payer: "RSSMRA80A01H501U",
+		Service: "svc-a", DueAt: far})
+	assertInvalid(t, err, "due_at", "range")
+	_, err = d.RegisterManual(k.ctx, sys, payment.NewManual{Amount: dec("1"), Payer: "RSSMRA80A01H501U", Service: "svc-a",
+		PaidAt: time.Date(-40000, 1, 1, 0, 0, 0, 0, time.UTC)})
+	assertInvalid(t, err, "paid_at", "range")
+	_, err = d.RegisterStamp(k.ctx, sys, payment.NewStamp{Identifier: "12345678901234", IssuedAt: time.Date(1, 1, 1, 0, 0, 1, 0, time.UTC),
+		Payer: "RSSMRA80A01H501U", Service: "svc-a"})
+	assertInvalid(t, err, "issued_at", "range")
+	p, err := d.Create(k.ctx, sys, payment.NewPayment{Kind: payment.KindPagoPA, Amount: dec("1"), Payer: "RSSMRA80A01H501U", Service: "svc-a"})
+	require.NoError(t, err)
+	_, _, err = d.ApplyNotification(k.ctx, sys, payment.Notification{PaymentID: p.ID, Status: payment.StatusComplete,
+		Receipt: &payment.Receipt{PaidAt: far, PSP: "psp", ReceiptID: "r"}})
+	assertInvalid(t, err, "receipt.paid_at", "range")
+	assert.Len(t, k.all(t, s, "t1"), 1, "only the valid payment was stored")
+	assert.Equal(t, payment.StatusPending, k.get(t, s, "t1", p.ID).Status)
+}
+
+// assertInvalid checks that err is a *payment.ValidationError naming field
+// with rule.
+func assertInvalid(t *testing.T, err error, field, rule string) {
+	t.Helper()
+	var ve *payment.ValidationError
+	if assert.ErrorAs(t, err, &ve, field) {
+		assert.True(t, ve.Has(field, rule), "want %s/%s in %v", field, rule, ve)
+	}
 }
