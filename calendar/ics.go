@@ -18,8 +18,14 @@ const BusyReason = "busy (external calendar)"
 // maxICSBytes bounds the iCalendar text ParseBusy reads.
 const maxICSBytes = 4 << 20
 
-// maxOccurrences bounds the occurrences of one recurring event.
-const maxOccurrences = 5000
+// maxOccurrences bounds the occurrences of one recurring event, maxBusy
+// the busy periods of one text.
+const (
+	maxOccurrences = 5000
+	maxBusy        = 20000
+	// maxSteps bounds the occurrences looked at over all events.
+	maxSteps = 200000
+)
 
 // Busy is a busy period read from an iCalendar text.
 type Busy struct {
@@ -30,11 +36,13 @@ type Busy struct {
 // ParseBusy reads the events (VEVENT) of an iCalendar text and returns the
 // busy periods overlapping [from, to) (zero bounds: no bound), ordered by
 // start. Date-only events are whole local days in loc; floating times are
-// read in loc; TZID names an IANA zone. Recurring events (RRULE) are
-// expanded; EXDATE is not honoured (an excluded occurrence stays busy, the
-// safe side). Cancelled (STATUS:CANCELLED) and free (TRANSP:TRANSPARENT)
-// events are skipped, as are events without a duration. Unreadable input
-// is an *ICSError, which never quotes the input.
+// read in loc; TZID names an IANA zone. Recurring events (RRULE, with the
+// rules an opening hour accepts) are expanded; EXDATE is not honoured (an
+// excluded occurrence stays busy, the safe side). Cancelled
+// (STATUS:CANCELLED) and free (TRANSP:TRANSPARENT) events are skipped, as
+// are events without a duration. Unreadable input, and input beyond the
+// limits (4 MiB, 20000 busy periods, 200000 occurrences looked at), is an
+// *ICSError, which never quotes the input.
 func ParseBusy(text string, loc *time.Location, from, to time.Time) ([]Busy, error) {
 	if len(text) > maxICSBytes {
 		return nil, &ICSError{Problem: "larger than 4 MiB"}
@@ -44,6 +52,7 @@ func ParseBusy(text string, loc *time.Location, from, to time.Time) ([]Busy, err
 		return nil, err
 	}
 	var out []Busy
+	steps := 0
 	for i, ev := range cal.Events() {
 		n := i + 1
 		if v := prop(&ev.ComponentBase, ics.ComponentPropertyStatus); strings.EqualFold(v, "CANCELLED") {
@@ -91,9 +100,13 @@ func ParseBusy(text string, loc *time.Location, from, to time.Time) ([]Busy, err
 			}
 			out = append(out, Busy{From: s.UTC(), To: e.UTC()})
 		}
+		tooMany := func() bool { return len(out) > maxBusy }
 		rp := ev.GetProperty(ics.ComponentPropertyRrule)
 		if rp == nil {
 			add(start)
+			if tooMany() {
+				return nil, &ICSError{Problem: "more than 20000 busy periods"}
+			}
 			continue
 		}
 		// The rule must be one an opening hour could have (dates, no
@@ -117,11 +130,17 @@ func ParseBusy(text string, loc *time.Location, from, to time.Time) ([]Busy, err
 		}
 		next := rr.Iterator()
 		for k := 0; k < maxOccurrences; k++ {
+			if steps++; steps > maxSteps {
+				return nil, &ICSError{Problem: "too many occurrences of recurring events"}
+			}
 			s, ok := next()
 			if !ok || (!to.IsZero() && !s.Before(to)) {
 				break
 			}
 			add(s)
+		}
+		if tooMany() {
+			return nil, &ICSError{Problem: "more than 20000 busy periods"}
 		}
 	}
 	sortBusy(out)
