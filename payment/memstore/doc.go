@@ -7,5 +7,6 @@
 // call is scoped by tenant, idempotency keys and notice codes are unique per
 // tenant, physical stamp identifiers are unique across all tenants, updates
 // are version-checked, and events are saved with the change that caused
-// them. paymenttest.Run checks it like any other adapter.
+// them, in internal/outbox's in-memory outbox (the claim rule every wing
+// shares). paymenttest.Run checks it like any other adapter.
 package memstore

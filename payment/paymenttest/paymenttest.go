@@ -234,7 +234,7 @@ func (k *kit) all(t *testing.T, s payment.Store, tenant string) []*payment.Payme
 	return list
 }
 
-// pending returns the tenant's events claimable at base, oldest first,
+// pending returns the tenant's events claimable at base, in saving order,
 // without leasing them (a zero lease): every kit claim happens at base or
 // later, so pending changes nothing any check sees.
 func (k *kit) pending(t *testing.T, s payment.Store, tenant string) []payment.Event {
