@@ -44,12 +44,9 @@ func TestDSTDaysInRome(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			// Now is a month before the day, within the rolling days.
 			slots := mustAvailability(t, calendar.Query{Calendar: office(), OpeningHours: []*calendar.OpeningHour{weekdays, night},
-				From: tt.from, To: tt.to, Now: local(2026, 1, 2, 0, 0).AddDate(0, 2, 0)})
-			if tt.from.Month() == 10 {
-				slots = mustAvailability(t, calendar.Query{Calendar: office(), OpeningHours: []*calendar.OpeningHour{weekdays, night},
-					From: tt.from, To: tt.to, Now: local(2026, 9, 1, 0, 0)})
-			}
+				From: tt.from, To: tt.to, Now: tt.from.AddDate(0, -1, 0)})
 			assert.Equal(t, tt.want, starts(slots))
 			if tt.ends != nil {
 				ends := make([]string, len(slots))
@@ -341,4 +338,21 @@ func TestDaySummary(t *testing.T) {
 	assert.True(t, days[4].Open)
 	_, err = calendar.DaySummary(calendar.Query{Calendar: office(), From: local(2026, 1, 1, 0, 0), To: local(2028, 1, 1, 0, 0)})
 	assert.True(t, errors.Is(err, calendar.ErrValidation))
+}
+
+// TestFindSlotInTheRepeatedHour: on the last Sunday of October the slot
+// at 02:30 is its first occurrence (00:30Z, summer time); the second
+// 02:30 (01:30Z, winter time) is no slot.
+func TestFindSlotInTheRepeatedHour(t *testing.T) {
+	night := hour("night", "FREQ=WEEKLY;BYDAY=SU", date(2026, 1, 1), calendar.Clock(1, 0), calendar.Clock(4, 0))
+	q := calendar.Query{Calendar: office(), OpeningHours: []*calendar.OpeningHour{night}, Now: local(2026, 9, 1, 0, 0)}
+	s, err := calendar.FindSlot(q, time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), time.Date(2026, 10, 25, 1, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	assert.Equal(t, "02:30 CEST", s.Start.In(rome).Format("15:04 MST"))
+	_, err = calendar.FindSlot(q, time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC))
+	var se *calendar.SlotError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, calendar.SlotNotOnGrid, se.Reason)
+	_, err = calendar.FindSlot(q, time.Date(2026, 10, 25, 2, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 2, 30, 0, 0, time.UTC))
+	assert.NoError(t, err, "03:00 CET")
 }
