@@ -2,6 +2,8 @@ package pgstore_test
 
 import (
 	"context"
+	"errors"
+	"strings"
 	"testing"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -29,5 +31,24 @@ func TestConformance(t *testing.T) {
 func TestNewRefusesNilPool(t *testing.T) {
 	if _, err := pgstore.New(context.Background(), nil); err == nil {
 		t.Fatal("New(nil) succeeded")
+	}
+}
+
+// TestOutageIsUnavailable: a store whose database is gone reports
+// calendar.ErrUnavailable, with no driver text in the message.
+func TestOutageIsUnavailable(t *testing.T) {
+	pool := pgtest.NewPool(t)
+	ctx := context.Background()
+	s, err := pgstore.New(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.Close()
+	_, err = s.GetCalendar(ctx, "t1", "cal-1")
+	if !errors.Is(err, calendar.ErrUnavailable) {
+		t.Fatalf("err = %v, want ErrUnavailable", err)
+	}
+	if strings.Contains(err.Error(), "closed pool") || strings.Contains(err.Error(), "postgres") {
+		t.Errorf("driver text in %q", err)
 	}
 }
