@@ -22,14 +22,15 @@ type Store struct {
 	outbox  outbox.Memory[appointment.Notification]
 }
 
-// tenant holds one tenant's data: bookings by ID; all of them ordered by
-// (calendar, start, ID) for listing; those holding a place (neither
-// refused nor cancelled) in the same order for the capacity checks and
-// HeldPlaces; the active ones of each citizen on each calendar; and the
-// outbox.
+// tenant holds one tenant's data: bookings by ID; those holding a place
+// (neither refused nor cancelled) ordered by (calendar, start, ID) for the
+// capacity checks and HeldPlaces; each calendar's bookings in that order
+// for listing, sorted when first listed after a change (writes, far more
+// frequent than listings, only mark it); the active ones of each citizen
+// on each calendar; and each pratica's active booking.
 type tenant struct {
 	bookings map[appointment.ID]*appointment.Booking
-	all      *btree.BTreeG[key]
+	lists    map[calendar.ID]*calendarList
 	holders  *btree.BTreeG[key]
 	citizens map[citizenKey][]*appointment.Booking
 	// practices maps a pratica to its active booking.
@@ -42,6 +43,51 @@ type tenant struct {
 type citizenKey struct {
 	cal        calendar.ID
 	fiscalCode string
+}
+
+// calendarList is one calendar's bookings in (start, ID) order, rebuilt
+// when stale.
+type calendarList struct {
+	keys  []key // b is not set: bookings are looked up by ID
+	stale bool
+}
+
+// touch marks cal's list stale.
+func (t *tenant) touch(cal calendar.ID) {
+	if l := t.lists[cal]; l != nil {
+		l.stale = true
+	} else {
+		t.lists[cal] = &calendarList{stale: true}
+	}
+}
+
+// sorted returns cal's bookings in (start, ID) order.
+func (t *tenant) sorted(cal calendar.ID) []key {
+	l := t.lists[cal]
+	if l == nil {
+		return nil
+	}
+	if l.stale {
+		l.keys = l.keys[:0]
+		for _, b := range t.bookings {
+			if b.Calendar == cal {
+				k := keyOf(b)
+				k.b = nil
+				l.keys = append(l.keys, k)
+			}
+		}
+		slices.SortFunc(l.keys, func(a, b key) int {
+			if less(a, b) {
+				return -1
+			}
+			if less(b, a) {
+				return 1
+			}
+			return 0
+		})
+		l.stale = false
+	}
+	return l.keys
 }
 
 // key places a booking in the (calendar, start, ID) order.
@@ -104,7 +150,7 @@ func (s *Store) tenant(id string) *tenant {
 	if t == nil {
 		t = &tenant{
 			bookings:  map[appointment.ID]*appointment.Booking{},
-			all:       btree.NewG(16, less),
+			lists:     map[calendar.ID]*calendarList{},
 			holders:   btree.NewG(16, less),
 			citizens:  map[citizenKey][]*appointment.Booking{},
 			practices: map[string]appointment.ID{},
@@ -213,7 +259,7 @@ func holds(b *appointment.Booking) bool {
 // index adds b to the ordered sets it belongs in.
 func (t *tenant) index(b *appointment.Booking) {
 	k := keyOf(b)
-	t.all.ReplaceOrInsert(k)
+	t.touch(b.Calendar)
 	if holds(b) {
 		t.holders.ReplaceOrInsert(k)
 	}
@@ -226,9 +272,9 @@ func (t *tenant) reindex(old, b *appointment.Booking) {
 	ko, kn := keyOf(old), keyOf(b)
 	moved := ko.cal != kn.cal || ko.start != kn.start
 	if moved {
-		t.all.Delete(ko)
+		t.touch(old.Calendar)
+		t.touch(b.Calendar)
 	}
-	t.all.ReplaceOrInsert(kn)
 	if holds(old) && (moved || !holds(b)) {
 		t.holders.Delete(ko)
 	}
@@ -242,7 +288,7 @@ func (t *tenant) reindex(old, b *appointment.Booking) {
 // unindex removes b from every set.
 func (t *tenant) unindex(b *appointment.Booking) {
 	k := keyOf(b)
-	t.all.Delete(k)
+	t.touch(b.Calendar)
 	t.holders.Delete(k)
 	t.unindexMaps(b)
 }
@@ -386,16 +432,28 @@ func (s *Store) List(ctx context.Context, tenant string, f appointment.Filter, a
 		if !f.From.IsZero() && f.From.After(after.Start) {
 			from = probe(f.Calendar, f.From)
 		}
-		t.all.AscendGreaterOrEqual(from, func(k key) bool {
-			b := k.b
-			if b.Calendar != f.Calendar || (!f.To.IsZero() && !b.Start.Before(f.To)) {
-				return false
+		keys := t.sorted(f.Calendar)
+		i, _ := slices.BinarySearchFunc(keys, from, func(a, b key) int {
+			if less(a, b) {
+				return -1
+			}
+			if less(b, a) {
+				return 1
+			}
+			return 0
+		})
+		for _, k := range keys[i:] {
+			b := t.bookings[k.id]
+			if !f.To.IsZero() && !b.Start.Before(f.To) {
+				break
 			}
 			if after.After(b) && f.Matches(b) {
 				res = append(res, out(b))
+				if len(res) == limit {
+					break
+				}
 			}
-			return len(res) < limit
-		})
+		}
 		return res, nil
 	}
 	for _, b := range t.bookings {
