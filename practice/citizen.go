@@ -20,6 +20,9 @@ type NewPractice struct {
 	// IdempotencyKey makes Create safe to repeat: a second call with the
 	// same key returns the first call's pratica.
 	IdempotencyKey string `validate:"line,max=200"`
+	// OwnerName is the citizen's display name as the host knows it
+	// (optional): lists show it and text queries search it.
+	OwnerName string `validate:"line,max=200"`
 }
 
 // Create makes a draft (1000) owned by the acting citizen. The service
@@ -39,7 +42,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewPractice) (
 	}
 	p := &Practice{
 		ID: ID(d.newID()), Tenant: who.Tenant, Service: in.Service,
-		Owner:          Owner{ID: who.ID, FiscalCode: who.FiscalCode.Normalized().String(), Provider: who.Provider},
+		Owner:          Owner{ID: who.ID, FiscalCode: who.FiscalCode.Normalized().String(), Provider: who.Provider, Name: in.OwnerName},
 		Related:        normalizeRelated(in.Related),
 		Data:           data,
 		IdempotencyKey: in.IdempotencyKey,

@@ -80,21 +80,44 @@ func csvValue(v any) string {
 // Fields. serviceName is shown in the service column.
 func CSVRow(p *Practice, serviceName string, opt CSVOptions) []string {
 	opt = opt.withDefaults()
-	paid := "no"
-	if paymentMade(p) {
-		paid = map[string]string{"it": "si", "en": "yes"}[opt.Lang]
+	r := ExportRow{Summary: SummaryOf(p), Values: make([]any, 0, 1+len(opt.Fields))}
+	for _, k := range opt.keys() {
+		r.Values = append(r.Values, p.Data[k])
 	}
-	applicant := ""
-	if v, ok := p.Data[opt.ApplicantField]; ok {
-		applicant = csvValue(v)
+	return appendCSVRow(nil, r, serviceName, opt)
+}
+
+// keys are the form data keys an export reads: the applicant's, then
+// Fields.
+func (o CSVOptions) keys() []string { return append([]string{o.ApplicantField}, o.Fields...) }
+
+// paidLabels are the paid column's values per language.
+var paidLabels = map[string][2]string{"it": {"no", "si"}, "en": {"no", "yes"}}
+
+// appendCSVRow appends the export row of r to row[:0] (pure; opt has its
+// defaults and r.Values follow opt.keys()). The applicant column shows
+// the owner's name, or the applicant field of the form data when the
+// host gave none.
+func appendCSVRow(row []string, r ExportRow, serviceName string, opt CSVOptions) []string {
+	paid := paidLabels[opt.Lang][0]
+	if r.Paid {
+		paid = paidLabels[opt.Lang][1]
 	}
-	row := []string{
-		string(p.ID), p.ProtocolNumber, p.Owner.Provider, paid, applicant, p.Owner.FiscalCode,
-		csvDate(p.SubmittedAt, opt.Location), csvDate(p.LastStatusChange(), opt.Location),
-		p.Status.Label(opt.Lang), p.Assignee, serviceName,
+	applicant := r.Owner.Name
+	if applicant == "" && len(r.Values) > 0 {
+		applicant = csvValue(r.Values[0])
 	}
-	for _, f := range opt.Fields {
-		row = append(row, csvValue(p.Data[f]))
+	row = append(row[:0],
+		string(r.ID), r.ProtocolNumber, r.Owner.Provider, paid, applicant, r.Owner.FiscalCode,
+		csvDate(r.SubmittedAt, opt.Location), csvDate(r.LastChange, opt.Location),
+		r.Status.Label(opt.Lang), r.Assignee, serviceName,
+	)
+	for i := range opt.Fields {
+		var v any
+		if i+1 < len(r.Values) {
+			v = r.Values[i+1]
+		}
+		row = append(row, csvValue(v))
 	}
 	for i := range row {
 		row[i] = csvCell(row[i])
@@ -129,11 +152,12 @@ func (o CSVOptions) withDefaults() CSVOptions {
 // ExportCSV writes the pratiche matching q that who may see to w as CSV
 // for spreadsheets in Italian locales: a UTF-8 byte order mark, ';' as
 // separator, CRLF line ends, a header row, then one row per pratica
-// (CSVRow), streamed a store page at a time. It returns the number of
-// rows written (header excluded).
+// (CSVRow), streamed in one pass over the store (Export): memory does
+// not grow with the number of rows. It returns the number of rows
+// written (header excluded).
 func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery, w io.Writer, opt CSVOptions) (int, error) {
 	opt = opt.withDefaults()
-	bw := bufio.NewWriter(w)
+	bw := bufio.NewWriterSize(w, 64<<10)
 	if _, err := bw.WriteString("\uFEFF"); err != nil {
 		return 0, err
 	}
@@ -144,20 +168,22 @@ func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery,
 		return 0, err
 	}
 	names := map[string]string{}
+	var row []string
 	n := 0
-	for p, err := range d.Iterate(ctx, who, q) {
+	for r, err := range d.Export(ctx, who, q, opt.keys()) {
 		if err != nil {
 			return n, err
 		}
-		name, ok := names[p.Service]
+		name, ok := names[r.Service]
 		if !ok {
-			name = p.Service
-			if svc, err := d.store.GetService(ctx, p.Tenant, p.Service); err == nil {
+			name = r.Service
+			if svc, err := d.store.GetService(ctx, who.Tenant, r.Service); err == nil {
 				name = svc.Name
 			}
-			names[p.Service] = name
+			names[r.Service] = name
 		}
-		if err := cw.Write(CSVRow(p, name, opt)); err != nil {
+		row = appendCSVRow(row, r, name, opt)
+		if err := cw.Write(row); err != nil {
 			return n, err
 		}
 		n++

@@ -106,14 +106,21 @@
 // # Listings
 //
 // ListTab lists a citizen's pratiche by tab of the citizen area, in ID
-// order. ListOffice lists what an operator may see, filtered by office,
-// service, status (default: from 1500 up), assignment, text and last
-// status change, and sorted by submission time (the default), last status
-// change or ID, ascending or descending. Pages carry an opaque keyset
-// cursor (the sort time and ID of the last item): a listing never loads
-// more than a page, and the next page starts right after the last item
-// (a pratica whose sort time changes between two pages moves with it).
-// Iterate streams the same order for ExportCSV and Stats.
+// order. ListSummaries is the back office's list: it returns Summary rows
+// (what a list shows: ID, service, status, owner, assignee, office,
+// submission and last change times, protocol number), never the
+// aggregates, filtered by office, service, status (default: from 1500
+// up), assignment, submission date, last status change and text (a
+// prefix of the ID, the owner's codice fiscale, the protocol number or a
+// word of the owner's name; see SearchText), and sorted by submission
+// time (the default), last status change or ID, ascending or descending.
+// The store filters, searches and orders with ordered indexes, so a page
+// costs about as much as the page whatever the number of pratiche. Pages
+// carry an opaque keyset cursor (the sort time and ID of the last item):
+// the next page starts right after the last item (a pratica whose sort
+// time changes between two pages moves with it). Export streams the same
+// rows in one pass for ExportCSV; Iterate streams whole pratiche for
+// chores, and ListOffice returns a page of them.
 //
 // # Storage
 //

@@ -186,9 +186,11 @@ func ExampleNext() {
 	// false
 }
 
-// The back-office list, newest submission first, two per page: the
-// cursor of a page leads to the next.
-func ExampleDesk_ListOffice() {
+// The back-office list of summaries, newest submission first, two per
+// page: the cursor of a page leads to the next. A text query finds a
+// pratica by a word of the owner's name (or its ID, codice fiscale or
+// protocol number).
+func ExampleDesk_ListSummaries() {
 	ctx := context.Background()
 	clock := time.Date(2026, 5, 4, 9, 0, 0, 0, time.UTC)
 	desk, err := practice.New(practice.Config{
@@ -208,7 +210,7 @@ func ExampleDesk_ListOffice() {
 	var ids []practice.ID
 	name := map[practice.ID]string{}
 	for _, n := range []string{"first", "second", "third"} {
-		p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "bonus"})
+		p, _ := desk.Create(ctx, citizen, practice.NewPractice{Service: "bonus", OwnerName: "Maria Rossi " + n})
 		ids = append(ids, p.ID)
 		name[p.ID] = n
 	}
@@ -220,22 +222,27 @@ func ExampleDesk_ListOffice() {
 	q := practice.OfficeQuery{Sort: practice.SortSubmitted, Desc: true}
 	cursor := ""
 	for {
-		page, err := desk.ListOffice(ctx, operator, q, cursor, 2)
+		page, err := desk.ListSummaries(ctx, operator, q, cursor, 2)
 		if err != nil {
 			panic(err)
 		}
-		for _, p := range page.Items {
-			fmt.Println(name[p.ID], "sent at", p.SubmittedAt.Format("15:04"))
+		for _, s := range page.Items {
+			fmt.Println(name[s.ID], "sent at", s.SubmittedAt.Format("15:04"), s.Status)
 		}
 		if page.Next == "" {
 			break
 		}
 		cursor = page.Next
 	}
+	found, _ := desk.ListSummaries(ctx, operator, practice.OfficeQuery{Text: "rossi th"}, "", 10)
+	for _, s := range found.Items {
+		fmt.Println("found:", s.Owner.Name)
+	}
 	// Output:
-	// first sent at 09:07
-	// third sent at 09:06
-	// second sent at 09:05
+	// first sent at 09:07 pre_submit
+	// third sent at 09:06 pre_submit
+	// second sent at 09:05 pre_submit
+	// found: Maria Rossi third
 }
 
 // Two application instances drain one outbox at once: each notification

@@ -2,9 +2,10 @@ package practice
 
 import (
 	"context"
+	"errors"
 	"iter"
+	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/sportello/sportello/auth"
@@ -76,31 +77,18 @@ func clampLimit(limit int) int {
 // lister reads one batch of a listing after a position.
 type lister func(after Position, limit int) ([]*Practice, error)
 
-// page reads from list until it has one more matching item than needed
-// (to know whether a next page exists) or list is exhausted. keep, when
-// not nil, filters items the store cannot; pos gives an item's position
-// in the listing's order, which order names in the cursor.
-func page(who auth.Principal, order, cursor string, limit int, pos func(*Practice) Position, keep func(*Practice) bool, list lister) (Page, error) {
+// page reads one more item than needed from list (to know whether a next
+// page exists); pos gives an item's position in the listing's order,
+// which order names in the cursor.
+func page(who auth.Principal, order, cursor string, limit int, pos func(*Practice) Position, list lister) (Page, error) {
 	after, err := decodeCursor(order, cursor)
 	if err != nil {
 		return Page{}, err
 	}
 	limit = clampLimit(limit)
-	var items []*Practice
-	for len(items) <= limit {
-		batch, err := list(after, limit+1)
-		if err != nil {
-			return Page{}, err
-		}
-		for _, p := range batch {
-			if keep == nil || keep(p) {
-				items = append(items, p)
-			}
-		}
-		if len(batch) < limit+1 {
-			break
-		}
-		after = pos(batch[len(batch)-1])
+	items, err := list(after, limit+1)
+	if err != nil {
+		return Page{}, err
 	}
 	var pg Page
 	if len(items) > limit {
@@ -174,7 +162,7 @@ func (d *Desk) ListTab(ctx context.Context, who auth.Principal, tab Tab, cursor 
 	} else if f.Statuses = TabStatuses(tab); f.Statuses == nil {
 		return Page{}, &ValidationError{Fields: []FieldError{{Field: "tab", Rule: "oneof", Message: "is not a tab of the citizen area"}}}
 	}
-	return page(who, "p", cursor, limit, idPosition, nil, func(after Position, n int) ([]*Practice, error) {
+	return page(who, "p", cursor, limit, idPosition, func(after Position, n int) ([]*Practice, error) {
 		return d.store.ListForCitizen(ctx, who.Tenant, f, after.ID, n)
 	})
 }
@@ -191,9 +179,13 @@ type OfficeQuery struct {
 	// Unassigned keeps the pratiche with no operator of approval
 	// services.
 	Unassigned bool
-	// Text keeps the pratiche whose ID, owner's codice fiscale or
-	// protocol number contains it (case-insensitive).
+	// Text keeps the pratiche whose ID, owner's codice fiscale, protocol
+	// number or owner's name, or a word of one, starts with it
+	// (case-insensitive; see SearchText).
 	Text string
+	// SubmittedFrom and SubmittedTo keep the pratiche sent in
+	// [SubmittedFrom, SubmittedTo); zero bounds are open.
+	SubmittedFrom, SubmittedTo time.Time
 	// ChangedFrom and ChangedTo keep the pratiche whose last status change
 	// is in [ChangedFrom, ChangedTo); zero bounds are open.
 	ChangedFrom, ChangedTo time.Time
@@ -201,16 +193,6 @@ type OfficeQuery struct {
 	// change or ID; ties are broken by ID. Desc reverses the order.
 	Sort SortKey
 	Desc bool
-}
-
-// matches applies the filter of q the store does not (the text query).
-func (q OfficeQuery) matches(p *Practice) bool {
-	if q.Text == "" {
-		return true
-	}
-	t := strings.ToUpper(q.Text)
-	return strings.Contains(strings.ToUpper(string(p.ID)), t) || strings.Contains(p.Owner.FiscalCode, t) ||
-		strings.Contains(strings.ToUpper(p.ProtocolNumber), t)
 }
 
 // validate checks every field of q: known sort key and statuses, text
@@ -226,6 +208,8 @@ func (q OfficeQuery) validate() error {
 			break
 		}
 	}
+	errs.checkInstant("submitted_from", q.SubmittedFrom)
+	errs.checkInstant("submitted_to", q.SubmittedTo)
 	errs.checkInstant("changed_from", q.ChangedFrom)
 	errs.checkInstant("changed_to", q.ChangedTo)
 	if !q.Sort.Valid() {
@@ -242,24 +226,56 @@ func (q OfficeQuery) order() string {
 	return q.Sort.String() + ":asc"
 }
 
-// ListOffice lists the pratiche the acting operator may see (services
-// enabled or offices belonged to; administrators see all) matching q, in
-// q's order. cursor is "" for the first page, else the Next of the
-// previous page of the same query (a cursor of another order is refused
-// with ErrValidation).
-func (d *Desk) ListOffice(ctx context.Context, who auth.Principal, q OfficeQuery, cursor string, limit int) (Page, error) {
+// ListSummaries lists the summaries of the pratiche the acting operator
+// may see (services enabled or offices belonged to; administrators see
+// all) matching q, in q's order: the back office's list. cursor is "" for
+// the first page, else the Next of the previous page of the same query
+// (a cursor of another order is refused with ErrValidation). The store
+// filters, searches and orders with its indexes, reading about one page.
+func (d *Desk) ListSummaries(ctx context.Context, who auth.Principal, q OfficeQuery, cursor string, limit int) (SummaryPage, error) {
 	f, empty, err := d.officeFilter(ctx, who, q)
+	if err != nil {
+		return SummaryPage{}, err
+	}
+	after, err := decodeCursor(q.order(), cursor)
 	if err != nil || empty {
+		return SummaryPage{}, err
+	}
+	limit = clampLimit(limit)
+	items, err := d.store.ListSummaries(ctx, who.Tenant, f, after, limit+1)
+	if err != nil {
+		return SummaryPage{}, err
+	}
+	pg := SummaryPage{Items: items}
+	if len(items) > limit {
+		pg.Items = items[:limit]
+		pg.Next = encodeCursor(q.order(), items[limit-1].Position(q.Sort))
+	}
+	return pg, nil
+}
+
+// ListOffice is ListSummaries returning whole pratiche, each read with
+// the store's Get (a pratica deleted in between is left out): a page
+// costs a read per item. A list screen wants ListSummaries, and Get for
+// the pratica's page; ListOffice stays for callers that need the
+// aggregates and will go once they have moved.
+func (d *Desk) ListOffice(ctx context.Context, who auth.Principal, q OfficeQuery, cursor string, limit int) (Page, error) {
+	sp, err := d.ListSummaries(ctx, who, q, cursor, limit)
+	if err != nil {
 		return Page{}, err
 	}
-	var keep func(*Practice) bool
-	if q.Text != "" {
-		keep = q.matches
+	pg := Page{Next: sp.Next}
+	for _, s := range sp.Items {
+		p, err := d.store.Get(ctx, who.Tenant, s.ID)
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return Page{}, err
+		}
+		pg.Items = append(pg.Items, forCaller(who, p))
 	}
-	pos := func(p *Practice) Position { return PositionOf(p, q.Sort) }
-	return page(who, q.order(), cursor, limit, pos, keep, func(after Position, n int) ([]*Practice, error) {
-		return d.store.ListForOffice(ctx, who.Tenant, f, after, n)
-	})
+	return pg, nil
 }
 
 // officeFilter turns q into the store's filter for who; empty reports
@@ -275,15 +291,16 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 		return OfficeFilter{}, true, nil // nothing can be stored there
 	}
 	f := OfficeFilter{Office: q.Office, Service: q.Service, Statuses: q.Statuses, Unassigned: q.Unassigned,
-		ChangedFrom: q.ChangedFrom, ChangedTo: q.ChangedTo, Sort: q.Sort, Desc: q.Desc}
+		ChangedFrom: q.ChangedFrom, ChangedTo: q.ChangedTo, SubmittedFrom: q.SubmittedFrom, SubmittedTo: q.SubmittedTo,
+		Text: SearchKey(q.Text), Sort: q.Sort, Desc: q.Desc}
 	if len(f.Statuses) == 0 {
-		for _, s := range Statuses() {
-			if s >= StatusPaymentPending {
-				f.Statuses = append(f.Statuses, s)
-			}
-		}
+		f.Statuses = officeStatuses()
 	}
-	if !who.IsAdmin() && !who.IsSystem() {
+	// An operator's reach restricts nothing more when the query already
+	// names one of the services or offices reached: leaving it out lets
+	// the store walk the one index of that service or office.
+	if !who.IsAdmin() && !who.IsSystem() &&
+		!(q.Service != "" && slices.Contains(who.Services, q.Service)) && !(q.Office != "" && slices.Contains(who.Offices, q.Office)) {
 		f.Visible = &Reach{Services: append([]string{}, who.Services...), Offices: append([]string{}, who.Offices...)}
 	}
 	if q.Owned {
@@ -302,35 +319,62 @@ func (d *Desk) officeFilter(ctx context.Context, who auth.Principal, q OfficeQue
 	return f, false, nil
 }
 
-// Iterate streams every pratica matching q that who may see, in q's order,
-// reading the store a page at a time (for exports and statistics). It
+// officeStatuses are the statuses an office query without statuses
+// keeps: every status from 1500 up.
+func officeStatuses() []Status {
+	var out []Status
+	for _, s := range Statuses() {
+		if s >= StatusPaymentPending {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Export streams the summaries of every pratica matching q that who may
+// see, in q's order, with the values of the form data keys, in one pass
+// over the store (for exports; memory does not grow with the rows). It
 // stops at the first error, which it yields.
-func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) iter.Seq2[*Practice, error] {
-	return func(yield func(*Practice, error) bool) {
+func (d *Desk) Export(ctx context.Context, who auth.Principal, q OfficeQuery, keys []string) iter.Seq2[ExportRow, error] {
+	return func(yield func(ExportRow, error) bool) {
 		f, empty, err := d.officeFilter(ctx, who, q)
 		if err != nil {
-			yield(nil, err)
+			yield(ExportRow{}, err)
 			return
 		}
 		if empty {
 			return
 		}
-		var after Position
-		for {
-			batch, err := d.store.ListForOffice(ctx, who.Tenant, f, after, iteratePage)
+		for r, err := range d.store.Export(ctx, who.Tenant, f, keys) {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// Iterate streams every pratica matching q that who may see, in q's order
+// (for chores that need whole pratiche): the summaries in one pass, each
+// pratica then read with Get (one deleted in between is left out). It
+// stops at the first error, which it yields.
+func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) iter.Seq2[*Practice, error] {
+	return func(yield func(*Practice, error) bool) {
+		for r, err := range d.Export(ctx, who, q, nil) {
 			if err != nil {
 				yield(nil, err)
 				return
 			}
-			for _, p := range batch {
-				if q.matches(p) && !yield(forCaller(who, p), nil) {
-					return
-				}
+			p, err := d.store.Get(ctx, who.Tenant, r.ID)
+			if errors.Is(err, ErrNotFound) {
+				continue
 			}
-			if len(batch) < iteratePage {
+			if err != nil {
+				yield(nil, err)
 				return
 			}
-			after = PositionOf(batch[len(batch)-1], q.Sort)
+			if !yield(forCaller(who, p), nil) {
+				return
+			}
 		}
 	}
 }

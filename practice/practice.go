@@ -16,6 +16,9 @@ type Owner struct {
 	FiscalCode string
 	// Provider is the identity provider the citizen logged in with.
 	Provider string
+	// Name is the citizen's display name, if the host gave one
+	// (NewPractice.OwnerName); back-office text queries search it.
+	Name string
 }
 
 // Attachment references a file the host keeps (the SDK stores only the

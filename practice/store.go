@@ -2,6 +2,7 @@ package practice
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -30,6 +31,7 @@ import (
 type Store interface {
 	ServiceStore
 	PracticeStore
+	SummaryStore
 	Outbox
 }
 
@@ -81,14 +83,36 @@ type PracticeStore interface {
 	// with ID greater than after, ordered by ID ascending (keyset
 	// pagination: pass the last ID of a page as after for the next).
 	ListForCitizen(ctx context.Context, tenant string, f CitizenFilter, after ID, limit int) ([]*Practice, error)
-	// ListForOffice returns up to limit pratiche of the tenant matching f
-	// that come after the position after in the order f.Sort and f.Desc
-	// choose (keyset pagination: pass PositionOf(last item, f.Sort) as
-	// after for the next page; the zero Position starts at the
-	// beginning). Ties of the sort time are broken by ID in the same
-	// direction, so the order is total and a page never repeats or skips
-	// a pratica that did not change in between.
-	ListForOffice(ctx context.Context, tenant string, f OfficeFilter, after Position, limit int) ([]*Practice, error)
+}
+
+// SummaryStore lists and streams the summaries of pratiche for the back
+// office, without loading the aggregates. Filter, text search and order
+// are the store's work, served by ordered indexes: a page costs about as
+// much as the page, whatever the number of pratiche.
+type SummaryStore interface {
+	// ListSummaries returns up to limit summaries of the tenant's
+	// pratiche matching f that come after the position after in the
+	// order f.Sort and f.Desc choose (keyset pagination: pass the last
+	// item's Position(f.Sort) as after for the next page; the zero
+	// Position starts at the beginning). Ties of the sort time are broken
+	// by ID in the same direction, so the order is total and a page never
+	// repeats or skips a pratica that did not change in between.
+	ListSummaries(ctx context.Context, tenant string, f OfficeFilter, after Position, limit int) ([]Summary, error)
+	// Export streams every summary ListSummaries would list for f from
+	// the beginning, in the same order, each with the values of the form
+	// data keys (nil for a missing key), in one pass whose memory does
+	// not grow with the number of rows. It stops at the first error,
+	// which it yields, or when the consumer stops.
+	Export(ctx context.Context, tenant string, f OfficeFilter, keys []string) iter.Seq2[ExportRow, error]
+}
+
+// ExportRow is one row of an export: a summary and the values of the
+// requested form data keys, in the order of the keys.
+type ExportRow struct {
+	Summary
+	// Values are the form data values of the requested keys (nil where
+	// absent), as Practice.Data holds them.
+	Values []any
 }
 
 // CitizenScope says which of a citizen's pratiche a listing returns.
@@ -147,6 +171,13 @@ type OfficeFilter struct {
 	// (Practice.LastStatusChange) is in [ChangedFrom, ChangedTo); a zero
 	// bound is open.
 	ChangedFrom, ChangedTo time.Time
+	// SubmittedFrom and SubmittedTo keep the pratiche sent in
+	// [SubmittedFrom, SubmittedTo); a zero bound is open (a pratica not
+	// yet sent has the zero SubmittedAt, before any set bound).
+	SubmittedFrom, SubmittedTo time.Time
+	// Text, normalized by SearchKey, keeps the pratiche whose SearchText
+	// contains SearchSeparator+Text (empty: all).
+	Text string
 	// Sort chooses the order (default SortSubmitted); Desc reverses it.
 	Sort SortKey
 	Desc bool

@@ -13,11 +13,15 @@ import (
 
 // Store is an in-memory practice.Store, safe for concurrent use: one mutex
 // guards everything, and records are deep-copied on the way in and out.
-// The zero value is not usable; call New.
+// Each tenant's pratiche are kept in ordered indexes (B-trees by
+// submission, last status change and ID, for the whole tenant and per
+// service, office and assignee, and a text index), so that a listing
+// page costs O(log n + page). The zero value is not usable; call New.
 type Store struct {
 	mu        sync.Mutex
 	services  map[key]*practice.Service
-	practices map[pkey]*practice.Practice
+	practices map[pkey]*rec
+	tenants   map[string]*tenantIndex
 	keys      map[key]practice.ID // (tenant, idempotency key) → pratica
 	// outbox holds the undelivered notifications in the order they were
 	// saved; it has a lock of its own, so claims do not wait for s.mu.
@@ -37,7 +41,8 @@ var _ practice.Store = (*Store)(nil)
 func New() *Store {
 	return &Store{
 		services:  map[key]*practice.Service{},
-		practices: map[pkey]*practice.Practice{},
+		practices: map[pkey]*rec{},
+		tenants:   map[string]*tenantIndex{},
 		keys:      map[key]practice.ID{},
 	}
 }
@@ -118,7 +123,7 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 	defer s.mu.Unlock()
 	if p.IdempotencyKey != "" {
 		if id, ok := s.keys[key{p.Tenant, p.IdempotencyKey}]; ok {
-			return s.practices[pkey{p.Tenant, id}].Clone(), false, nil
+			return s.practices[pkey{p.Tenant, id}].p.Clone(), false, nil
 		}
 	}
 	k := pkey{p.Tenant, p.ID}
@@ -126,7 +131,14 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 		return nil, false, &practice.ConflictError{Field: "id"}
 	}
 	p.Version = 1
-	s.practices[k] = p.Clone()
+	r := newRec(p.Clone())
+	s.practices[k] = r
+	x := s.tenants[p.Tenant]
+	if x == nil {
+		x = newTenantIndex()
+		s.tenants[p.Tenant] = x
+	}
+	x.add(r)
 	if p.IdempotencyKey != "" {
 		s.keys[key{p.Tenant, p.IdempotencyKey}] = p.ID
 	}
@@ -141,11 +153,11 @@ func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practi
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	p, ok := s.practices[pkey{tenant, id}]
+	r, ok := s.practices[pkey{tenant, id}]
 	if !ok {
 		return nil, practice.ErrNotFound
 	}
-	return p.Clone(), nil
+	return r.p.Clone(), nil
 }
 
 // Update implements practice.PracticeStore.
@@ -156,10 +168,11 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := pkey{p.Tenant, p.ID}
-	old, ok := s.practices[k]
+	oldRec, ok := s.practices[k]
 	if !ok {
 		return practice.ErrNotFound
 	}
+	old := oldRec.p
 	if old.Version != p.Version {
 		return &practice.ConflictError{Field: "version"}
 	}
@@ -178,7 +191,9 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 		}
 	}
 	p.Version++
-	s.practices[k] = p.Clone()
+	r := newRec(p.Clone())
+	s.practices[k] = r
+	s.tenants[p.Tenant].reindex(oldRec, r)
 	s.enqueue(notes)
 	return nil
 }
@@ -191,10 +206,11 @@ func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, versi
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	k := pkey{tenant, id}
-	old, ok := s.practices[k]
+	oldRec, ok := s.practices[k]
 	if !ok {
 		return practice.ErrNotFound
 	}
+	old := oldRec.p
 	if old.Version != version {
 		return &practice.ConflictError{Field: "version"}
 	}
@@ -202,6 +218,7 @@ func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, versi
 		delete(s.keys, key{tenant, old.IdempotencyKey})
 	}
 	delete(s.practices, k)
+	s.tenants[tenant].remove(oldRec)
 	s.enqueue(notes)
 	return nil
 }
@@ -224,61 +241,25 @@ func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.Ci
 	})
 }
 
-// ListForOffice implements practice.PracticeStore.
-func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.Position, limit int) ([]*practice.Practice, error) {
-	if !f.Sort.Valid() {
-		return nil, errSort
-	}
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	after.At = after.At.Truncate(time.Microsecond)
-	// less orders positions as the listing asks.
-	less := func(a, b practice.Position) bool {
-		if f.Desc {
-			return b.Before(a)
-		}
-		return a.Before(b)
-	}
-	type item struct {
-		p   *practice.Practice
-		pos practice.Position
-	}
-	var out []item
-	for k, p := range s.practices {
-		if k.tenant != tenant || !officeMatch(f, p) {
-			continue
-		}
-		pos := practice.PositionOf(p, f.Sort)
-		pos.At = pos.At.Truncate(time.Microsecond)
-		if after.ID != "" && !less(after, pos) {
-			continue
-		}
-		out = append(out, item{p, pos})
-	}
-	sort.Slice(out, func(i, j int) bool { return less(out[i].pos, out[j].pos) })
-	res := make([]*practice.Practice, len(out))
-	for i, it := range out {
-		res[i] = it.p
-	}
-	return firstCopies(res, limit), nil
-}
-
+// list returns up to limit pratiche of the tenant with ID greater than
+// after that keep accepts, in ID order, walking the tenant's ID index.
 func (s *Store) list(ctx context.Context, tenant string, after practice.ID, limit int, keep func(*practice.Practice) bool) ([]*practice.Practice, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	var out []*practice.Practice
-	for k, p := range s.practices {
-		if k.tenant == tenant && k.id > after && keep(p) {
-			out = append(out, p)
-		}
+	x := s.tenants[tenant]
+	if x == nil || limit == 0 {
+		return nil, nil
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	var out []*practice.Practice
+	x.all[practice.SortID].AscendGreaterOrEqual(&rec{sum: practice.Summary{ID: after}}, func(r *rec) bool {
+		if r.sum.ID > after && keep(r.p) {
+			out = append(out, r.p)
+		}
+		return limit < 0 || len(out) < limit
+	})
 	return firstCopies(out, limit), nil
 }
 
@@ -296,30 +277,6 @@ func firstCopies[T interface{ Clone() T }](out []T, limit int) []T {
 
 // errSort reports a sort key the store does not know.
 var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "sort", Rule: "oneof", Message: "is not a known sort key"}}}
-
-// officeMatch reports whether p matches every set field of f.
-func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
-	if f.Visible != nil && !slices.Contains(f.Visible.Services, p.Service) &&
-		(p.Office == "" || !slices.Contains(f.Visible.Offices, p.Office)) {
-		return false
-	}
-	switch {
-	case f.Office != "" && p.Office != f.Office,
-		f.Service != "" && p.Service != f.Service,
-		len(f.Services) > 0 && !slices.Contains(f.Services, p.Service),
-		len(f.Statuses) > 0 && !slices.Contains(f.Statuses, p.Status),
-		f.Assignee != "" && p.Assignee != f.Assignee,
-		f.Assignee == "" && f.Unassigned && p.Assignee != "":
-		return false
-	}
-	if !f.ChangedFrom.IsZero() || !f.ChangedTo.IsZero() {
-		c := p.LastStatusChange()
-		if !f.ChangedFrom.IsZero() && c.Before(f.ChangedFrom) || !f.ChangedTo.IsZero() && !c.Before(f.ChangedTo) {
-			return false
-		}
-	}
-	return true
-}
 
 // enqueue saves notes in the outbox, each an entry of its pratica. Called
 // with s.mu held, so that they appear with the write that caused them.

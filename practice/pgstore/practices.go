@@ -18,7 +18,7 @@ import (
 // another. The child rows come aggregated as JSON, times as microseconds.
 const practiceSelect = `SELECT p.tenant, p.id, p.service, p.owner_id, p.owner_fiscal_code, p.owner_provider, p.related,
 	p.data, p.status, p.assignee, p.office, p.integrations, p.outcome, p.payments, p.protocol_number, p.protocols,
-	p.idempotency_key, p.created_at, p.updated_at, p.submitted_at, p.version,
+	p.idempotency_key, p.created_at, p.updated_at, p.submitted_at, p.version, p.owner_name,
 	(SELECT jsonb_agg(jsonb_build_object('at', (extract(epoch FROM h.at) * 1000000)::bigint, 'from', h.from_status,
 			'to', h.to_status, 'event', h.event, 'operator', h.operator, 'office', h.office, 'message_id', h.message_id)
 		ORDER BY h.seq)
@@ -47,7 +47,7 @@ func scanPractice(row pgx.Row) (*practice.Practice, error) {
 	var submitted *time.Time
 	err := row.Scan(&p.Tenant, &id, &p.Service, &ownerID, &p.Owner.FiscalCode, &p.Owner.Provider, &related,
 		&data, &status, &p.Assignee, &p.Office, &integrations, &outcome, &payments, &p.ProtocolNumber, &protocols,
-		&idem, &p.CreatedAt, &p.UpdatedAt, &submitted, &p.Version, &history, &messages)
+		&idem, &p.CreatedAt, &p.UpdatedAt, &submitted, &p.Version, &p.Owner.Name, &history, &messages)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, practice.ErrNotFound
 	}
@@ -130,13 +130,15 @@ func rowArgs(p *practice.Practice) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
+	sum := practice.SummaryOf(p)
 	return []any{
 		p.Tenant, string(p.ID), // $1, $2
 		p.Service, p.Owner.ID, p.Owner.FiscalCode, p.Owner.Provider, nonNil(p.Related), // $3-$7
 		data, int32(p.Status), p.Assignee, p.Office, integrations, outcome, payments, // $8-$14
 		p.ProtocolNumber, protocols, nullString(p.IdempotencyKey), // $15-$17
 		p.CreatedAt.UTC(), p.UpdatedAt.UTC(), nullTime(p.SubmittedAt), // $18-$20
-		p.LastStatusChange().UTC(), // $21: the zero time for none, as the column's default
+		p.LastStatusChange().UTC(),                       // $21: the zero time for none, as the column's default
+		p.Owner.Name, sum.Paid, practice.SearchText(sum), // $22-$24
 	}, nil
 }
 
@@ -223,8 +225,8 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 		existing = nil
 		tag, err := tx.Exec(ctx, `INSERT INTO practice_practices (tenant, id, service, owner_id, owner_fiscal_code, owner_provider,
 			related, data, status, assignee, office, integrations, outcome, payments, protocol_number, protocols,
-			idempotency_key, created_at, updated_at, submitted_at, status_changed_at, version)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, 1)
+			idempotency_key, created_at, updated_at, submitted_at, status_changed_at, owner_name, paid, search, version)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, 1)
 			ON CONFLICT ON CONSTRAINT practice_practices_idempotency_key DO NOTHING`, args...)
 		if err != nil {
 			return err
@@ -282,8 +284,9 @@ func (s *Store) Update(ctx context.Context, p *practice.Practice, notes []practi
 		tag, err := tx.Exec(ctx, `UPDATE practice_practices SET service = $3, owner_id = $4, owner_fiscal_code = $5,
 			owner_provider = $6, related = $7, data = $8, status = $9, assignee = $10, office = $11, integrations = $12,
 			outcome = $13, payments = $14, protocol_number = $15, protocols = $16, idempotency_key = $17,
-			created_at = $18, updated_at = $19, submitted_at = $20, status_changed_at = $21, version = version + 1
-			WHERE tenant = $1 AND id = $2 AND version = $22`, args...)
+			created_at = $18, updated_at = $19, submitted_at = $20, status_changed_at = $21, owner_name = $22, paid = $23,
+			search = $24, version = version + 1
+			WHERE tenant = $1 AND id = $2 AND version = $25`, args...)
 		if err != nil {
 			return err
 		}
@@ -367,76 +370,6 @@ func (s *Store) ListForCitizen(ctx context.Context, tenant string, f practice.Ci
 		q.and("p.status = ANY(" + q.arg(statusCodes(f.Statuses)) + "::int[])")
 	}
 	return s.list(ctx, &q, after, limit)
-}
-
-// sortColumns are the SQL expressions of the sort times, as indexed by
-// the migrations (an expression must match its index to use it).
-var sortColumns = [...]string{
-	practice.SortSubmitted:  "COALESCE(p.submitted_at, '0001-01-01 00:00:00+00'::timestamptz)",
-	practice.SortLastChange: "p.status_changed_at",
-}
-
-// ListForOffice implements practice.PracticeStore. Each filter has its
-// (tenant, column, id) index, and each sort time its (tenant, time, id)
-// index; the keyset condition is a row comparison on (time, id), so a
-// page starts where the previous one ended.
-func (s *Store) ListForOffice(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.Position, limit int) ([]*practice.Practice, error) {
-	if !f.Sort.Valid() {
-		return nil, &practice.ValidationError{Fields: []practice.FieldError{{Field: "sort", Rule: "oneof", Message: "is not a known sort key"}}}
-	}
-	var q query
-	q.and("p.tenant = " + q.arg(tenant))
-	if v := f.Visible; v != nil {
-		if len(v.Services) == 0 && len(v.Offices) == 0 {
-			return nil, nil
-		}
-		q.and("(p.service = ANY(" + q.arg(nonNil(v.Services)) + "::text[]) OR (p.office <> '' AND p.office = ANY(" + q.arg(nonNil(v.Offices)) + "::text[])))")
-	}
-	if f.Office != "" {
-		q.and("p.office = " + q.arg(f.Office))
-	}
-	if f.Service != "" {
-		q.and("p.service = " + q.arg(f.Service))
-	}
-	if len(f.Services) > 0 {
-		q.and("p.service = ANY(" + q.arg(f.Services) + "::text[])")
-	}
-	if len(f.Statuses) > 0 {
-		q.and("p.status = ANY(" + q.arg(statusCodes(f.Statuses)) + "::int[])")
-	}
-	switch {
-	case f.Assignee != "":
-		q.and("p.assignee = " + q.arg(f.Assignee))
-	case f.Unassigned:
-		q.and("p.assignee = ''")
-	}
-	if !f.ChangedFrom.IsZero() {
-		q.and("p.status_changed_at >= " + q.arg(f.ChangedFrom.UTC()))
-	}
-	if !f.ChangedTo.IsZero() {
-		q.and("p.status_changed_at < " + q.arg(f.ChangedTo.UTC()))
-	}
-	if limit == 0 {
-		return nil, nil
-	}
-	cmp, dir := ">", "ASC"
-	if f.Desc {
-		cmp, dir = "<", "DESC"
-	}
-	var order string
-	if f.Sort == practice.SortID {
-		if after.ID != "" {
-			q.and("p.id " + cmp + " " + q.arg(string(after.ID)))
-		}
-		order = "p.id " + dir
-	} else {
-		col := sortColumns[f.Sort]
-		if after.ID != "" {
-			q.and("(" + col + ", p.id) " + cmp + " (" + q.arg(after.At.UTC()) + "::timestamptz, " + q.arg(string(after.ID)) + "::text)")
-		}
-		order = col + " " + dir + ", p.id " + dir
-	}
-	return s.query(ctx, &q, order, limit)
 }
 
 func (s *Store) list(ctx context.Context, q *query, after practice.ID, limit int) ([]*practice.Practice, error) {

@@ -232,9 +232,9 @@ func testBadText(t *testing.T, k *kit) {
 		requireField(t, err, "reason", "withdraw reason "+q)
 		_, err = d.RequestIntegration(ctx, ds.officer, p.ID, practice.IntegrationInput{Text: s})
 		requireField(t, err, "text", "integration text "+q)
-		_, err = d.ListOffice(ctx, ds.officer, practice.OfficeQuery{Text: s}, "", 10)
+		_, err = d.ListSummaries(ctx, ds.officer, practice.OfficeQuery{Text: s}, "", 10)
 		requireField(t, err, "text", "office text query "+q)
-		_, err = d.ListOffice(ctx, ds.officer, practice.OfficeQuery{Service: s}, "", 10)
+		_, err = d.ListSummaries(ctx, ds.officer, practice.OfficeQuery{Service: s}, "", 10)
 		requireField(t, err, "service", "office service query "+q)
 
 		svc := kitService()
@@ -264,9 +264,9 @@ func testBadText(t *testing.T, k *kit) {
 
 	// Dates PostgreSQL cannot keep are the caller's mistake.
 	far := time.Date(300000, 1, 1, 0, 0, 0, 0, time.UTC)
-	_, err = d.ListOffice(ctx, ds.officer, practice.OfficeQuery{ChangedFrom: far}, "", 10)
+	_, err = d.ListSummaries(ctx, ds.officer, practice.OfficeQuery{ChangedFrom: far}, "", 10)
 	requireField(t, err, "changed_from", "year 300000")
-	_, err = d.ListOffice(ctx, ds.officer, practice.OfficeQuery{ChangedTo: time.Date(-5000, 1, 1, 0, 0, 0, 0, time.UTC)}, "", 10)
+	_, err = d.ListSummaries(ctx, ds.officer, practice.OfficeQuery{ChangedTo: time.Date(-5000, 1, 1, 0, 0, 0, 0, time.UTC)}, "", 10)
 	requireField(t, err, "changed_to", "year -5000")
 
 	got := ds.get(p.ID)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -59,6 +60,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"CitizenListing", testCitizenListing},
 		{"OfficeListing", testOfficeListing},
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
+		{"SummariesAndExport", testSummariesAndExport},
 		{"OutboxOrderAndDelivery", testOutbox},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"CanceledContextWritesNothing", testCanceled},
@@ -200,7 +202,7 @@ func fullPractice(tenant string, id practice.ID) *practice.Practice {
 		ID:      id,
 		Tenant:  tenant,
 		Service: "svc-full",
-		Owner:   practice.Owner{ID: "citizen-1", FiscalCode: "RSSMRA80A01H501U", Provider: "spid"},
+		Owner:   practice.Owner{ID: "citizen-1", FiscalCode: "RSSMRA80A01H501U", Provider: "spid", Name: "Mario Rossi"},
 		Related: []string{"VRDGPP75B02F205X", "BNCLRA90C43L219K"},
 		Data: map[string]any{
 			"name":     "Mario",
@@ -659,7 +661,7 @@ func testMissing(t *testing.T, k *kit) {
 	assert.ErrorIs(t, err, practice.ErrNotFound)
 	assert.NoError(t, s.AckNotification(k.ctx, "t1", "nope"), "acknowledging an unknown notification is a no-op")
 	assert.Empty(t, k.pending(t, s, "t1"), "a refused update queues nothing")
-	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
+	list, err := s.ListSummaries(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
 	svcs, err := s.ListServices(k.ctx, "t1", "", 10)
@@ -850,7 +852,7 @@ func testStaleDelete(t *testing.T, k *kit) {
 	assert.Equal(t, []string{"n-del"}, noteIDs(k.pending(t, s, "t1")), "a delete's notes are saved with it")
 	assert.ErrorIs(t, s.Update(k.ctx, u, nil), practice.ErrNotFound)
 	assert.ErrorIs(t, s.Delete(k.ctx, "t1", "p-1", 2, nil), practice.ErrNotFound)
-	list, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
+	list, err := s.ListSummaries(k.ctx, "t1", practice.OfficeFilter{}, practice.Position{}, 10)
 	require.NoError(t, err)
 	assert.Empty(t, list)
 	// The ID may be used again, and the new pratica has nothing of the old.
@@ -979,10 +981,10 @@ func testTenants(t *testing.T, k *kit) {
 	citizen, err := o.ListForCitizen(k.ctx, "t2", practice.CitizenFilter{OwnerID: p.Owner.ID, FiscalCode: p.Related[0]}, "", 100)
 	require.NoError(t, err)
 	assert.Empty(t, citizen)
-	office, err := o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{}, practice.Position{}, 100)
+	office, err := o.ListSummaries(k.ctx, "t2", practice.OfficeFilter{}, practice.Position{}, 100)
 	require.NoError(t, err)
 	assert.Empty(t, office)
-	office, err = o.ListForOffice(k.ctx, "t2", practice.OfficeFilter{Service: "svc-1", Visible: &practice.Reach{Services: []string{"svc-1"}, Offices: []string{p.Office}}}, practice.Position{}, 100)
+	office, err = o.ListSummaries(k.ctx, "t2", practice.OfficeFilter{Service: "svc-1", Visible: &practice.Reach{Services: []string{"svc-1"}, Offices: []string{p.Office}}}, practice.Position{}, 100)
 	require.NoError(t, err)
 	assert.Empty(t, office)
 
@@ -1130,6 +1132,16 @@ func (k *kit) officeSet(t *testing.T, s practice.Store, tenant string, n int) []
 		p.Office = []string{"", "off-1", "off-2", "off-1", "off-3"}[i%5]
 		p.Assignee = []string{"", "op-1", "op-2", ""}[i%4]
 		p.Status = statusCycle[i%len(statusCycle)]
+		p.Owner.FiscalCode = []string{"RSSMRA80A01H501U", "VRDGPP75B02F205X", "BNCLRA90C43L219K"}[i%3]
+		p.Owner.Name = []string{"", "Mario Rossi", "Anna Maria Bianchi", "Luca Verdi"}[i%4]
+		if i%2 == 0 {
+			p.ProtocolNumber = fmt.Sprintf("PG/2026/%04d", i)
+			p.Data = map[string]any{"applicant": "Richiedente " + strconv.Itoa(i), "n": float64(i), "nested": map[string]any{"a": []any{true}}}
+		}
+		if i%7 == 0 {
+			p.Payments = []practice.PaymentRef{{ID: payment.ID("pay-" + strconv.Itoa(i)), Purpose: practice.PurposeUpFront,
+				Amount: decimal.RequireFromString("16.00"), Status: payment.StatusComplete, CreatedAt: at(5)}}
+		}
 		// Sort times with ties and zeros: a third never submitted, the
 		// others in groups of four sharing one instant; the last status
 		// change in groups of three, followed by an event that keeps the
@@ -1182,11 +1194,11 @@ func pageOffice(t *testing.T, s practice.Store, ctx context.Context, tenant stri
 	got := []practice.ID{}
 	var after practice.Position
 	for range 1000 {
-		page, err := s.ListForOffice(ctx, tenant, f, after, size)
+		page, err := s.ListSummaries(ctx, tenant, f, after, size)
 		require.NoError(t, err)
 		require.LessOrEqual(t, len(page), size)
 		for _, p := range page {
-			pos := practice.PositionOf(p, f.Sort)
+			pos := p.Position(f.Sort)
 			if after.ID != "" {
 				ordered := after.Before(pos)
 				if f.Desc {
@@ -1224,6 +1236,12 @@ func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
 	if c := p.LastStatusChange(); !f.ChangedFrom.IsZero() && c.Before(f.ChangedFrom) || !f.ChangedTo.IsZero() && !c.Before(f.ChangedTo) {
 		return false
 	}
+	if c := p.SubmittedAt; !f.SubmittedFrom.IsZero() && c.Before(f.SubmittedFrom) || !f.SubmittedTo.IsZero() && !c.Before(f.SubmittedTo) {
+		return false
+	}
+	if !practice.MatchesText(practice.SummaryOf(p), f.Text) {
+		return false
+	}
 	if f.Assignee != "" {
 		return p.Assignee == f.Assignee
 	}
@@ -1257,6 +1275,18 @@ var officeFilters = []struct {
 	{"changed from", practice.OfficeFilter{ChangedFrom: at(25)}},
 	{"changed before", practice.OfficeFilter{ChangedTo: at(23)}},
 	{"changed in range", practice.OfficeFilter{ChangedFrom: at(22), ChangedTo: at(27), Service: "svc-2"}},
+	{"submitted from", practice.OfficeFilter{SubmittedFrom: at(14)}},
+	{"submitted before", practice.OfficeFilter{SubmittedTo: at(13)}},
+	{"submitted in range by service and statuses", practice.OfficeFilter{SubmittedFrom: at(11), SubmittedTo: at(17), Service: "svc-2",
+		Statuses: []practice.Status{practice.StatusSubmitted, practice.StatusPending, practice.StatusComplete}}},
+	{"submitted and changed ranges", practice.OfficeFilter{SubmittedFrom: at(12), ChangedTo: at(28)}},
+	{"text: an ID's prefix", practice.OfficeFilter{Text: practice.SearchKey("o-01")}},
+	{"text: a codice fiscale", practice.OfficeFilter{Text: practice.SearchKey("vrdgpp")}},
+	{"text: a protocol number", practice.OfficeFilter{Text: practice.SearchKey("pg/2026/002")}},
+	{"text: a word of the name", practice.OfficeFilter{Text: practice.SearchKey("maria")}},
+	{"text: two words of the name", practice.OfficeFilter{Text: practice.SearchKey("Maria Bian")}},
+	{"text: with other filters", practice.OfficeFilter{Text: practice.SearchKey("rossi"), Office: "off-1", SubmittedFrom: at(11)}},
+	{"text: no word starts with it", practice.OfficeFilter{Text: practice.SearchKey("ossi")}},
 }
 
 func (k *kit) checkOffice(t *testing.T, s practice.Store, all []*practice.Practice, sizes ...int) {
@@ -1298,7 +1328,7 @@ func testOfficeListing(t *testing.T, k *kit) {
 			}
 		}
 		switch tc.name {
-		case "empty reach sees nothing", "unknown assignee", "service outside services":
+		case "empty reach sees nothing", "unknown assignee", "service outside services", "text: no word starts with it":
 			assert.Zero(t, n, tc.name)
 		case "everything":
 			assert.Len(t, all, n)
@@ -1329,8 +1359,86 @@ func testOfficeListing(t *testing.T, k *kit) {
 		}
 	}
 	// A sort key the store does not know is refused.
-	_, err := s.ListForOffice(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortKey(99)}, practice.Position{}, 10)
+	_, err := s.ListSummaries(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortKey(99)}, practice.Position{}, 10)
 	assert.ErrorIs(t, err, practice.ErrValidation)
+	for _, err := range s.Export(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortKey(99)}, nil) {
+		assert.ErrorIs(t, err, practice.ErrValidation)
+	}
+}
+
+// testSummariesAndExport: a listing returns each pratica's summary
+// (SummaryOf, never more), and Export streams the same summaries in the
+// same order with the requested form values, in one pass however many
+// rows there are.
+func testSummariesAndExport(t *testing.T, k *kit) {
+	s := k.store(t)
+	all := k.officeSet(t, s, "t1", 40)
+	byID := map[practice.ID]*practice.Practice{}
+	for _, p := range all {
+		byID[p.ID] = p
+	}
+	paid := 0
+	for _, tc := range officeFilters {
+		for _, o := range officeOrders {
+			f := tc.f
+			f.Sort, f.Desc = o.sort, o.desc
+			list, err := s.ListSummaries(k.ctx, "t1", f, practice.Position{}, 1000)
+			require.NoError(t, err)
+			var rows []practice.ExportRow
+			for r, err := range s.Export(k.ctx, "t1", f, []string{"applicant", "missing", "nested", "n"}) {
+				require.NoError(t, err)
+				rows = append(rows, r)
+			}
+			require.Len(t, rows, len(list), "%s: Export lists what ListSummaries lists", tc.name)
+			for i, sum := range list {
+				p := byID[sum.ID]
+				require.NotNil(t, p)
+				assert.Equal(t, practice.SummaryOf(p), sum, "%s: the summary of %s", tc.name, sum.ID)
+				assert.Equal(t, sum, rows[i].Summary, "%s: row %d", tc.name, i)
+				assert.Equal(t, []any{p.Data["applicant"], nil, p.Data["nested"], p.Data["n"]}, rows[i].Values, "%s: values of %s", tc.name, sum.ID)
+				if sum.Paid {
+					paid++
+				}
+			}
+		}
+	}
+	assert.Positive(t, paid, "some summaries say paid")
+	// A consumer may stop early; the export ends there.
+	n := 0
+	for _, err := range s.Export(k.ctx, "t1", practice.OfficeFilter{}, nil) {
+		require.NoError(t, err)
+		if n++; n == 3 {
+			break
+		}
+	}
+	assert.Equal(t, 3, n)
+	// Values are copies.
+	for r, err := range s.Export(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortID}, []string{"nested"}) {
+		require.NoError(t, err)
+		if m, ok := r.Values[0].(map[string]any); ok {
+			m["a"] = "changed"
+		}
+	}
+	for r, err := range s.Export(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortID}, []string{"nested"}) {
+		require.NoError(t, err)
+		if r.Values[0] != nil {
+			assert.Equal(t, map[string]any{"a": []any{true}}, r.Values[0])
+		}
+	}
+	// Export pages by itself past any batch size.
+	many := k.officeSet(t, s, "t3", 1101) // 11 and 1101 are coprime: every ID once
+	n = 0
+	var last practice.Position
+	for r, err := range s.Export(k.ctx, "t3", practice.OfficeFilter{Sort: practice.SortLastChange, Desc: true}, nil) {
+		require.NoError(t, err)
+		pos := r.Position(practice.SortLastChange)
+		if n > 0 {
+			require.True(t, pos.Before(last), "descending order")
+		}
+		last = pos
+		n++
+	}
+	assert.Len(t, many, n)
 }
 
 func testListingsFollowUpdates(t *testing.T, k *kit) {

@@ -1,0 +1,213 @@
+package pgstore
+
+import (
+	"context"
+	"encoding/json"
+	"iter"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sportello/sportello/practice"
+)
+
+// summaryColumns are the columns of a Summary, read from the pratica's
+// own row: no history, message or form data is read for a list.
+const summaryColumns = `p.id, p.service, p.status, p.owner_id, p.owner_fiscal_code, p.owner_provider, p.owner_name,
+	p.assignee, p.office, p.submitted_at, p.status_changed_at, p.protocol_number, p.paid`
+
+// sortColumns are the SQL expressions of the sort times, as indexed by
+// the migrations (an expression must match its index to use it).
+var sortColumns = [...]string{
+	practice.SortSubmitted:  "COALESCE(p.submitted_at, '0001-01-01 00:00:00+00'::timestamptz)",
+	practice.SortLastChange: "p.status_changed_at",
+}
+
+// errSort reports a sort key the store does not know.
+var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "sort", Rule: "oneof", Message: "is not a known sort key"}}}
+
+// officeWhere builds the WHERE clause and ORDER BY of an office listing
+// after the position after; none reports that nothing can match. Each
+// value filter (service, office, assignee) leads an index per sort time
+// (migration 0005), whose walk in either direction from the cursor is
+// the listing's order; dates are ranges of those indexes; text goes
+// through the trigram index.
+func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position) (q query, order string, none bool) {
+	q.and("p.tenant = " + q.arg(tenant))
+	if v := f.Visible; v != nil {
+		if len(v.Services) == 0 && len(v.Offices) == 0 {
+			return q, "", true
+		}
+		q.and("(p.service = ANY(" + q.arg(nonNil(v.Services)) + "::text[]) OR (p.office <> '' AND p.office = ANY(" + q.arg(nonNil(v.Offices)) + "::text[])))")
+	}
+	if f.Office != "" {
+		q.and("p.office = " + q.arg(f.Office))
+	}
+	if f.Service != "" {
+		q.and("p.service = " + q.arg(f.Service))
+	}
+	if len(f.Services) > 0 {
+		q.and("p.service = ANY(" + q.arg(f.Services) + "::text[])")
+	}
+	if len(f.Statuses) > 0 {
+		q.and("p.status = ANY(" + q.arg(statusCodes(f.Statuses)) + "::int[])")
+	}
+	switch {
+	case f.Assignee != "":
+		q.and("p.assignee = " + q.arg(f.Assignee))
+	case f.Unassigned:
+		q.and("p.assignee = ''")
+	}
+	sub, chg := sortColumns[practice.SortSubmitted], sortColumns[practice.SortLastChange]
+	if !f.SubmittedFrom.IsZero() {
+		q.and(sub + " >= " + q.arg(f.SubmittedFrom.UTC()) + "::timestamptz")
+	}
+	if !f.SubmittedTo.IsZero() {
+		q.and(sub + " < " + q.arg(f.SubmittedTo.UTC()) + "::timestamptz")
+	}
+	if !f.ChangedFrom.IsZero() {
+		q.and(chg + " >= " + q.arg(f.ChangedFrom.UTC()) + "::timestamptz")
+	}
+	if !f.ChangedTo.IsZero() {
+		q.and(chg + " < " + q.arg(f.ChangedTo.UTC()) + "::timestamptz")
+	}
+	if f.Text != "" {
+		q.and("p.search LIKE " + q.arg("%"+practice.SearchSeparator+escapeLike(f.Text)+"%"))
+	}
+	cmp, dir := ">", "ASC"
+	if f.Desc {
+		cmp, dir = "<", "DESC"
+	}
+	if f.Sort == practice.SortID {
+		if after.ID != "" {
+			q.and("p.id " + cmp + " " + q.arg(string(after.ID)))
+		}
+		return q, "p.id " + dir, false
+	}
+	col := sortColumns[f.Sort]
+	if after.ID != "" {
+		q.and("(" + col + ", p.id) " + cmp + " (" + q.arg(after.At.UTC()) + "::timestamptz, " + q.arg(string(after.ID)) + "::text)")
+	}
+	return q, col + " " + dir + ", p.id " + dir, false
+}
+
+// escapeLike escapes LIKE's wildcards and escape character in s.
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// summarySQL is the listing's statement: the summary columns, then any
+// extra select list, in order.
+func summarySQL(q *query, order, extra string) string {
+	return "SELECT " + summaryColumns + extra + " FROM practice_practices p WHERE " + strings.Join(q.where, " AND ") + " ORDER BY " + order
+}
+
+// summaryDest holds one scanned summary row.
+type summaryDest struct {
+	s         practice.Summary
+	id        string
+	status    int32
+	submitted *time.Time
+	changed   time.Time
+}
+
+// targets are the scan targets of summaryColumns.
+func (d *summaryDest) targets() []any {
+	return []any{&d.id, &d.s.Service, &d.status, &d.s.Owner.ID, &d.s.Owner.FiscalCode, &d.s.Owner.Provider, &d.s.Owner.Name,
+		&d.s.Assignee, &d.s.Office, &d.submitted, &d.changed, &d.s.ProtocolNumber, &d.s.Paid}
+}
+
+// summary returns the scanned summary.
+func (d *summaryDest) summary() practice.Summary {
+	s := d.s
+	s.ID, s.Status, s.LastChange = practice.ID(d.id), practice.Status(d.status), utc(d.changed)
+	s.SubmittedAt = time.Time{}
+	if d.submitted != nil {
+		s.SubmittedAt = utc(*d.submitted)
+	}
+	return s
+}
+
+// ListSummaries implements practice.SummaryStore with one indexed query
+// over the pratiche's own rows.
+func (s *Store) ListSummaries(ctx context.Context, tenant string, f practice.OfficeFilter, after practice.Position, limit int) ([]practice.Summary, error) {
+	if !f.Sort.Valid() {
+		return nil, errSort
+	}
+	q, order, none := officeWhere(tenant, f, after)
+	if none || limit == 0 {
+		return nil, nil
+	}
+	sql := summarySQL(&q, order, "") + " LIMIT " + q.arg(sqlLimit(limit))
+	rows, err := s.pool.Query(ctx, sql, q.args...)
+	if err != nil {
+		return nil, translate(err)
+	}
+	var d summaryDest
+	var out []practice.Summary
+	_, err = pgx.ForEachRow(rows, d.targets(), func() error {
+		out = append(out, d.summary())
+		return nil
+	})
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// Export implements practice.SummaryStore: one statement, whose rows pgx
+// reads from the connection as the consumer takes them, so memory does
+// not grow with the rows. The form values come from the same row
+// (data->key), with no sub-select.
+func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilter, keys []string) iter.Seq2[practice.ExportRow, error] {
+	return func(yield func(practice.ExportRow, error) bool) {
+		if !f.Sort.Valid() {
+			yield(practice.ExportRow{}, errSort)
+			return
+		}
+		q, order, none := officeWhere(tenant, f, practice.Position{})
+		if none {
+			return
+		}
+		extra := ""
+		if len(keys) > 0 {
+			parts := make([]string, len(keys))
+			for i, k := range keys {
+				parts[i] = "p.data -> " + q.arg(k) + "::text"
+			}
+			extra = ", jsonb_build_array(" + strings.Join(parts, ", ") + ")"
+		}
+		rows, err := s.pool.Query(ctx, summarySQL(&q, order, extra), q.args...)
+		if err != nil {
+			yield(practice.ExportRow{}, translate(err))
+			return
+		}
+		defer rows.Close()
+		var d summaryDest
+		var values []byte
+		dest := d.targets()
+		if len(keys) > 0 {
+			dest = append(dest, &values)
+		}
+		for rows.Next() {
+			if err := rows.Scan(dest...); err != nil {
+				yield(practice.ExportRow{}, translate(err))
+				return
+			}
+			r := practice.ExportRow{Summary: d.summary()}
+			if len(keys) > 0 {
+				if err := json.Unmarshal(values, &r.Values); err != nil {
+					yield(practice.ExportRow{}, errCorrupt("form data"))
+					return
+				}
+			}
+			if !yield(r, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(practice.ExportRow{}, translate(err))
+		}
+	}
+}
