@@ -21,6 +21,10 @@ type Pick struct {
 	Phone string `json:"phone" validate:"omitempty,line,max=40"`
 	// Notes is the citizen's message to the office.
 	Notes string `json:"notes" validate:"text,max=2000"`
+	// IdempotencyKey, when set, makes the call retry-safe: repeating it
+	// (same principal, same key) returns the draft the first call made
+	// instead of booking a second place.
+	IdempotencyKey string `json:"idempotency_key" validate:"omitempty,line,max=200"`
 }
 
 // Availability returns the calendar's slots starting in [from, to) with
@@ -78,7 +82,7 @@ func (d *Desk) Book(ctx context.Context, who auth.Principal, in Pick) (*Booking,
 		return nil, err
 	}
 	b := &Booking{
-		ID: ID(d.newID()), Tenant: who.Tenant, Calendar: sched.Calendar.ID, OpeningHour: slot.OpeningHour,
+		ID: d.bookingID(who, in.IdempotencyKey), Tenant: who.Tenant, Calendar: sched.Calendar.ID, OpeningHour: slot.OpeningHour,
 		Start: slot.Start.UTC().Truncate(time.Microsecond), End: slot.End.UTC().Truncate(time.Microsecond),
 		Status: StatusNone, CitizenID: who.ID, FiscalCode: who.FiscalCode.String(),
 		Name: in.Name, Email: in.Email, Phone: in.Phone, Notes: in.Notes,
@@ -100,6 +104,9 @@ func (d *Desk) Book(ctx context.Context, who auth.Principal, in Pick) (*Booking,
 		return nil, err
 	}
 	if err := d.store.Book(ctx, b, c, nil); err != nil {
+		if first := d.repeated(ctx, err, b, in.IdempotencyKey); first != nil {
+			return first, nil
+		}
 		return nil, err
 	}
 	d.logChange(b, ActionBook, StatusNone)

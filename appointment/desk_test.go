@@ -515,3 +515,40 @@ func TestModifyRefusesAnEmptyName(t *testing.T) {
 		t.Fatalf("no notifier: %v", err)
 	}
 }
+
+func TestIdempotencyKeysMakeCreationRetrySafe(t *testing.T) {
+	f := newFixture(t)
+	p := pick(3, 9, 0)
+	p.IdempotencyKey = "req-1"
+	a, err := f.desk.Book(ctx, mario, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	again, err := f.desk.Book(ctx, mario, p)
+	if err != nil || again.ID != a.ID || again.Version != a.Version {
+		t.Fatalf("repeat: %v %v", again, err)
+	}
+	other, err := f.desk.Book(ctx, luigi, p) // another principal's key space
+	if err != nil || other.ID == a.ID {
+		t.Fatalf("another citizen with the same key: %v", err)
+	}
+	slots, _ := f.desk.Availability(ctx, mario, "anagrafe", at(3, 9, 0), at(3, 9, 30))
+	if slots[0].Remaining != 1 {
+		t.Fatalf("remaining %d, want 1: the repeat took a place", slots[0].Remaining)
+	}
+	in := appointment.NewBooking{Calendar: "anagrafe", Start: at(3, 10, 0), End: at(3, 10, 30), FiscalCode: "BNCGNN75C41F205H", Name: "G", IdempotencyKey: "k"}
+	b1, tok1, err := f.desk.Create(ctx, enabled, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b2, tok2, err := f.desk.Create(ctx, enabled, in)
+	if err != nil || b2.ID != b1.ID || tok2 == tok1 {
+		t.Fatalf("repeat create: %v", err)
+	}
+	if _, err := f.desk.CancelWithToken(ctx, "t1", b1.ID, tok1); !errors.Is(err, auth.ErrForbidden) {
+		t.Fatalf("the first token still works: %v", err)
+	}
+	if n, _ := f.desk.DeliverNotifications(ctx, "t1", 0); n != 1 {
+		t.Fatalf("%d notifications, want one creation", n)
+	}
+}

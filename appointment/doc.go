@@ -25,7 +25,8 @@
 // contact data and the video link, and link a pratica (at most one active
 // booking per pratica). ApplyPracticeOutcome carries a pratica's outcome
 // to its future active bookings, idempotently; its PracticeEffect values
-// are those of practice.AppointmentEffect.
+// are those of practice.AppointmentEffect. Book and Create accept an
+// idempotency key: a repeated call returns the first call's booking.
 //
 // # Capacity
 //

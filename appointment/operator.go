@@ -5,6 +5,8 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/calendar"
 )
@@ -28,6 +30,11 @@ type NewBooking struct {
 	Notes      string `json:"notes" validate:"text,max=2000"`
 	VideoLink  string `json:"video_link" validate:"omitempty,url,max=500"`
 	PracticeID string `json:"practice_id" validate:"omitempty,line,max=100"`
+	// IdempotencyKey, when set, makes the call retry-safe: repeating it
+	// (same principal, same key) books nothing more and returns the
+	// booking the first call made, with a new cancel token (the one of
+	// the first answer stops working: only the last one given counts).
+	IdempotencyKey string `json:"idempotency_key" validate:"omitempty,line,max=200"`
 }
 
 // Create books a slot on behalf of a citizen: the booking is approved at
@@ -50,7 +57,7 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewBooking) (*
 		return nil, "", err
 	}
 	b := &Booking{
-		ID: ID(d.newID()), Tenant: who.Tenant, Calendar: sched.Calendar.ID, Status: StatusNone,
+		ID: d.bookingID(who, in.IdempotencyKey), Tenant: who.Tenant, Calendar: sched.Calendar.ID, Status: StatusNone,
 		Start: in.Start.UTC().Truncate(time.Microsecond), End: in.End.UTC().Truncate(time.Microsecond),
 		CitizenID: in.CitizenID, FiscalCode: fc.String(), Name: in.Name, Email: in.Email, Phone: in.Phone,
 		Notes: in.Notes, PracticeID: in.PracticeID, CreatedBy: who.ID, Created: now, Updated: now,
@@ -81,10 +88,50 @@ func (d *Desk) Create(ctx context.Context, who auth.Principal, in NewBooking) (*
 	b.CancelTokenHash = hash
 	notes := d.notes(notificationFor(NotifyCreated, b, sched.Calendar, who.ID, now))
 	if err := d.store.Book(ctx, b, c, notes); err != nil {
-		return nil, "", err
+		first := d.repeated(ctx, err, b, in.IdempotencyKey)
+		if first == nil {
+			return nil, "", err
+		}
+		// The first answer (and its token) may have been lost: give a
+		// new token, keeping the booking.
+		tok, hash := newCancelToken()
+		first.CancelTokenHash, first.Updated = hash, now
+		if err := d.store.Update(ctx, first, nil); err != nil {
+			return nil, "", err
+		}
+		first.Moderators = b.Moderators
+		return first, tok, nil
 	}
 	d.logChange(b, ActionCreate, StatusNone)
 	return b, tok, nil
+}
+
+// idempotencyNamespace derives booking IDs from idempotency keys.
+var idempotencyNamespace = uuid.MustParse("6b1e0d4e-1c0a-4f4e-9a57-0c3f7d0c2a11")
+
+// bookingID returns a new booking ID, or, for an idempotency key, the ID
+// that key always gives for who (a name-based UUID of tenant, principal
+// and key), so that a repeated call collides with the first.
+func (d *Desk) bookingID(who auth.Principal, key string) ID {
+	if key == "" {
+		return ID(d.newID())
+	}
+	return ID(uuid.NewSHA1(idempotencyNamespace, []byte(who.Tenant+"\x1f"+who.ID+"\x1f"+key)).String())
+}
+
+// repeated returns the booking a first call with the same idempotency
+// key made, when err is the store's refusal of its ID; nil otherwise.
+func (d *Desk) repeated(ctx context.Context, err error, b *Booking, key string) *Booking {
+	var ce *ConflictError
+	if key == "" || !errors.As(err, &ce) || ce.Field != "id" {
+		return nil
+	}
+	first, gerr := d.store.Get(ctx, b.Tenant, b.ID)
+	if gerr != nil || first.CreatedBy != b.CreatedBy || first.Calendar != b.Calendar {
+		return nil
+	}
+	first.Moderators = b.Moderators
+	return first
 }
 
 // simple applies an action that only changes the status (and what edit
