@@ -18,7 +18,7 @@ import (
 // testApp is a back office on seeded in-memory stores behind an
 // httptest server that records every 5xx it answers.
 type testApp struct {
-	t    *testing.T
+	t    testing.TB
 	sys  *system
 	seed *seeded
 	srv  *httptest.Server
@@ -47,7 +47,7 @@ func (s *syncBuffer) String() string {
 }
 
 // newTestApp starts a seeded back office; tls serves it over HTTPS.
-func newTestApp(t *testing.T, tls bool) *testApp {
+func newTestApp(t testing.TB, tls bool) *testApp {
 	t.Helper()
 	a := &testApp{t: t, logs: &syncBuffer{}}
 	logger := zerolog.New(a.logs)
@@ -93,7 +93,7 @@ func newTestApp(t *testing.T, tls bool) *testApp {
 // client is a browser stand-in: a cookie jar and no redirects followed
 // unless follow.
 type client struct {
-	t      *testing.T
+	t      testing.TB
 	app    *testApp
 	http   *http.Client
 	csrf   string
