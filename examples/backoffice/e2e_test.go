@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -420,5 +422,36 @@ func TestScreenshotIsAPNG(t *testing.T) {
 	}
 	if !bytes.HasPrefix(data, pngSignature) {
 		t.Fatal("screenshot.png is not a PNG file")
+	}
+}
+
+// TestBrowserWatchCatchesErrors makes sure the browser test would notice
+// what it must fail on: a console error, an uncaught exception and a 5xx.
+func TestBrowserWatchCatchesErrors(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the browser test is not short")
+	}
+	bad := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/broken" {
+			http.Error(w, "boom", http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		fmt.Fprint(w, `<!doctype html><title>t</title><script>console.error("bad"); null.x;</script><img src="/broken" alt="">`)
+	}))
+	defer bad.Close()
+	b := newBrowser(t, &testApp{srv: bad})
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, chromedp.Navigate(bad.URL), chromedp.Sleep(500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	b.mu.Lock()
+	got := strings.Join(b.problems, "; ")
+	b.mu.Unlock()
+	for _, want := range []string{"console.error", "exception", "HTTP 500"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the watch missed %q; it saw: %s", want, got)
+		}
 	}
 }
