@@ -30,8 +30,8 @@ func Bench(b *testing.B, newStore func(b *testing.B) appointment.Store) {
 	b.Run("Availability90Days", func(b *testing.B) { benchAvailability(b, newStore(b)) })
 }
 
-// benchBook books with 8 goroutines over 100 slots of queue 3 (with a day
-// limit and a citizen limit checked too); each goroutine cancels what it
+// benchBook books with 8 goroutines over 100 slots of queue 3 (ten a day
+// over ten days, with a day limit and a citizen limit checked too); each goroutine cancels what it
 // booked, so the slots never fill and every iteration is a full
 // capacity-checked Book followed by a version-checked Update.
 func benchBook(b *testing.B, s appointment.Store) {
@@ -48,7 +48,8 @@ func benchBook(b *testing.B, s appointment.Store) {
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			i := seq.Add(1)
-			slot := T0.Add(time.Duration(i%100) * time.Hour)
+			// 100 slots: ten 30-minute slots a day over ten days.
+			slot := T0.Add(time.Duration(i%100/10)*24*time.Hour + time.Duration(i%10)*30*time.Minute)
 			bk := &appointment.Booking{
 				ID: appointment.ID("bench-" + strconv.FormatInt(i, 10)), Tenant: "t1", Calendar: cal, OpeningHour: "oh-1",
 				Start: slot, End: slot.Add(30 * time.Minute), Status: appointment.StatusApproved,

@@ -39,7 +39,7 @@ CREATE INDEX appointment_bookings_calendar_idx ON appointment_bookings (tenant, 
 CREATE INDEX appointment_bookings_holders_idx ON appointment_bookings (tenant, calendar_id, start_at)
     WHERE status NOT IN (2, 5);
 -- Citizen limits count one citizen's active bookings on a calendar.
-CREATE INDEX appointment_bookings_citizen_idx ON appointment_bookings (tenant, calendar_id, fiscal_code)
+CREATE INDEX appointment_bookings_citizen_idx ON appointment_bookings (tenant, calendar_id, fiscal_code, start_at)
     WHERE status IN (0, 1, 6);
 -- At most one active (pending or approved) booking per pratica.
 CREATE UNIQUE INDEX appointment_bookings_practice_key ON appointment_bookings (tenant, practice_id)
