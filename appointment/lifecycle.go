@@ -89,10 +89,15 @@ func (f Facts) Names() []string {
 // From equal to To is an action allowed in From that keeps the status;
 // StatusNone as From is a creation, as To a removal.
 type Transition struct {
-	From   Status
+	// From is the source status (StatusNone: creation).
+	From Status
+	// Action is what moves the booking.
 	Action Action
-	To     Status
-	When   Facts
+	// To is the target status (StatusNone: removal).
+	To Status
+	// When are the facts that must all hold.
+	When Facts
+	// Unless are the facts of which none may hold.
 	Unless Facts
 }
 

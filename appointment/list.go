@@ -15,8 +15,10 @@ import (
 // Page is one page of a listing: Next is the cursor of the following page,
 // empty on the last one.
 type Page struct {
+	// Items are the page's bookings, in (start, ID) order.
 	Items []*Booking
-	Next  string
+	// Next is the cursor of the following page; empty on the last one.
+	Next string
 }
 
 // Query is an operator's search. Zero fields match everything.
@@ -24,9 +26,10 @@ type Query struct {
 	// Calendar to search; required unless who is an administrator or the
 	// platform.
 	Calendar calendar.ID `json:"calendar" validate:"omitempty,line,max=100"`
-	// From and To bound the start, [From, To).
+	// From is the earliest start kept (zero: open).
 	From time.Time `json:"from"`
-	To   time.Time `json:"to"`
+	// To is the start before which bookings are kept (zero: open).
+	To time.Time `json:"to"`
 	// Statuses keeps bookings in any of these statuses.
 	Statuses []Status `json:"statuses"`
 	// FiscalCode keeps one citizen's bookings (any case).

@@ -175,6 +175,7 @@ func (d *Desk) Approve(ctx context.Context, who auth.Principal, id ID) (*Booking
 
 // Motivation is an operator's reason for refusing a booking.
 type Motivation struct {
+	// Text is shown to the citizen.
 	Text string `json:"motivation" validate:"required,text,max=2000"`
 }
 
@@ -204,10 +205,15 @@ func (d *Desk) MarkDone(ctx context.Context, who auth.Principal, id ID) (*Bookin
 
 // Changes are the fields Modify may change; nil fields stay as they are.
 type Changes struct {
-	Name      *string `json:"name" validate:"omitempty,min=1,line,max=200"`
-	Email     *string `json:"email" validate:"omitempty,email,max=254"`
-	Phone     *string `json:"phone" validate:"omitempty,line,max=40"`
-	Notes     *string `json:"notes" validate:"omitempty,text,max=2000"`
+	// Name is the citizen's name (not empty).
+	Name *string `json:"name" validate:"omitempty,min=1,line,max=200"`
+	// Email and Phone are the contact data ("" clears them).
+	Email *string `json:"email" validate:"omitempty,email,max=254"`
+	Phone *string `json:"phone" validate:"omitempty,line,max=40"`
+	// Notes about the appointment.
+	Notes *string `json:"notes" validate:"omitempty,text,max=2000"`
+	// VideoLink is the video-conference URL, on calendars with video
+	// calls ("" removes it).
 	VideoLink *string `json:"video_link" validate:"omitempty,url,max=500"`
 }
 

@@ -143,8 +143,10 @@ type Filter struct {
 
 // Position is a place in the (Start, ID) order of List.
 type Position struct {
+	// Start is the booking's start.
 	Start time.Time
-	ID    ID
+	// ID breaks ties between bookings with one start.
+	ID ID
 }
 
 // PositionOf returns b's position, to pass as List's after.

@@ -122,6 +122,7 @@ func LoadReferenceBookings(ctx context.Context, s appointment.Store, tenant stri
 
 type fixedSchedule struct{ s *calendar.Schedule }
 
+// Schedule returns the fixed schedule, whatever the window.
 func (f fixedSchedule) Schedule(context.Context, string, calendar.ID, time.Time, time.Time) (*calendar.Schedule, error) {
 	return f.s, nil
 }

@@ -42,6 +42,8 @@ type outboxHarness struct {
 	r *outboxRecords
 }
 
+// Append books the record's booking with its first entry, and updates it
+// with each later one.
 func (h *outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
 	h.r.mu.Lock()
 	defer h.r.mu.Unlock()
@@ -67,6 +69,7 @@ func (h *outboxHarness) Append(ctx context.Context, tenant, record string) (stri
 	return id, h.s.Update(ctx, b, note(b))
 }
 
+// Claim runs the store's claim and returns the claimed IDs in order.
 func (h *outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {
 	got, err := h.s.ClaimNotifications(ctx, tenant, now, lease, limit)
 	ids := make([]string, len(got))
@@ -76,6 +79,7 @@ func (h *outboxHarness) Claim(ctx context.Context, tenant string, now time.Time,
 	return ids, err
 }
 
+// Ack runs the store's acknowledgement.
 func (h *outboxHarness) Ack(ctx context.Context, tenant, id string) error {
 	return h.s.AckNotification(ctx, tenant, id)
 }
