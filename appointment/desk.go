@@ -150,6 +150,9 @@ func (d *Desk) load(ctx context.Context, who auth.Principal, id ID, a Action) (*
 	}
 	b.Moderators = staffOf(sched.Calendar)
 	if err := Authorize(who, a, b); err != nil {
+		if who.IsCitizen() && !IsOwner(who, b) {
+			return nil, ErrNotFound // another citizen's booking is not shown to exist
+		}
 		return nil, err
 	}
 	return &loaded{b: b, sched: sched}, nil

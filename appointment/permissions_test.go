@@ -174,3 +174,14 @@ func TestDeskEnforcesTheMatrix(t *testing.T) {
 		}
 	}
 }
+
+func TestAnotherCitizensBookingIsNotFound(t *testing.T) {
+	f := newFixture(t)
+	b, _ := f.confirmed(t, mario, pick(3, 9, 0))
+	if _, err := f.desk.Get(ctx, luigi, b.ID); !errors.Is(err, appointment.ErrNotFound) {
+		t.Fatalf("other citizen: %v", err)
+	}
+	if _, err := f.desk.Get(ctx, otherOp, b.ID); !errors.Is(err, auth.ErrForbidden) {
+		t.Fatalf("operator of another calendar: %v", err)
+	}
+}
