@@ -245,23 +245,29 @@ func queueNotes(batch *pgx.Batch, notes []appointment.Notification) {
 	}
 }
 
-// write runs one booking write in a transaction with one round trip for
-// its statements: the lock rows and the capacity decision (when c is not
-// nil), the write itself, and the notes. It returns whether the booking
-// row was written; a refused capacity is a *CapacityError.
+// write runs one booking write with one round trip for its statements:
+// the lock rows and the capacity decision (when c is not nil) or the plain
+// update, and the notes. Without notes the batch runs as the implicit
+// transaction PostgreSQL makes of a pipeline's statements up to its Sync
+// (the lock rows are held until it commits; a refusal writes nothing but
+// the lock rows' hit counters), saving the BEGIN and COMMIT round trips;
+// with notes it runs in an explicit transaction, rolled back when the
+// booking was not written, so that no note outlives a refused write. A
+// refused capacity is a *CapacityError.
 func (s *Store) write(ctx context.Context, b *appointment.Booking, c *appointment.Capacity, insert bool, notes []appointment.Notification) error {
 	if err := checkNotes(b.Tenant, notes); err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx pgx.Tx) error {
+	var slot, day, citizen int
+	var overlap bool
+	var written int64
+	batch := func() *pgx.Batch {
+		slot, day, citizen, overlap, written = 0, 0, 0, false, 0
 		args := bookingArgs(b)
 		if !insert {
 			args = append(args, b.Version)
 		}
 		batch := &pgx.Batch{}
-		var slot, day, citizen int
-		var overlap bool
-		var written int64
 		if c != nil {
 			batch.Queue(lockSQL, lockArgs(b, *c)...)
 			sql := moveSQL
@@ -278,37 +284,79 @@ func (s *Store) write(ctx context.Context, b *appointment.Booking, c *appointmen
 			})
 		}
 		queueNotes(batch, notes)
-		if err := tx.SendBatch(ctx, batch).Close(); err != nil {
-			return err
-		}
-		if written == 1 {
+		return batch
+	}
+	var err error
+	if len(notes) == 0 {
+		err = pgtx.Retry(ctx, func() error { return s.pool.SendBatch(ctx, batch()).Close() })
+	} else {
+		err = pgtx.Run(ctx, s.pool, func(tx pgx.Tx) error {
+			if err := tx.SendBatch(ctx, batch()).Close(); err != nil {
+				return err
+			}
+			if written != 1 {
+				return errNotWritten
+			}
 			return nil
+		})
+		if errors.Is(err, errNotWritten) {
+			err = nil
 		}
-		if insert {
-			if err := refusal(*c, slot, day, citizen, overlap); err != nil {
+	}
+	if err != nil {
+		return translate(err)
+	}
+	if written == 1 {
+		return nil
+	}
+	return s.whyNotWritten(ctx, b, c, insert, slot, day, citizen, overlap)
+}
+
+// errNotWritten rolls back a transaction whose booking write touched no
+// row; whyNotWritten then says why.
+var errNotWritten = errors.New("booking not written")
+
+// whyNotWritten explains a write that touched no row: a capacity
+// refusal, a missing booking or a stale version.
+func (s *Store) whyNotWritten(ctx context.Context, b *appointment.Booking, c *appointment.Capacity, insert bool, slot, day, citizen int, overlap bool) error {
+	if c != nil {
+		if err := refusal(*c, slot, day, citizen, overlap); err != nil {
+			if insert {
 				return err
 			}
-			return errors.New("insert refused without a reason")
-		}
-		var version int64
-		err := tx.QueryRow(ctx, `SELECT version FROM appointment_bookings WHERE tenant = $1 AND id = $2 AND calendar_id = $3`,
-			b.Tenant, string(b.ID), string(b.Calendar)).Scan(&version)
-		if errors.Is(err, pgx.ErrNoRows) {
-			return appointment.ErrNotFound
-		}
-		if err != nil {
+			// A stale or missing booking is reported as such even when the
+			// slot is also full.
+			if verr := s.checkVersion(ctx, b); verr != nil {
+				return verr
+			}
 			return err
 		}
-		if version != b.Version {
-			return &appointment.ConflictError{Field: "version"}
-		}
-		if c != nil {
-			if err := refusal(*c, slot, day, citizen, overlap); err != nil {
-				return err
-			}
-		}
-		return errors.New("update refused without a reason")
-	})
+	}
+	if insert {
+		return translate(errors.New("insert refused without a reason"))
+	}
+	if err := s.checkVersion(ctx, b); err != nil {
+		return err
+	}
+	// Written by a concurrent writer between the write and this read.
+	return &appointment.ConflictError{Field: "version"}
+}
+
+// checkVersion returns ErrNotFound or a version conflict when b is not
+// stored at b.Version.
+func (s *Store) checkVersion(ctx context.Context, b *appointment.Booking) error {
+	var version int64
+	err := s.pool.QueryRow(ctx, `SELECT version FROM appointment_bookings WHERE tenant = $1 AND id = $2 AND calendar_id = $3`,
+		b.Tenant, string(b.ID), string(b.Calendar)).Scan(&version)
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		return appointment.ErrNotFound
+	case err != nil:
+		return translate(err)
+	case version != b.Version:
+		return &appointment.ConflictError{Field: "version"}
+	}
+	return nil
 }
 
 // Book implements appointment.BookingStore.
