@@ -14,7 +14,11 @@
 // parallel. Lock rows are always taken day first, citizen second, so two
 // transactions never wait for each other in a cycle. There are no
 // advisory locks; serialization failures and deadlocks are retried
-// (internal/pgtx).
+// (internal/pgtx). The lock rows, the counts and the guarded write go to
+// the server in one round trip: one pipelined batch, which PostgreSQL runs
+// as one implicit transaction (or, when the write carries notifications,
+// inside an explicit one, so that no notification outlives a refused
+// write).
 //
 // Overlapping slots of a calendar are assumed to start on the same local
 // day (opening hours never cross midnight).
