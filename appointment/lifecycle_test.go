@@ -147,14 +147,14 @@ func TestStatusNamesLabelsAndCodes(t *testing.T) {
 			t.Errorf("%d: got %q %q %q final=%v", tt.code, tt.s, tt.s.Label("it"), tt.s.Label("en"), tt.s.IsFinal())
 		}
 		for _, text := range []string{tt.name, " " + tt.name + " ", string(rune('0' + tt.code))} {
-			if got, err := ParseStatus(text); err != nil || got != tt.s {
-				t.Errorf("ParseStatus(%q) = %v, %v", text, got, err)
+			if got, ok := ParseStatus(text); !ok || got != tt.s {
+				t.Errorf("ParseStatus(%q) = %v, %v", text, got, ok)
 			}
 		}
 	}
 	for _, bad := range []string{"", "7", "-1", "none", "approvato"} {
-		if _, err := ParseStatus(bad); !errors.Is(err, ErrValidation) {
-			t.Errorf("ParseStatus(%q) = %v, want ErrValidation", bad, err)
+		if got, ok := ParseStatus(bad); ok {
+			t.Errorf("ParseStatus(%q) = %v, true; want false", bad, got)
 		}
 	}
 	if StatusNone.String() != "none" || Status(9).String() != "status(9)" || Status(9).Label("it") != "status(9)" {

@@ -89,13 +89,13 @@ func (s Status) IsFinal() bool {
 func (s Status) IsActive() bool { return s == StatusPending || s == StatusApproved }
 
 // ParseStatus parses a status's name ("approved", any case) or its code
-// ("1"). Anything else is a *ValidationError on field "status".
-func ParseStatus(text string) (Status, error) {
+// ("1"), and reports whether text named one, like practice.ParseStatus.
+func ParseStatus(text string) (Status, bool) {
 	t := strings.ToLower(strings.TrimSpace(text))
 	for i, n := range statusNames {
 		if t == n || t == strconv.Itoa(i) {
-			return Status(i), nil
+			return Status(i), true
 		}
 	}
-	return StatusNone, invalid("status", "oneof", "must be a status name or code 0-6")
+	return StatusNone, false
 }
