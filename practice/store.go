@@ -32,7 +32,20 @@ type Store interface {
 	ServiceStore
 	PracticeStore
 	SummaryStore
+	ImportStore
 	Outbox
+}
+
+// ImportStore takes pratiche in bulk, for offices moving from another
+// platform.
+type ImportStore interface {
+	// Import creates, in one atomic write, each pratica of ps (all of
+	// tenant, with distinct IDs, checked by the Desk) whose ID and
+	// idempotency key the tenant does not have yet, with its history and
+	// messages and Version 1; the others are left as they are, so that
+	// importing the same pratiche again changes nothing. created[i]
+	// reports whether ps[i] was created. On error nothing is written.
+	Import(ctx context.Context, tenant string, ps []*Practice) (created []bool, err error)
 }
 
 // ServiceStore keeps service definitions.

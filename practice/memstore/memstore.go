@@ -146,6 +146,40 @@ func (s *Store) Create(ctx context.Context, p *practice.Practice, notes []practi
 	return p, true, nil
 }
 
+// Import implements practice.ImportStore under the lock: all of ps is
+// checked, then the new ones are created together.
+func (s *Store) Import(ctx context.Context, tenant string, ps []*practice.Practice) ([]bool, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	created := make([]bool, len(ps))
+	x := s.tenants[tenant]
+	if x == nil {
+		x = newTenantIndex()
+		s.tenants[tenant] = x
+	}
+	for i, p := range ps {
+		if _, ok := s.practices[pkey{tenant, p.ID}]; ok {
+			continue
+		}
+		if _, ok := s.keys[key{tenant, p.IdempotencyKey}]; ok && p.IdempotencyKey != "" {
+			continue
+		}
+		c := p.Clone()
+		c.Tenant, c.Version = tenant, 1
+		r := newRec(c)
+		s.practices[pkey{tenant, p.ID}] = r
+		x.add(r)
+		if p.IdempotencyKey != "" {
+			s.keys[key{tenant, p.IdempotencyKey}] = p.ID
+		}
+		created[i] = true
+	}
+	return created, nil
+}
+
 // Get implements practice.PracticeStore.
 func (s *Store) Get(ctx context.Context, tenant string, id practice.ID) (*practice.Practice, error) {
 	if err := ctx.Err(); err != nil {

@@ -325,6 +325,9 @@ func (s *Store) Delete(ctx context.Context, tenant string, id practice.ID, versi
 type query struct {
 	where []string
 	args  []any
+	// fence makes the office listing select its rows before sorting them
+	// (see crossRange).
+	fence bool
 }
 
 // arg adds v and returns its placeholder.

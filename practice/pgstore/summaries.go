@@ -31,9 +31,10 @@ var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "s
 // after the position after; none reports that nothing can match. Each
 // value filter (service, office, assignee) leads an index per sort time
 // (migration 0005), whose walk in either direction from the cursor is
-// the listing's order; dates are ranges of those indexes; text goes
-// through the trigram index.
+// the listing's order; a date range on the sort time is a range of that
+// walk; text goes through the trigram index.
 func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position) (q query, order string, none bool) {
+	q.fence = crossRange(f) || f.Text != ""
 	q.and("p.tenant = " + q.arg(tenant))
 	if v := f.Visible; v != nil {
 		if len(v.Services) == 0 && len(v.Offices) == 0 {
@@ -97,10 +98,34 @@ func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
 }
 
+// crossRange reports whether f has a date range on a time that is not
+// its sort time (or any range when sorting by ID). No index walk gives
+// that order inside that range without reading the rows outside it, so
+// the listing reads the range through its index and sorts it: the cost
+// follows the size of the range, not of the table.
+func crossRange(f practice.OfficeFilter) bool {
+	sub := !f.SubmittedFrom.IsZero() || !f.SubmittedTo.IsZero()
+	chg := !f.ChangedFrom.IsZero() || !f.ChangedTo.IsZero()
+	switch f.Sort {
+	case practice.SortSubmitted:
+		return chg
+	case practice.SortLastChange:
+		return sub
+	}
+	return sub || chg
+}
+
 // summarySQL is the listing's statement: the summary columns, then any
-// extra select list, in order.
+// extra select list, in order. A fenced query (crossRange, or a text
+// query, whose matches the trigram index finds) selects the
+// rows in a subquery that the planner may not merge (OFFSET 0), so that
+// it reads them through the range's index, then sorts them.
 func summarySQL(q *query, order, extra string) string {
-	return "SELECT " + summaryColumns + extra + " FROM practice_practices p WHERE " + strings.Join(q.where, " AND ") + " ORDER BY " + order
+	from := "practice_practices p WHERE " + strings.Join(q.where, " AND ")
+	if q.fence {
+		from = "(SELECT * FROM " + from + " OFFSET 0) p"
+	}
+	return "SELECT " + summaryColumns + extra + " FROM " + from + " ORDER BY " + order
 }
 
 // summaryDest holds one scanned summary row.

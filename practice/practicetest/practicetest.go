@@ -61,6 +61,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"OfficeListing", testOfficeListing},
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
 		{"SummariesAndExport", testSummariesAndExport},
+		{"ImportIsIdempotentPerID", testImport},
 		{"OutboxOrderAndDelivery", testOutbox},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"CanceledContextWritesNothing", testCanceled},
@@ -1439,6 +1440,43 @@ func testSummariesAndExport(t *testing.T, k *kit) {
 		n++
 	}
 	assert.Len(t, many, n)
+}
+
+// testImport: Import creates the pratiche the tenant lacks, whole
+// (history and messages included, Version 1), leaves the others as they
+// are, and importing again changes nothing.
+func testImport(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	s := ss[0]
+	existing := minimalPractice("t1", "p-2")
+	k.create(t, s, existing)
+	batch := []*practice.Practice{fullPractice("t1", "p-1"), minimalPractice("t1", "p-2"), minimalPractice("t1", "p-3")}
+	batch[1].Status = practice.StatusCancelled
+	for _, p := range batch {
+		p.Version = 0
+	}
+	created, err := s.Import(k.ctx, "t1", batch)
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true, false, true}, created)
+	for _, i := range []int{0, 2} {
+		want := batch[i].Clone()
+		want.Version = 1
+		assertSame(t, want, k.get(t, ss[1], "t1", want.ID), "imported whole")
+	}
+	assertSame(t, existing, k.get(t, ss[1], "t1", "p-2"), "a pratica already there stays as it is")
+	created, err = ss[1].Import(k.ctx, "t1", batch)
+	require.NoError(t, err)
+	assert.Equal(t, []bool{false, false, false}, created, "importing again changes nothing")
+	list, err := s.ListSummaries(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortID}, practice.Position{}, 10)
+	require.NoError(t, err)
+	require.Len(t, list, 3)
+	assert.Equal(t, practice.SummaryOf(batch[0]), list[0], "imported pratiche are listed")
+	created, err = s.Import(k.ctx, "t2", batch[:1])
+	require.NoError(t, err)
+	assert.Equal(t, []bool{true}, created, "another tenant's IDs are its own")
+	created, err = s.Import(k.ctx, "t1", nil)
+	require.NoError(t, err)
+	assert.Empty(t, created)
 }
 
 func testListingsFollowUpdates(t *testing.T, k *kit) {
