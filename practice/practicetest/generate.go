@@ -64,7 +64,7 @@ func Generate(tenant string, n int, seed uint64) iter.Seq[*practice.Practice] {
 				ID: practice.ID(fmt.Sprintf("%s-%08d", seedTag(seed), i)), Tenant: tenant,
 				Service: "svc-" + strconv.Itoa(r.IntN(GenServices)),
 				Owner: practice.Owner{ID: "cit-" + strconv.Itoa(r.IntN(n/3+1)),
-					FiscalCode: fmt.Sprintf("%.3s%.3sX%02dA01H%03dZ", upper(surname+"XXX"), upper(name+"XXX"), r.IntN(100), r.IntN(1000)),
+					FiscalCode: fiscalCode(fmt.Sprintf("%.3s%.3s%02dA%02dH%03d", upper(surname+"XXX"), upper(name+"XXX"), r.IntN(100), 1+r.IntN(28), r.IntN(1000))),
 					Provider:   "spid", Name: name + " " + surname},
 				Status: st, Assignee: assignee, Office: "off-" + strconv.Itoa(r.IntN(GenOffices)),
 				Data:      map[string]any{"applicant": name + " " + surname, "importo": float64(r.IntN(100000)) / 100},
@@ -85,13 +85,35 @@ func Generate(tenant string, n int, seed uint64) iter.Seq[*practice.Practice] {
 	}
 }
 
+// fiscalCode appends the check character to the first 15 characters of a
+// personal codice fiscale.
+func fiscalCode(head string) string {
+	odd := [36]int{1, 0, 5, 7, 9, 13, 15, 17, 19, 21, 2, 4, 18, 20, 11, 3, 6, 8, 12, 14, 16, 10, 22, 25, 24, 23}
+	sum := 0
+	for i := 0; i < len(head); i++ {
+		v := int(head[i] - 'A')
+		if head[i] >= '0' && head[i] <= '9' {
+			v = int(head[i] - '0')
+		}
+		if i%2 == 0 {
+			v = odd[v]
+		}
+		sum += v
+	}
+	return head + string(rune('A'+sum%26))
+}
+
 func seedTag(seed uint64) string { return "g" + strconv.FormatUint(seed, 36) }
 
+// upper returns the ASCII letters of s in upper case.
 func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if 'a' <= c && c <= 'z' {
-			b[i] = c - 'a' + 'A'
+	var b []byte
+	for _, c := range []byte(s) {
+		switch {
+		case 'a' <= c && c <= 'z':
+			b = append(b, c-'a'+'A')
+		case 'A' <= c && c <= 'Z':
+			b = append(b, c)
 		}
 	}
 	return string(b)
