@@ -91,18 +91,23 @@ func CSVRow(p *Practice, serviceName string, opt CSVOptions) []string {
 // Fields.
 func (o CSVOptions) keys() []string { return append([]string{o.ApplicantField}, o.Fields...) }
 
-// paidLabels are the paid column's values per language.
-var paidLabels = map[string][2]string{"it": {"no", "si"}, "en": {"no", "yes"}}
+// paidLabel returns the paid column's value in lang ("it" or "en").
+func paidLabel(paid bool, lang string) string {
+	switch {
+	case !paid:
+		return "no"
+	case lang == "en":
+		return "yes"
+	}
+	return "si"
+}
 
 // appendCSVRow appends the export row of r to row[:0] (pure; opt has its
 // defaults and r.Values follow opt.keys()). The applicant column shows
 // the owner's name, or the applicant field of the form data when the
 // host gave none.
 func appendCSVRow(row []string, r ExportRow, serviceName string, opt CSVOptions) []string {
-	paid := paidLabels[opt.Lang][0]
-	if r.Paid {
-		paid = paidLabels[opt.Lang][1]
-	}
+	paid := paidLabel(r.Paid, opt.Lang)
 	applicant := r.Owner.Name
 	if applicant == "" && len(r.Values) > 0 {
 		applicant = csvValue(r.Values[0])
@@ -170,11 +175,15 @@ func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery,
 	names := map[string]string{}
 	var row []string
 	n := 0
+	lastID, lastName := "", ""
 	for r, err := range d.Export(ctx, who, q, opt.keys()) {
 		if err != nil {
 			return n, err
 		}
-		name, ok := names[r.Service]
+		name, ok := lastName, r.Service == lastID && n > 0
+		if !ok {
+			name, ok = names[r.Service]
+		}
 		if !ok {
 			name = r.Service
 			if svc, err := d.store.GetService(ctx, who.Tenant, r.Service); err == nil {
@@ -182,6 +191,7 @@ func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery,
 			}
 			names[r.Service] = name
 		}
+		lastID, lastName = r.Service, name
 		row = appendCSVRow(row, r, name, opt)
 		if err := cw.Write(row); err != nil {
 			return n, err

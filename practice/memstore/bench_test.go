@@ -4,7 +4,9 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
+	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/practice"
 	"github.com/sportello/sportello/practice/memstore"
 	"github.com/sportello/sportello/practice/practicetest"
@@ -66,6 +68,75 @@ func BenchmarkListSummaries(b *testing.B) {
 					if _, err := s.ListSummaries(ctx, "t1", tf, practice.Position{}, 51); err != nil {
 						b.Fatal(err)
 					}
+				}
+			})
+		})
+	}
+}
+
+// BenchmarkExportCSV writes every pratica of the tenant through
+// Desk.ExportCSV (one pass over the submission index), then the same rows
+// with encoding/csv directly (practicetest.RawCSV over the summaries
+// already in memory); the raw line reports ratio = raw time / export
+// time, the export line the heap's growth during the export.
+func BenchmarkExportCSV(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range practicetest.BenchSizes() {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			s := benchStore(b, n)
+			desk, err := practice.New(practice.Config{Store: s})
+			if err != nil {
+				b.Fatal(err)
+			}
+			who := auth.System("t1")
+			var rows []practice.ExportRow
+			for r, err := range desk.Export(ctx, who, practice.OfficeQuery{}, []string{"applicant"}) {
+				if err != nil {
+					b.Fatal(err)
+				}
+				rows = append(rows, r)
+			}
+			var exportTime time.Duration
+			b.Run("way=export", func(b *testing.B) {
+				b.ReportAllocs()
+				start := time.Now()
+				for b.Loop() {
+					w := &practicetest.CountingWriter{}
+					if _, err := desk.ExportCSV(ctx, who, practice.OfficeQuery{}, w, practice.CSVOptions{}); err != nil {
+						b.Fatal(err)
+					}
+					if w.Lines != len(rows)+1 {
+						b.Fatalf("%d lines for %d rows", w.Lines, len(rows))
+					}
+				}
+				exportTime = time.Since(start) / time.Duration(b.N)
+				// Once more, untimed, sampling the live heap 8 times.
+				b.StopTimer()
+				heap := practicetest.NewHeapWatch()
+				w := &practicetest.CountingWriter{Heap: heap, Every: max(len(rows)/8, 1)}
+				if _, err := desk.ExportCSV(ctx, who, practice.OfficeQuery{}, w, practice.CSVOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(heap.GrowthMB(), "heap-MB")
+			})
+			b.Run("way=raw", func(b *testing.B) {
+				b.ReportAllocs()
+				start := time.Now()
+				for b.Loop() {
+					raw := practicetest.NewRawCSV(&practicetest.CountingWriter{})
+					for _, r := range rows {
+						applicant, _ := r.Values[0].(string)
+						if err := raw.Write(string(r.ID), r.ProtocolNumber, r.Owner.Provider, r.Paid, applicant, r.Owner.FiscalCode,
+							r.SubmittedAt, r.LastChange, r.Status, r.Assignee, r.Service); err != nil {
+							b.Fatal(err)
+						}
+					}
+					if err := raw.Flush(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if exportTime > 0 {
+					b.ReportMetric(float64(time.Since(start)/time.Duration(b.N))/float64(exportTime), "ratio")
 				}
 			})
 		})

@@ -50,16 +50,19 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 				return
 			}
 			batch = batch[:0]
+			// One array holds the batch's values: one allocation a batch.
+			values := make([]any, len(keys)*exportBatch)
 			s.mu.Lock()
 			s.walk(tenant, f, after, exportBatch, func(r *rec) {
-				row := practice.ExportRow{Summary: r.sum}
+				batch = append(batch, practice.ExportRow{Summary: r.sum})
 				if len(keys) > 0 {
-					row.Values = make([]any, len(keys))
+					v := values[:len(keys):len(keys)]
+					values = values[len(keys):]
 					for i, k := range keys {
-						row.Values[i] = cloneValue(r.p.Data[k])
+						v[i] = cloneValue(r.p.Data[k])
 					}
+					batch[len(batch)-1].Values = v
 				}
-				batch = append(batch, row)
 			})
 			s.mu.Unlock()
 			for _, row := range batch {
