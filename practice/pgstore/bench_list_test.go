@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+
+	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/pgtest"
 	"github.com/sportello/sportello/practice"
 	"github.com/sportello/sportello/practice/practicetest"
@@ -95,4 +98,79 @@ func BenchmarkImport(b *testing.B) {
 		}
 		b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "rows/s")
 	})
+}
+
+// BenchmarkExportCSV writes every pratica of the tenant through
+// Desk.ExportCSV (one streamed query), then the same columns from one
+// plain pgx query written with encoding/csv directly
+// (practicetest.RawCSV); the raw line reports ratio = raw time / export
+// time, the export line the live heap's growth during the export.
+func BenchmarkExportCSV(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range practicetest.BenchSizes() {
+		b.Run(fmt.Sprintf("rows=%d", n), func(b *testing.B) {
+			s, err := New(ctx, pgtest.NewPool(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			seed(b, s, n)
+			desk, err := practice.New(practice.Config{Store: s})
+			if err != nil {
+				b.Fatal(err)
+			}
+			who := auth.System("t1")
+			var exportTime time.Duration
+			b.Run("way=export", func(b *testing.B) {
+				b.ReportAllocs()
+				start := time.Now()
+				for b.Loop() {
+					w := &practicetest.CountingWriter{}
+					if _, err := desk.ExportCSV(ctx, who, practice.OfficeQuery{}, w, practice.CSVOptions{}); err != nil {
+						b.Fatal(err)
+					}
+					if w.Lines != n+1 {
+						b.Fatalf("%d lines for %d rows", w.Lines, n)
+					}
+				}
+				exportTime = time.Since(start) / time.Duration(b.N)
+				b.StopTimer()
+				heap := practicetest.NewHeapWatch()
+				w := &practicetest.CountingWriter{Heap: heap, Every: max(n/8, 1)}
+				if _, err := desk.ExportCSV(ctx, who, practice.OfficeQuery{}, w, practice.CSVOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				b.ReportMetric(heap.GrowthMB(), "heap-MB")
+			})
+			b.Run("way=raw", func(b *testing.B) {
+				b.ReportAllocs()
+				start := time.Now()
+				for b.Loop() {
+					rows, err := s.pool.Query(ctx, `SELECT id, protocol_number, owner_provider, paid, COALESCE(data->>'applicant', ''),
+						owner_fiscal_code, COALESCE(submitted_at, '0001-01-01 00:00:00+00'::timestamptz), status_changed_at, status, assignee, service
+						FROM practice_practices WHERE tenant = $1 AND status = ANY($2::int[])
+						ORDER BY COALESCE(submitted_at, '0001-01-01 00:00:00+00'::timestamptz), id`, "t1", statusCodes(practicetest.GenStatuses))
+					if err != nil {
+						b.Fatal(err)
+					}
+					raw := practicetest.NewRawCSV(&practicetest.CountingWriter{})
+					var id, protocol, provider, applicant, fc, assignee, service string
+					var paid bool
+					var sub, chg time.Time
+					var status int32
+					_, err = pgx.ForEachRow(rows, []any{&id, &protocol, &provider, &paid, &applicant, &fc, &sub, &chg, &status, &assignee, &service}, func() error {
+						return raw.Write(id, protocol, provider, paid, applicant, fc, sub, chg, practice.Status(status), assignee, service)
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+					if err := raw.Flush(); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if exportTime > 0 {
+					b.ReportMetric(float64(time.Since(start)/time.Duration(b.N))/float64(exportTime), "ratio")
+				}
+			})
+		})
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
 
 	"github.com/sportello/sportello/practice"
 )
@@ -15,7 +16,8 @@ import (
 // summaryColumns are the columns of a Summary, read from the pratica's
 // own row: no history, message or form data is read for a list.
 const summaryColumns = `p.id, p.service, p.status, p.owner_id, p.owner_fiscal_code, p.owner_provider, p.owner_name,
-	p.assignee, p.office, p.submitted_at, p.status_changed_at, p.protocol_number, p.paid`
+	p.assignee, p.office, COALESCE(p.submitted_at, '0001-01-01 00:00:00+00'::timestamptz), p.status_changed_at,
+	p.protocol_number, p.paid`
 
 // sortColumns are the SQL expressions of the sort times, as indexed by
 // the migrations (an expression must match its index to use it).
@@ -93,6 +95,26 @@ func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position
 	return q, col + " " + dir + ", p.id " + dir, false
 }
 
+// jsonValue decodes one JSON value as encoding/json decodes into an any,
+// reading plain strings without the decoder.
+func jsonValue(b string) (any, error) {
+	if len(b) >= 2 && b[0] == '"' && b[len(b)-1] == '"' {
+		plain := true
+		for _, c := range []byte(b[1 : len(b)-1]) {
+			if c == '\\' || c == '"' || c < 0x20 {
+				plain = false
+				break
+			}
+		}
+		if plain {
+			return b[1 : len(b)-1], nil
+		}
+	}
+	var v any
+	err := json.Unmarshal([]byte(b), &v)
+	return v, err
+}
+
 // escapeLike escapes LIKE's wildcards and escape character in s.
 func escapeLike(s string) string {
 	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
@@ -133,7 +155,7 @@ type summaryDest struct {
 	s         practice.Summary
 	id        string
 	status    int32
-	submitted *time.Time
+	submitted time.Time
 	changed   time.Time
 }
 
@@ -146,11 +168,7 @@ func (d *summaryDest) targets() []any {
 // summary returns the scanned summary.
 func (d *summaryDest) summary() practice.Summary {
 	s := d.s
-	s.ID, s.Status, s.LastChange = practice.ID(d.id), practice.Status(d.status), utc(d.changed)
-	s.SubmittedAt = time.Time{}
-	if d.submitted != nil {
-		s.SubmittedAt = utc(*d.submitted)
-	}
+	s.ID, s.Status, s.LastChange, s.SubmittedAt = practice.ID(d.id), practice.Status(d.status), utc(d.changed), utc(d.submitted)
 	return s
 }
 
@@ -196,12 +214,8 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 			return
 		}
 		extra := ""
-		if len(keys) > 0 {
-			parts := make([]string, len(keys))
-			for i, k := range keys {
-				parts[i] = "p.data -> " + q.arg(k) + "::text"
-			}
-			extra = ", jsonb_build_array(" + strings.Join(parts, ", ") + ")"
+		for _, k := range keys {
+			extra += ", (p.data -> " + q.arg(k) + "::text)::text"
 		}
 		rows, err := s.pool.Query(ctx, summarySQL(&q, order, extra), q.args...)
 		if err != nil {
@@ -210,11 +224,12 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 		}
 		defer rows.Close()
 		var d summaryDest
-		var values []byte
+		raw := make([]pgtype.Text, len(keys))
 		dest := d.targets()
-		if len(keys) > 0 {
-			dest = append(dest, &values)
+		for i := range raw {
+			dest = append(dest, &raw[i])
 		}
+		var values []any // a chunk the rows' Values are cut from
 		for rows.Next() {
 			if err := rows.Scan(dest...); err != nil {
 				yield(practice.ExportRow{}, translate(err))
@@ -222,9 +237,21 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 			}
 			r := practice.ExportRow{Summary: d.summary()}
 			if len(keys) > 0 {
-				if err := json.Unmarshal(values, &r.Values); err != nil {
-					yield(practice.ExportRow{}, errCorrupt("form data"))
-					return
+				if len(values) < len(keys) {
+					values = make([]any, 256*len(keys))
+				}
+				r.Values, values = values[:len(keys):len(keys)], values[len(keys):]
+				for i, t := range raw {
+					var v any
+					var err error
+					if t.Valid {
+						v, err = jsonValue(t.String)
+					}
+					if err != nil {
+						yield(practice.ExportRow{}, errCorrupt("form data"))
+						return
+					}
+					r.Values[i] = v
 				}
 			}
 			if !yield(r, nil) {
