@@ -93,6 +93,11 @@ func (d *Desk) Import(ctx context.Context, who auth.Principal, src iter.Seq2[*Pr
 			return nil
 		}
 		created, err := d.store.Import(ctx, who.Tenant, batch)
+		if errors.Is(err, ErrConflict) {
+			// Another import created some of the batch meanwhile: the
+			// store wrote nothing, and now skips those.
+			created, err = d.store.Import(ctx, who.Tenant, batch)
+		}
 		if err != nil {
 			return err
 		}

@@ -17,10 +17,10 @@ var historyColumns = []string{"tenant", "practice_id", "seq", "at", "from_status
 
 var messageColumns = []string{"tenant", "practice_id", "seq", "id", "author", "author_kind", "visibility", "subject", "body", "attachments", "created_at"}
 
-// Import implements practice.ImportStore with COPY: the batch's rows,
-// history and messages are copied into temporary tables, then inserted in
-// one statement each, skipping the pratiche whose ID (or idempotency
-// key) the tenant already has, in one transaction.
+// Import implements practice.ImportStore in one transaction: one query
+// finds the pratiche of the batch the tenant already has (by ID or
+// idempotency key), then COPY writes the others' rows, history and
+// messages.
 func (s *Store) Import(ctx context.Context, tenant string, ps []*practice.Practice) ([]bool, error) {
 	rows := make([][]any, 0, len(ps))
 	var history, messages [][]any
@@ -44,51 +44,58 @@ func (s *Store) Import(ctx context.Context, tenant string, ps []*practice.Practi
 				string(m.Visibility), m.Subject, m.Text, a, m.CreatedAt.UTC()})
 		}
 	}
+	ids := make([]string, len(ps))
+	var idem []string
+	for i, p := range ps {
+		ids[i] = string(p.ID)
+		if p.IdempotencyKey != "" {
+			idem = append(idem, p.IdempotencyKey)
+		}
+	}
 	created := make([]bool, len(ps))
 	err := s.tx(ctx, func(tx pgx.Tx) error {
-		clear(created)
-		for _, stmt := range []string{
-			`CREATE TEMP TABLE practice_import (LIKE practice_practices) ON COMMIT DROP`,
-			`CREATE TEMP TABLE practice_import_history (LIKE practice_history) ON COMMIT DROP`,
-			`CREATE TEMP TABLE practice_import_messages (LIKE practice_messages) ON COMMIT DROP`,
-		} {
-			if _, err := tx.Exec(ctx, stmt); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"practice_import"}, importColumns, pgx.CopyFromRows(rows)); err != nil {
-			return err
-		}
-		ids, err := tx.Query(ctx, `INSERT INTO practice_practices SELECT * FROM practice_import ON CONFLICT DO NOTHING RETURNING id`)
+		// The pratiche the tenant already has (by ID or idempotency key)
+		// are left out; the others are copied straight into the tables.
+		// A concurrent import of the same pratiche makes the copy fail on
+		// a unique constraint: nothing is written, and running the same
+		// call again skips what the other one created.
+		taken, err := tx.Query(ctx, `SELECT id, COALESCE(idempotency_key, '') FROM practice_practices
+			WHERE tenant = $1 AND (id = ANY($2) OR idempotency_key = ANY($3))`, tenant, ids, nonNil(idem))
 		if err != nil {
 			return err
 		}
-		inserted := map[string]bool{}
-		var id string
-		if _, err := pgx.ForEachRow(ids, []any{&id}, func() error { inserted[id] = true; return nil }); err != nil {
+		haveID, haveKey := map[string]bool{}, map[string]bool{}
+		var id, key string
+		if _, err := pgx.ForEachRow(taken, []any{&id, &key}, func() error {
+			haveID[id], haveKey[key] = true, true
+			return nil
+		}); err != nil {
 			return err
 		}
+		var newRows, newHistory, newMessages [][]any
+		h, m := 0, 0
 		for i, p := range ps {
-			created[i] = inserted[string(p.ID)]
+			created[i] = !haveID[string(p.ID)] && (p.IdempotencyKey == "" || !haveKey[p.IdempotencyKey])
+			if created[i] {
+				newRows = append(newRows, rows[i])
+				newHistory = append(newHistory, history[h:h+len(p.History)]...)
+				newMessages = append(newMessages, messages[m:m+len(p.Messages)]...)
+			}
+			h, m = h+len(p.History), m+len(p.Messages)
 		}
 		for _, part := range []struct {
-			table, tmp string
-			cols       []string
-			rows       [][]any
+			table string
+			cols  []string
+			rows  [][]any
 		}{
-			{"practice_history", "practice_import_history", historyColumns, history},
-			{"practice_messages", "practice_import_messages", messageColumns, messages},
+			{"practice_practices", importColumns, newRows},
+			{"practice_history", historyColumns, newHistory},
+			{"practice_messages", messageColumns, newMessages},
 		} {
-			if len(part.rows) == 0 || len(inserted) == 0 {
+			if len(part.rows) == 0 {
 				continue
 			}
-			if _, err := tx.CopyFrom(ctx, pgx.Identifier{part.tmp}, part.cols, pgx.CopyFromRows(part.rows)); err != nil {
-				return err
-			}
-			// Only the children of the pratiche this batch created: those
-			// of a pratica already present stay as they are.
-			if _, err := tx.Exec(ctx, `INSERT INTO `+part.table+` SELECT * FROM `+part.tmp+` WHERE practice_id = ANY($1)`,
-				keys(inserted)); err != nil {
+			if _, err := tx.CopyFrom(ctx, pgx.Identifier{part.table}, part.cols, pgx.CopyFromRows(part.rows)); err != nil {
 				return err
 			}
 		}
@@ -98,12 +105,4 @@ func (s *Store) Import(ctx context.Context, tenant string, ps []*practice.Practi
 		return nil, err
 	}
 	return created, nil
-}
-
-func keys(m map[string]bool) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
 }
