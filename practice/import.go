@@ -47,8 +47,12 @@ type ImportTotals struct {
 	Created, Exists, Invalid, Duplicate int
 }
 
-// importBatch is how many pratiche Import hands the store at a time.
-const importBatch = 5000
+// importBatch is how many pratiche Import hands the store at a time, and
+// importWorkers how many batches it writes at once.
+const (
+	importBatch   = 5000
+	importWorkers = 2
+)
 
 // Import takes pratiche with their history and messages from a stream,
 // for offices moving from another platform: administrators (and the
@@ -57,7 +61,8 @@ const importBatch = 5000
 // and one whose ID the tenant already has is left as it is, so that
 // importing a stream again, for example after a failure half-way, creates
 // only what is missing. Valid pratiche go to the store in batches of
-// thousands, each in one atomic write (COPY in pgstore). report, when
+// thousands, each in one atomic write (COPY in pgstore), two at a time.
+// report, when
 // not nil, receives every pratica's ImportRow, in stream order. A stream
 // error stops the import and is returned; the batches written before it
 // stay.
@@ -88,38 +93,73 @@ func (d *Desk) Import(ctx context.Context, who auth.Principal, src iter.Seq2[*Pr
 			report(r)
 		}
 	}
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
+	// Up to importWorkers batches are written at once (the store may use
+	// a connection each); their rows are reported in stream order.
+	type pending struct {
+		rows    []ImportRow
+		created []bool
+		err     error
+		done    chan struct{}
+	}
+	var queue []*pending
+	settle := func() error { // waits for the oldest batch and reports it
+		b := queue[0]
+		queue = queue[1:]
+		<-b.done
+		if b.err != nil {
+			return b.err
 		}
-		created, err := d.store.Import(ctx, who.Tenant, batch)
-		if errors.Is(err, ErrConflict) {
-			// Another import created some of the batch meanwhile: the
-			// store wrote nothing, and now skips those.
-			created, err = d.store.Import(ctx, who.Tenant, batch)
-		}
-		if err != nil {
-			return err
-		}
-		b := 0
-		for _, r := range rows {
+		k := 0
+		for _, r := range b.rows {
 			if r.Outcome == "" {
 				r.Outcome = ImportExists
-				if created[b] {
+				if b.created[k] {
 					r.Outcome = ImportCreated
 				}
-				b++
+				k++
 			}
 			emit(r)
 		}
-		batch, rows = batch[:0], rows[:0]
+		return nil
+	}
+	wait := func() error { // settles every batch, keeping the first error
+		var first error
+		for len(queue) > 0 {
+			if err := settle(); err != nil && first == nil {
+				first = err
+			}
+		}
+		return first
+	}
+	flush := func() error {
+		if len(batch) == 0 && len(rows) == 0 {
+			return nil
+		}
+		b := &pending{rows: rows, done: make(chan struct{})}
+		go func(ps []*Practice) {
+			defer close(b.done)
+			if len(ps) == 0 {
+				return
+			}
+			b.created, b.err = d.store.Import(ctx, who.Tenant, ps)
+			if errors.Is(b.err, ErrConflict) {
+				// Another import created some of the batch meanwhile: the
+				// store wrote nothing, and now skips those.
+				b.created, b.err = d.store.Import(ctx, who.Tenant, ps)
+			}
+		}(batch)
+		queue = append(queue, b)
+		batch, rows = nil, nil
+		if len(queue) == importWorkers {
+			return settle()
+		}
 		return nil
 	}
 	i := -1
 	for p, err := range src {
 		i++
 		if err != nil {
-			return totals, err
+			return totals, errors.Join(err, wait())
 		}
 		if p == nil {
 			rows = append(rows, ImportRow{Index: i, Outcome: ImportInvalid, Err: &ValidationError{Fields: []FieldError{{Field: "practice", Rule: "required", Message: "is required"}}}})
@@ -135,7 +175,7 @@ func (d *Desk) Import(ctx context.Context, who auth.Principal, src iter.Seq2[*Pr
 		case errors.As(err, &ve):
 			row.Outcome, row.Err = ImportInvalid, err
 		case err != nil:
-			return totals, err
+			return totals, errors.Join(err, wait())
 		case seen[c.ID]:
 			row.Outcome = ImportDuplicate
 		default:
@@ -143,13 +183,16 @@ func (d *Desk) Import(ctx context.Context, who auth.Principal, src iter.Seq2[*Pr
 			batch = append(batch, c)
 		}
 		rows = append(rows, row)
-		if len(batch) == importBatch {
+		if len(batch) == importBatch || len(rows) == 2*importBatch {
 			if err := flush(); err != nil {
-				return totals, err
+				return totals, errors.Join(err, wait())
 			}
 		}
 	}
-	return totals, flush()
+	if err := flush(); err != nil {
+		return totals, errors.Join(err, wait())
+	}
+	return totals, wait()
 }
 
 // knownService checks that the tenant has the service, caching the
