@@ -33,9 +33,9 @@ type CSVOptions struct {
 // csvHeaders are the fixed columns, per language.
 var csvHeaders = map[string][]string{
 	"it": {"ID", "Numero di protocollo", "Login", "Pagato", "Richiedente", "Codice fiscale", "Data di invio",
-		"Ultimo cambio di stato", "Stato", "Operatore", "Servizio"},
+		"Ultimo cambio di stato", "Stato", "Operatore", "Ufficio", "Servizio"},
 	"en": {"ID", "Protocol number", "Login", "Paid", "Applicant", "Codice fiscale", "Submitted",
-		"Last status change", "Status", "Operator", "Service"},
+		"Last status change", "Status", "Operator", "Office", "Service"},
 }
 
 // csvDate formats t as dd/mm/yyyy hh:mm:ss in loc; empty for the zero time.
@@ -115,7 +115,7 @@ func appendCSVRow(row []string, r ExportRow, serviceName string, opt CSVOptions)
 	row = append(row[:0],
 		string(r.ID), r.ProtocolNumber, r.Owner.Provider, paid, applicant, r.Owner.FiscalCode,
 		csvDate(r.SubmittedAt, opt.Location), csvDate(r.LastChange, opt.Location),
-		r.Status.Label(opt.Lang), r.Assignee, serviceName,
+		r.Status.Label(opt.Lang), r.Assignee, r.Office, serviceName,
 	)
 	for i := range opt.Fields {
 		var v any

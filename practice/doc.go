@@ -122,6 +122,17 @@
 // rows in one pass for ExportCSV; Iterate streams whole pratiche for
 // chores, and ListOffice returns a page of them.
 //
+// # Bulk work
+//
+// Import takes pratiche with their history from a stream, for offices
+// moving from another platform: every row checked (CheckImport), a
+// report per row, idempotent per pratica ID, each pratica written whole
+// or not at all, in batches (COPY in pgstore). ApplyCSV applies changes
+// of operator, office and status edited in a spreadsheet (an ExportCSV
+// file), each row through ApplyChange, so through the same rules and
+// permissions as Assign and ChangeStatus, in one write per row; a row
+// that is refused applies nothing.
+//
 // # Storage
 //
 // A Desk keeps services and pratiche in a Store. memstore is the in-memory

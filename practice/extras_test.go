@@ -93,7 +93,7 @@ func TestExportCSVForSpreadsheets(t *testing.T) {
 	// Submitted at 09:03 UTC on 1 March 2026 (the clock ticks once for the
 	// service, the draft and the submission) = 10:03 in Rome.
 	want := []string{string(p.ID), "", "spid", "no", "Mario Rossi", ownerFC, "01/03/2026 10:03:00",
-		"01/03/2026 10:03:00", "Inviata", "", "Contributo", "12.5", "'=HYPERLINK(1)"}
+		"01/03/2026 10:03:00", "Inviata", "", officeID, "Contributo", "12.5", "'=HYPERLINK(1)"}
 	if strings.Join(cells, "|") != strings.Join(want, "|") {
 		t.Fatalf("row\n got %q\nwant %q", cells, want)
 	}
