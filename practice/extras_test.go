@@ -43,7 +43,7 @@ func TestStatsOfAService(t *testing.T) {
 	q := f.inCharge()
 	f.must(d.Reject(ctx, a.assigned, q.ID, practice.Decision{Motivation: "no"}))
 
-	st, err := d.Stats(ctx, a.enabled, serviceID)
+	st, err := d.Stats(ctx, a.enabled, practice.StatsQuery{Service: serviceID})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,20 @@ func TestStatsOfAService(t *testing.T) {
 		st.ToOutcome.Count != 2 || st.ToOutcome.Max != 3*time.Minute {
 		t.Fatalf("durations %+v %+v", st.ToTakeInCharge, st.ToOutcome)
 	}
-	if _, err := d.Stats(ctx, a.notEnabled, serviceID); err == nil {
+	// Both outcomes came 3 minutes after the sending, in the week that
+	// starts on Monday 23 February 2026 in Rome.
+	if st.ToOutcome.P90 != 3*time.Minute || len(st.Weekly) != 1 ||
+		st.Weekly[0] != (practice.WeekStats{Week: time.Date(2026, 2, 22, 23, 0, 0, 0, time.UTC), Submitted: 3, Decided: 2}) {
+		t.Fatalf("p90 and weeks %+v %+v", st.ToOutcome, st.Weekly)
+	}
+	later, err := d.Stats(ctx, a.enabled, practice.StatsQuery{Service: serviceID, From: time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)})
+	if err != nil || later.Total != 0 || later.From.IsZero() {
+		t.Fatalf("a period with nothing: %+v %v", later, err)
+	}
+	if _, err := d.Stats(ctx, a.enabled, practice.StatsQuery{}); !errors.Is(err, practice.ErrValidation) {
+		t.Fatalf("no service: %v", err)
+	}
+	if _, err := d.Stats(ctx, a.notEnabled, practice.StatsQuery{Service: serviceID}); err == nil {
 		t.Fatal("operator not enabled read the statistics")
 	}
 }

@@ -33,7 +33,16 @@ type Store interface {
 	PracticeStore
 	SummaryStore
 	ImportStore
+	StatsStore
 	Outbox
+}
+
+// StatsStore computes statistics where the pratiche are.
+type StatsStore interface {
+	// Stats returns the statistics of the tenant's pratiche of q.Service
+	// submitted in q's period (StatsQuery.In), as StatsBuilder computes
+	// them: the same counts, durations (Summarize) and weeks.
+	Stats(ctx context.Context, tenant string, q StatsQuery) (ServiceStats, error)
 }
 
 // ImportStore takes pratiche in bulk, for offices moving from another

@@ -309,3 +309,33 @@ func cloneValue(v any) any {
 	}
 	return v
 }
+
+// Stats implements practice.StatsStore: it walks the service's pratiche
+// (by submission time within the period) under the lock, adding each to a
+// practice.StatsBuilder.
+func (s *Store) Stats(ctx context.Context, tenant string, q practice.StatsQuery) (practice.ServiceStats, error) {
+	if err := ctx.Err(); err != nil {
+		return practice.ServiceStats{}, err
+	}
+	b := practice.NewStatsBuilder(q)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	x := s.tenants[tenant]
+	if x == nil || x.services[q.Service] == nil {
+		return b.Stats(), nil
+	}
+	t := x.services[q.Service][practice.SortSubmitted]
+	add := func(r *rec) bool {
+		if !q.To.IsZero() && r.sub >= micro(q.To) {
+			return false
+		}
+		b.Add(r.p)
+		return true
+	}
+	if q.From.IsZero() {
+		t.Ascend(add)
+	} else {
+		t.AscendGreaterOrEqual(&rec{sub: micro(q.From)}, add)
+	}
+	return b.Stats(), nil
+}

@@ -62,6 +62,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
 		{"SummariesAndExport", testSummariesAndExport},
 		{"ImportIsIdempotentPerID", testImport},
+		{"StatsAsTheBuilderComputesThem", testStats},
 		{"OutboxOrderAndDelivery", testOutbox},
 		{"OutboxTenantsAreIsolated", testOutboxTenants},
 		{"CanceledContextWritesNothing", testCanceled},
@@ -1477,6 +1478,65 @@ func testImport(t *testing.T, k *kit) {
 	created, err = s.Import(k.ctx, "t1", nil)
 	require.NoError(t, err)
 	assert.Empty(t, created)
+}
+
+// testStats: the store's statistics are those practice.StatsBuilder
+// computes over the same pratiche, for open and closed periods.
+func testStats(t *testing.T, k *kit) {
+	s := k.store(t)
+	var all []*practice.Practice
+	for i := range 90 {
+		p := minimalPractice("t1", practice.ID(fmt.Sprintf("s-%03d", i)))
+		p.Service = []string{"svc-1", "svc-2"}[i%2]
+		sent := base.Add(time.Duration(i*37) * time.Hour)
+		if i%9 != 0 {
+			p.SubmittedAt = sent
+			p.History = append(p.History, practice.HistoryEntry{At: sent, From: practice.StatusDraft, To: practice.StatusSubmitted,
+				Event: practice.ActionSubmit, Operator: "citizen-1"})
+			p.Status = practice.StatusSubmitted
+			if i%3 != 0 {
+				at := sent.Add(time.Duration(i*i%50)*time.Hour + time.Duration(i)*time.Microsecond)
+				p.History = append(p.History, practice.HistoryEntry{At: at, From: p.Status, To: practice.StatusPending,
+					Event: practice.ActionTakeInCharge, Operator: "op-1"}, practice.HistoryEntry{At: at.Add(time.Hour), From: practice.StatusPending,
+					To: practice.StatusPending, Event: practice.ActionTakeInCharge, Operator: "op-2"})
+				p.Status = practice.StatusPending
+				if i%4 != 0 {
+					ev, to := practice.ActionAccept, practice.StatusComplete
+					if i%5 == 0 {
+						ev, to = practice.ActionReject, practice.StatusCancelled
+					}
+					p.History = append(p.History, practice.HistoryEntry{At: at.Add(time.Duration(i*13%200)*time.Hour + 3*time.Microsecond),
+						From: p.Status, To: to, Event: ev, Operator: "op-1"})
+					p.Status = to
+				}
+			}
+		}
+		k.create(t, s, p)
+		all = append(all, p)
+	}
+	k.create(t, s, minimalPractice("t2", "s-000"))
+	for _, q := range []practice.StatsQuery{
+		{Service: "svc-1"},
+		{Service: "svc-2"},
+		{Service: "svc-1", From: base.Add(400 * time.Hour), To: base.Add(2000 * time.Hour)},
+		{Service: "svc-2", From: base.Add(1000 * time.Hour)},
+		{Service: "svc-1", To: base.Add(1500 * time.Hour)},
+		{Service: "svc-9"},
+	} {
+		b := practice.NewStatsBuilder(q)
+		for _, p := range all {
+			b.Add(p)
+		}
+		want := b.Stats()
+		got, err := s.Stats(k.ctx, "t1", q)
+		require.NoError(t, err)
+		assert.Equal(t, want, got, "%+v", q)
+		if q.Service == "svc-1" && q.From.IsZero() && q.To.IsZero() {
+			assert.Positive(t, want.ToOutcome.Count)
+			assert.Greater(t, len(want.Weekly), 3)
+			assert.NotEqual(t, want.ToTakeInCharge.Median, want.ToTakeInCharge.P90)
+		}
+	}
 }
 
 func testListingsFollowUpdates(t *testing.T, k *kit) {
