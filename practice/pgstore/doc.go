@@ -23,6 +23,21 @@
 // with a serialization failure or a deadlock are retried. Times are stored
 // as timestamptz and returned in UTC.
 //
+// Back-office lists and exports read summaries from the pratica's own row
+// (owner_name, paid and search are kept by every write), never the history
+// or messages. Each value filter (service, office, assignee) leads an
+// index per sort time, (tenant, value, time, id), so that a page walks one
+// index in the listing's order from its cursor, in either direction, and
+// stops after the page; a date range on the sort time bounds that walk.
+// Text queries go through a trigram index (pg_trgm, created by the
+// migrations; PostgreSQL's contrib modules must be installed, as Debian's
+// postgresql package does) on the search column, reading the text's
+// matches then sorting them, and so does a date range on the other time
+// than the sort's (its range, through its index). Export is one query
+// whose rows pgx reads as the consumer takes them. Import copies a batch
+// with COPY after one query for the pratiche already there. Statistics are
+// aggregate queries (percentile_cont) in one read-only snapshot.
+//
 // The outbox is a table in write order (an identity column, seq).
 // ClaimNotifications leases rows by setting claimed_until in one statement
 // that picks them once with FOR UPDATE SKIP LOCKED and re-checks the lease
