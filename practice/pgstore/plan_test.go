@@ -60,8 +60,8 @@ type planNode struct {
 // worth, which any filter may cost). A fenced query (a text query, or a
 // date range on another time than the sort's) reads the rows of its
 // range or text and sorts them: for it the rows its scans read may not
-// exceed twice fenced, the rows matching its filter (for text, its
-// text), and the
+// exceed twice fenced, the rows in that range or matching that text, and
+// the
 // rows a trigram bitmap's recheck drops (false positives of the
 // trigrams, bounded by the text, not the table) are not counted.
 func badNode(n planNode, fenced float64) string {
@@ -116,6 +116,12 @@ func officePlanFilters() []struct {
 		{"text: a codice fiscale's head", all(practice.OfficeFilter{Text: practice.SearchKey("GRCSAR")})},
 		{"text: a protocol number", all(practice.OfficeFilter{Text: practice.SearchKey("PG/2026/00012")})},
 		{"text and service", all(practice.OfficeFilter{Text: practice.SearchKey("Marco Bruno"), Service: "svc-1"})},
+		{"an operator's reach", all(practice.OfficeFilter{Visible: &practice.Reach{Services: []string{"svc-1", "svc-2"}, Offices: []string{"off-3"}}})},
+		{"reach, six statuses, submission window", func() practice.OfficeFilter {
+			f := bench
+			f.Service, f.Visible = "", &practice.Reach{Services: []string{"svc-4", "svc-9", "svc-4"}, Offices: []string{"", "off-1"}}
+			return f
+		}()},
 	}
 }
 
@@ -155,10 +161,9 @@ func TestOfficePlansUseIndexes(t *testing.T) {
 				pages = append(pages, first[49].Position(f.Sort))
 			}
 			for i, after := range pages {
-				q, order, _ := officeWhere("t1", f, after)
-				sql := summarySQL(&q, order, "") + " LIMIT " + q.arg(51)
+				sql, args, _ := officeStatement("t1", f, after, nil, 51)
 				var raw []byte
-				if err := s.pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+sql, q.args...).Scan(&raw); err != nil {
+				if err := s.pool.QueryRow(ctx, "EXPLAIN (ANALYZE, FORMAT JSON) "+sql, args...).Scan(&raw); err != nil {
 					t.Fatal(err)
 				}
 				var plans []struct {
@@ -171,10 +176,16 @@ func TestOfficePlansUseIndexes(t *testing.T) {
 				// matches (the trigram index finds them; the other filters
 				// then sift them).
 				fenced := -1.0
-				if q.fence {
-					bound := f
-					if f.Text != "" {
-						bound = practice.OfficeFilter{Text: f.Text}
+				if crossRange(f) || f.Text != "" {
+					bound := practice.OfficeFilter{Text: f.Text}
+					if f.Text == "" { // the range not on the sort time
+						bound.SubmittedFrom, bound.SubmittedTo, bound.ChangedFrom, bound.ChangedTo = f.SubmittedFrom, f.SubmittedTo, f.ChangedFrom, f.ChangedTo
+						switch f.Sort {
+						case practice.SortSubmitted:
+							bound.SubmittedFrom, bound.SubmittedTo = time.Time{}, time.Time{}
+						case practice.SortLastChange:
+							bound.ChangedFrom, bound.ChangedTo = time.Time{}, time.Time{}
+						}
 					}
 					all, _, _ := officeWhere("t1", bound, practice.Position{})
 					if err := s.pool.QueryRow(ctx, "SELECT count(*) FROM practice_practices p WHERE "+strings.Join(all.where, " AND "), all.args...).Scan(&fenced); err != nil {

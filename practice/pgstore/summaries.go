@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"iter"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,11 +37,17 @@ var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "s
 // the listing's order; a date range on the sort time is a range of that
 // walk; text goes through the trigram index.
 func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position) (q query, order string, none bool) {
+	order, none = officeWhereInto(&q, tenant, f, after)
+	return q, order, none
+}
+
+// officeWhereInto is officeWhere adding to q.
+func officeWhereInto(q *query, tenant string, f practice.OfficeFilter, after practice.Position) (order string, none bool) {
 	q.fence = crossRange(f) || f.Text != ""
 	q.and("p.tenant = " + q.arg(tenant))
 	if v := f.Visible; v != nil {
 		if len(v.Services) == 0 && len(v.Offices) == 0 {
-			return q, "", true
+			return "", true
 		}
 		q.and("(p.service = ANY(" + q.arg(nonNil(v.Services)) + "::text[]) OR (p.office <> '' AND p.office = ANY(" + q.arg(nonNil(v.Offices)) + "::text[])))")
 	}
@@ -86,13 +93,13 @@ func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position
 		if after.ID != "" {
 			q.and("p.id " + cmp + " " + q.arg(string(after.ID)))
 		}
-		return q, "p.id " + dir, false
+		return "p.id " + dir, false
 	}
 	col := sortColumns[f.Sort]
 	if after.ID != "" {
 		q.and("(" + col + ", p.id) " + cmp + " (" + q.arg(after.At.UTC()) + "::timestamptz, " + q.arg(string(after.ID)) + "::text)")
 	}
-	return q, col + " " + dir + ", p.id " + dir, false
+	return col + " " + dir + ", p.id " + dir, false
 }
 
 // jsonValue decodes one JSON value as encoding/json decodes into an any,
@@ -137,6 +144,74 @@ func crossRange(f practice.OfficeFilter) bool {
 	return sub || chg
 }
 
+// maxBranches is how many services and offices an operator's reach may
+// hold for a listing to be a union of one index walk each.
+const maxBranches = 50
+
+// officeStatement returns the statement of an office listing after the
+// position after, selecting the summary columns and extra, with limit
+// rows (negative: all); none reports that nothing can match. An
+// operator's reach (services or offices) is an OR no single index walks
+// in order; for a listing with no service, office, text or cross range
+// of its own, the statement is a union of one walk per reached service
+// and per reached office (leaving out the reached services' pratiche),
+// each in the listing's order and limited, merged and limited again.
+func officeStatement(tenant string, f practice.OfficeFilter, after practice.Position, keys []string, limit int) (sql string, args []any, none bool) {
+	var q query
+	extra := ""
+	for _, k := range keys {
+		extra += ", (p.data -> " + q.arg(k) + "::text)::text"
+	}
+	v := f.Visible
+	union := v != nil && len(v.Services)+len(v.Offices) > 0 && len(v.Services)+len(v.Offices) <= maxBranches &&
+		f.Service == "" && f.Office == "" && f.Text == "" && !crossRange(f)
+	if !union {
+		order, none := officeWhereInto(&q, tenant, f, after)
+		if none {
+			return "", nil, true
+		}
+		sql := summarySQL(&q, order, extra)
+		if limit >= 0 {
+			sql += " LIMIT " + q.arg(limit)
+		}
+		return sql, q.args, false
+	}
+	lim := ""
+	if limit >= 0 {
+		lim = " LIMIT " + q.arg(limit)
+	}
+	services, offices := slices.Compact(slices.Sorted(slices.Values(v.Services))), slices.Compact(slices.Sorted(slices.Values(v.Offices)))
+	var branches []string
+	var order string
+	branch := func(g practice.OfficeFilter, exclude []string) {
+		g.Visible = nil
+		b := query{args: q.args}
+		order, _ = officeWhereInto(&b, tenant, g, after)
+		if len(exclude) > 0 {
+			b.and("NOT (p.service = ANY(" + b.arg(exclude) + "::text[]))")
+		}
+		q.args = b.args
+		branches = append(branches, "(SELECT * FROM practice_practices p WHERE "+strings.Join(b.where, " AND ")+" ORDER BY "+order+lim+")")
+	}
+	for _, svc := range services {
+		g := f
+		g.Service = svc
+		branch(g, nil)
+	}
+	for _, off := range offices {
+		if off == "" {
+			continue
+		}
+		g := f
+		g.Office = off
+		branch(g, services)
+	}
+	if len(branches) == 0 {
+		return "", nil, true
+	}
+	return "SELECT " + summaryColumns + extra + " FROM (" + strings.Join(branches, " UNION ALL ") + ") p ORDER BY " + order + lim, q.args, false
+}
+
 // summarySQL is the listing's statement: the summary columns, then any
 // extra select list, in order. A fenced query (crossRange, or a text
 // query, whose matches the trigram index finds) selects the
@@ -178,12 +253,14 @@ func (s *Store) ListSummaries(ctx context.Context, tenant string, f practice.Off
 	if !f.Sort.Valid() {
 		return nil, errSort
 	}
-	q, order, none := officeWhere(tenant, f, after)
-	if none || limit == 0 {
+	if limit == 0 {
 		return nil, nil
 	}
-	sql := summarySQL(&q, order, "") + " LIMIT " + q.arg(sqlLimit(limit))
-	rows, err := s.pool.Query(ctx, sql, q.args...)
+	sql, args, none := officeStatement(tenant, f, after, nil, limit)
+	if none {
+		return nil, nil
+	}
+	rows, err := s.pool.Query(ctx, sql, args...)
 	if err != nil {
 		return nil, translate(err)
 	}
@@ -209,15 +286,11 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 			yield(practice.ExportRow{}, errSort)
 			return
 		}
-		q, order, none := officeWhere(tenant, f, practice.Position{})
+		sql, args, none := officeStatement(tenant, f, practice.Position{}, keys, -1)
 		if none {
 			return
 		}
-		extra := ""
-		for _, k := range keys {
-			extra += ", (p.data -> " + q.arg(k) + "::text)::text"
-		}
-		rows, err := s.pool.Query(ctx, summarySQL(&q, order, extra), q.args...)
+		rows, err := s.pool.Query(ctx, sql, args...)
 		if err != nil {
 			yield(practice.ExportRow{}, translate(err))
 			return
