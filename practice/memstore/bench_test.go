@@ -61,6 +61,16 @@ func BenchmarkListSummaries(b *testing.B) {
 					}
 				}
 			})
+			b.Run("page=reach", func(b *testing.B) {
+				rf := f
+				rf.Service, rf.Visible = "", &practice.Reach{Services: []string{"svc-1", "svc-2"}, Offices: []string{"off-3"}}
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := s.ListSummaries(ctx, "t1", rf, practice.Position{}, 51); err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 			b.Run("page=text", func(b *testing.B) {
 				tf := practice.OfficeFilter{Text: practice.SearchKey("Mario Ross"), Sort: practice.SortLastChange, Desc: true}
 				b.ReportAllocs()

@@ -78,6 +78,10 @@ func (s *Store) Export(ctx context.Context, tenant string, f practice.OfficeFilt
 	}
 }
 
+// maxBranches is how many services and offices an operator's reach may
+// hold for a listing to merge one walk per service and office.
+const maxBranches = 50
+
 // walk calls fn with up to limit records of the tenant matching f after
 // the position after, in f's order. Called with s.mu held.
 func (s *Store) walk(tenant string, f practice.OfficeFilter, after practice.Position, limit int, fn func(*rec)) {
@@ -85,6 +89,69 @@ func (s *Store) walk(tenant string, f practice.OfficeFilter, after practice.Posi
 	if x == nil || limit == 0 || f.Visible != nil && len(f.Visible.Services) == 0 && len(f.Visible.Offices) == 0 {
 		return
 	}
+	if v := f.Visible; v != nil && f.Service == "" && f.Office == "" && f.Text == "" && len(v.Services)+len(v.Offices) <= maxBranches {
+		s.walkReach(x, f, after, limit, fn)
+		return
+	}
+	s.walkIndex(x, f, after, limit, nil, fn)
+}
+
+// walkReach lists what an operator's reach shows: up to limit records
+// from one walk per reached service and per reached office (leaving out
+// the reached services' records), merged in f's order. It reads about
+// limit records per service and office, not the tenant.
+func (s *Store) walkReach(x *tenantIndex, f practice.OfficeFilter, after practice.Position, limit int, fn func(*rec)) {
+	v := f.Visible
+	reached := make(map[string]bool, len(v.Services))
+	for _, svc := range v.Services {
+		reached[svc] = true
+	}
+	var found []*rec
+	seen := map[*rec]bool{}
+	collect := func(r *rec) {
+		if !seen[r] {
+			seen[r] = true
+			found = append(found, r)
+		}
+	}
+	g := f
+	g.Visible = nil
+	for svc := range reached {
+		g.Service, g.Office = svc, ""
+		s.walkIndex(x, g, after, limit, nil, collect)
+	}
+	for _, off := range v.Offices {
+		if off == "" {
+			continue
+		}
+		g.Service, g.Office = "", off
+		s.walkIndex(x, g, after, limit, func(r *rec) bool { return reached[r.sum.Service] }, collect)
+	}
+	slices.SortFunc(found, func(a, b *rec) int {
+		pa, pb := pos{a.at(f.Sort), a.sum.ID}, pos{b.at(f.Sort), b.sum.ID}
+		if f.Desc {
+			pa, pb = pb, pa
+		}
+		switch {
+		case pa.less(pb):
+			return -1
+		case pb.less(pa):
+			return 1
+		}
+		return 0
+	})
+	if limit >= 0 && len(found) > limit {
+		found = found[:limit]
+	}
+	for _, r := range found {
+		fn(r)
+	}
+}
+
+// walkIndex walks the ordered index of the narrowest group f names,
+// calling fn with up to limit matching records after the position after
+// (skip, when not nil, leaves records out without counting them).
+func (s *Store) walkIndex(x *tenantIndex, f practice.OfficeFilter, after practice.Position, limit int, skip func(*rec) bool, fn func(*rec)) {
 	m := newMatcher(f)
 	if f.Text != "" {
 		s.walkText(x, f, m, after, limit, fn)
@@ -134,7 +201,7 @@ func (s *Store) walk(tenant string, f practice.OfficeFilter, after practice.Posi
 				return true
 			}
 		}
-		if m.match(r) {
+		if m.match(r) && (skip == nil || !skip(r)) {
 			fn(r)
 			n++
 		}

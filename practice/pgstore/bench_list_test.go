@@ -45,6 +45,11 @@ func BenchmarkListSummaries(b *testing.B) {
 				{"page=first", f, practice.Position{}},
 				{"page=next", f, after},
 				{"page=oldest-window", oldest, practice.Position{}},
+				{"page=reach", func() practice.OfficeFilter {
+					rf := f
+					rf.Service, rf.Visible = "", &practice.Reach{Services: []string{"svc-1", "svc-2"}, Offices: []string{"off-3"}}
+					return rf
+				}(), practice.Position{}},
 				{"page=text", practice.OfficeFilter{Text: practice.SearchKey("Giulia Conti"), Sort: practice.SortLastChange, Desc: true}, practice.Position{}},
 			} {
 				b.Run(c.name, func(b *testing.B) {
