@@ -19,8 +19,8 @@ type BulkChange struct {
 	// ID names the pratica.
 	ID ID
 	// Office and Assignee are the office and operator the pratica should
-	// have (Assignee empty: unassigned). A change of either is the Assign
-	// command.
+	// have (Office empty: the pratica's office; Assignee empty:
+	// unassigned). A change of either is the Assign command.
 	Office, Assignee string
 	// Status is the status the pratica should have. A change is the
 	// ChangeStatus command (a status an operator may force).
@@ -70,9 +70,9 @@ var bulkColumns = map[string]string{
 
 // ApplyCSV applies a bulk change edited in a spreadsheet: a CSV as
 // ExportCSV writes it (byte order mark optional, ';' or ',' as
-// separator, headers in Italian or English), whose ID, Operatore,
-// Ufficio and Stato columns say what each pratica should become (the
-// other columns are ignored). Stato is the status label, in either
+// separator, headers in Italian or English), whose ID, Operatore and
+// Stato columns, and Ufficio when present (CSVOptions.Office), say what
+// each pratica should become (the other columns are ignored). Stato is the status label, in either
 // language, or its code. Each row goes through ApplyChange, so through
 // the normal commands and permissions; report, when not nil, receives
 // every row's outcome. A file that cannot be read as such a CSV is
@@ -158,9 +158,9 @@ func bulkReader(r io.Reader) (*csv.Reader, map[string]int, error) {
 			cols[c] = i
 		}
 	}
-	for _, c := range []string{"id", "assignee", "office", "status"} {
+	for _, c := range []string{"id", "assignee", "status"} {
 		if _, ok := cols[c]; !ok {
-			return nil, nil, bad("must have the columns ID, Operatore, Ufficio and Stato (or Operator, Office, Status)")
+			return nil, nil, bad("must have the columns ID, Operatore and Stato (or Operator, Status)")
 		}
 	}
 	return cr, cols, nil
@@ -182,8 +182,8 @@ var statusByName = func() map[string]Status {
 // from spreadsheets with a leading quote are read back without it.
 func parseBulkRow(rec []string, cols map[string]int) (BulkChange, error) {
 	cell := func(c string) string {
-		i := cols[c]
-		if i >= len(rec) {
+		i, ok := cols[c]
+		if !ok || i >= len(rec) {
 			return ""
 		}
 		v := strings.TrimSpace(rec[i])
@@ -230,7 +230,11 @@ func (d *Desk) ApplyChange(ctx context.Context, who auth.Principal, ch BulkChang
 		if err != nil {
 			return err
 		}
-		assign := ch.Office != p.Office || ch.Assignee != p.Assignee
+		office := ch.Office
+		if office == "" {
+			office = p.Office
+		}
+		assign := office != p.Office || ch.Assignee != p.Assignee
 		status := ch.Status != p.Status
 		if !assign && !status {
 			return nil
@@ -254,14 +258,14 @@ func (d *Desk) ApplyChange(ctx context.Context, who auth.Principal, ch BulkChang
 		}
 		c := &change{d: d, who: who, action: first, from: p.Status, p: p, svc: svc, now: d.clock()}
 		if assign {
-			if ch.Office == "" {
+			if office == "" {
 				return &ValidationError{Fields: []FieldError{{Field: "office", Rule: "required", Message: "is required to assign"}}}
 			}
 			to, err := step(c.p, ActionChangeAssignee, c.facts())
 			if err != nil {
 				return err
 			}
-			c.p.Office, c.p.Assignee = ch.Office, ch.Assignee
+			c.p.Office, c.p.Assignee = office, ch.Assignee
 			c.moveTo(ActionChangeAssignee, to, "")
 		}
 		if status {

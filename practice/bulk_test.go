@@ -46,7 +46,7 @@ func TestBulkChangeRoundTrip(t *testing.T) {
 		ps = append(ps, f.acquired())
 	}
 	var buf bytes.Buffer
-	if _, err := d.ExportCSV(ctx, a.enabled, practice.OfficeQuery{Sort: practice.SortID}, &buf, practice.CSVOptions{}); err != nil {
+	if _, err := d.ExportCSV(ctx, a.enabled, practice.OfficeQuery{Sort: practice.SortID}, &buf, practice.CSVOptions{Office: true}); err != nil {
 		t.Fatal(err)
 	}
 	edited := editCSV(t, buf.String(), func(row map[string]*string) {
@@ -55,13 +55,14 @@ func TestBulkChangeRoundTrip(t *testing.T) {
 			*row["Operatore"] = "op-x"
 		case ps[1].ID:
 			*row["Stato"] = practice.StatusRegistered.Label("it")
+			*row["Ufficio"] = "office-2"
 		case ps[2].ID: // an assignment and an impossible status: neither applies
 			*row["Operatore"] = "op-y"
 			*row["Stato"] = practice.StatusDraft.Label("it")
 		}
 	})
-	edited += "p-missing;;;;;;;;Inviata;;" + officeID + ";\r\n"
-	edited += string(ps[3].ID) + ";;;;;;;;Nessuno;;" + officeID + ";\r\n"
+	edited += "p-missing;;;;;;;;Inviata;;;" + officeID + "\r\n"
+	edited += string(ps[3].ID) + ";;;;;;;;Nessuno;;;" + officeID + "\r\n"
 	var rows []practice.BulkRow
 	totals, err := d.ApplyCSV(ctx, a.enabled, strings.NewReader(edited), func(r practice.BulkRow) { rows = append(rows, r) })
 	if err != nil {
@@ -94,7 +95,7 @@ func TestBulkChangeRoundTrip(t *testing.T) {
 	if got := f.get(ps[0].ID); got.Assignee != "op-x" || got.Status != ps[0].Status {
 		t.Fatalf("assigned: %+v", got)
 	}
-	if got := f.get(ps[1].ID); got.Status != practice.StatusRegistered || got.Assignee != "" {
+	if got := f.get(ps[1].ID); got.Status != practice.StatusRegistered || got.Assignee != "" || got.Office != "office-2" {
 		t.Fatalf("status changed: %+v", got)
 	}
 	if got := f.get(ps[2].ID); got.Assignee != "" || got.Version != ps[2].Version {
@@ -126,10 +127,11 @@ func TestBulkChangeKeepsPermissions(t *testing.T) {
 			t.Errorf("file %q: %v", bad, err)
 		}
 	}
-	// English headers and a comma as separator are read too.
-	in := "ID,Operator,Office,Status\r\n" + string(p.ID) + ",op-z," + officeID + "," + p.Status.Label("en") + "\r\n"
+	// English headers and a comma as separator are read too; without an
+	// office column the office stays.
+	in := "ID,Operator,Status\r\n" + string(p.ID) + ",op-z," + p.Status.Label("en") + "\r\n"
 	totals, err := d.ApplyCSV(ctx, a.enabled, strings.NewReader(in), nil)
-	if err != nil || totals.Changed != 1 || f.get(p.ID).Assignee != "op-z" {
+	if got := f.get(p.ID); err != nil || totals.Changed != 1 || got.Assignee != "op-z" || got.Office != p.Office {
 		t.Fatalf("english: %+v %v", totals, err)
 	}
 }

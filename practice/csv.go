@@ -25,6 +25,9 @@ type CSVOptions struct {
 	// ApplicantField is the form data key holding the applicant's name
 	// (default "applicant"); empty in the export when absent.
 	ApplicantField string
+	// Office adds the assigned office's column ("Ufficio", "Office")
+	// after the service, for bulk changes of office through ApplyCSV.
+	Office bool
 	// Fields are extra columns taken from the form data of the pratiche
 	// (normally those of one service), one per key, headed by the key.
 	Fields []string
@@ -33,9 +36,9 @@ type CSVOptions struct {
 // csvHeaders are the fixed columns, per language.
 var csvHeaders = map[string][]string{
 	"it": {"ID", "Numero di protocollo", "Login", "Pagato", "Richiedente", "Codice fiscale", "Data di invio",
-		"Ultimo cambio di stato", "Stato", "Operatore", "Ufficio", "Servizio"},
+		"Ultimo cambio di stato", "Stato", "Operatore", "Servizio"},
 	"en": {"ID", "Protocol number", "Login", "Paid", "Applicant", "Codice fiscale", "Submitted",
-		"Last status change", "Status", "Operator", "Office", "Service"},
+		"Last status change", "Status", "Operator", "Service"},
 }
 
 // csvDate formats t as dd/mm/yyyy hh:mm:ss in loc; empty for the zero time.
@@ -115,8 +118,11 @@ func appendCSVRow(row []string, r ExportRow, serviceName string, opt CSVOptions)
 	row = append(row[:0],
 		string(r.ID), r.ProtocolNumber, r.Owner.Provider, paid, applicant, r.Owner.FiscalCode,
 		csvDate(r.SubmittedAt, opt.Location), csvDate(r.LastChange, opt.Location),
-		r.Status.Label(opt.Lang), r.Assignee, r.Office, serviceName,
+		r.Status.Label(opt.Lang), r.Assignee, serviceName,
 	)
+	if opt.Office {
+		row = append(row, r.Office)
+	}
 	for i := range opt.Fields {
 		var v any
 		if i+1 < len(r.Values) {
@@ -169,7 +175,11 @@ func (d *Desk) ExportCSV(ctx context.Context, who auth.Principal, q OfficeQuery,
 	cw := csv.NewWriter(bw)
 	cw.Comma = ';'
 	cw.UseCRLF = true
-	if err := cw.Write(slices.Concat(csvHeaders[opt.Lang], opt.Fields)); err != nil {
+	header := slices.Clone(csvHeaders[opt.Lang])
+	if opt.Office {
+		header = append(header, map[string]string{"it": "Ufficio", "en": "Office"}[opt.Lang])
+	}
+	if err := cw.Write(slices.Concat(header, opt.Fields)); err != nil {
 		return 0, err
 	}
 	names := map[string]string{}

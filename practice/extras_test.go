@@ -99,14 +99,14 @@ func TestExportCSVForSpreadsheets(t *testing.T) {
 		t.Fatalf("%d lines: %q", len(lines), out)
 	}
 	if !strings.HasPrefix(lines[0], "ID;Numero di protocollo;Login;Pagato;Richiedente;Codice fiscale;") ||
-		!strings.HasSuffix(lines[0], ";Servizio;importo;note") {
+		!strings.HasSuffix(lines[0], ";Operatore;Servizio;importo;note") {
 		t.Fatalf("header %q", lines[0])
 	}
 	cells := strings.Split(lines[1], ";")
 	// Submitted at 09:03 UTC on 1 March 2026 (the clock ticks once for the
 	// service, the draft and the submission) = 10:03 in Rome.
 	want := []string{string(p.ID), "", "spid", "no", "Mario Rossi", ownerFC, "01/03/2026 10:03:00",
-		"01/03/2026 10:03:00", "Inviata", "", officeID, "Contributo", "12.5", "'=HYPERLINK(1)"}
+		"01/03/2026 10:03:00", "Inviata", "", "Contributo", "12.5", "'=HYPERLINK(1)"}
 	if strings.Join(cells, "|") != strings.Join(want, "|") {
 		t.Fatalf("row\n got %q\nwant %q", cells, want)
 	}

@@ -137,7 +137,7 @@ func BenchmarkExportCSV(b *testing.B) {
 					for _, r := range rows {
 						applicant, _ := r.Values[0].(string)
 						if err := raw.Write(string(r.ID), r.ProtocolNumber, r.Owner.Provider, r.Paid, applicant, r.Owner.FiscalCode,
-							r.SubmittedAt, r.LastChange, r.Status, r.Assignee, r.Office, r.Service); err != nil {
+							r.SubmittedAt, r.LastChange, r.Status, r.Assignee, r.Service); err != nil {
 							b.Fatal(err)
 						}
 					}

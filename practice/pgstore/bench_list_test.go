@@ -163,19 +163,19 @@ func BenchmarkExportCSV(b *testing.B) {
 				start := time.Now()
 				for b.Loop() {
 					rows, err := s.pool.Query(ctx, `SELECT id, protocol_number, owner_provider, paid, COALESCE(data->>'applicant', ''),
-						owner_fiscal_code, COALESCE(submitted_at, '0001-01-01 00:00:00+00'::timestamptz), status_changed_at, status, assignee, office, service
+						owner_fiscal_code, COALESCE(submitted_at, '0001-01-01 00:00:00+00'::timestamptz), status_changed_at, status, assignee, service
 						FROM practice_practices WHERE tenant = $1 AND status = ANY($2::int[])
 						ORDER BY COALESCE(submitted_at, '0001-01-01 00:00:00+00'::timestamptz), id`, "t1", statusCodes(practicetest.GenStatuses))
 					if err != nil {
 						b.Fatal(err)
 					}
 					raw := practicetest.NewRawCSV(&practicetest.CountingWriter{})
-					var id, protocol, provider, applicant, fc, assignee, office, service string
+					var id, protocol, provider, applicant, fc, assignee, service string
 					var paid bool
 					var sub, chg time.Time
 					var status int32
-					_, err = pgx.ForEachRow(rows, []any{&id, &protocol, &provider, &paid, &applicant, &fc, &sub, &chg, &status, &assignee, &office, &service}, func() error {
-						return raw.Write(id, protocol, provider, paid, applicant, fc, sub, chg, practice.Status(status), assignee, office, service)
+					_, err = pgx.ForEachRow(rows, []any{&id, &protocol, &provider, &paid, &applicant, &fc, &sub, &chg, &status, &assignee, &service}, func() error {
+						return raw.Write(id, protocol, provider, paid, applicant, fc, sub, chg, practice.Status(status), assignee, service)
 					})
 					if err != nil {
 						b.Fatal(err)

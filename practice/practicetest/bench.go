@@ -32,7 +32,7 @@ func NewRawCSV(w io.Writer) *RawCSV {
 
 // Write writes one row of the fields.
 func (r *RawCSV) Write(id, protocol, provider string, paid bool, applicant, fiscalCode string, submitted, changed time.Time,
-	status practice.Status, assignee, office, service string) error {
+	status practice.Status, assignee, service string) error {
 	p := "no"
 	if paid {
 		p = "si"
@@ -44,7 +44,7 @@ func (r *RawCSV) Write(id, protocol, provider string, paid bool, applicant, fisc
 		return t.In(r.loc).Format("02/01/2006 15:04:05")
 	}
 	r.row = append(r.row[:0], id, protocol, provider, p, applicant, fiscalCode, date(submitted), date(changed),
-		status.Label("it"), assignee, office, service)
+		status.Label("it"), assignee, service)
 	return r.w.Write(r.row)
 }
 
