@@ -1,14 +1,17 @@
 package appointment
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
+
+	goldenfile "github.com/sportello/sportello/internal/golden"
 )
 
-var update = flag.Bool("update", false, "rewrite LIFECYCLE.md and the ICS golden files")
+// update is internal/golden's -update flag, which the ICS golden files
+// (ics_test.go) follow too. The import is renamed because ics_test.go
+// declares a golden helper.
+var update = goldenfile.Update
 
 // lifecycleMarkdown is the content of LIFECYCLE.md.
 func lifecycleMarkdown() string {
@@ -46,18 +49,7 @@ func lifecycleMarkdown() string {
 // TestLifecycleDiagram keeps LIFECYCLE.md in step with the table.
 func TestLifecycleDiagram(t *testing.T) {
 	want := lifecycleMarkdown()
-	if *update {
-		if err := os.WriteFile("LIFECYCLE.md", []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile("LIFECYCLE.md")
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != want {
-		t.Fatal("LIFECYCLE.md is stale: run go test ./appointment -run TestLifecycleDiagram -update")
-	}
+	goldenfile.Check(t, "LIFECYCLE.md", []byte(want))
 	for _, s := range Statuses() {
 		if !strings.Contains(want, stateID(s)+" : ") {
 			t.Errorf("status %v missing from the diagram", s)

@@ -1,14 +1,12 @@
 package practice
 
 import (
-	"flag"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite LIFECYCLE.md from Transitions()")
+	"github.com/sportello/sportello/internal/golden"
+)
 
 // lifecycleMarkdown is the content of LIFECYCLE.md.
 func lifecycleMarkdown() string {
@@ -51,18 +49,7 @@ func lifecycleMarkdown() string {
 // TestLifecycleDiagram keeps LIFECYCLE.md in step with the table.
 func TestLifecycleDiagram(t *testing.T) {
 	want := lifecycleMarkdown()
-	if *update {
-		if err := os.WriteFile("LIFECYCLE.md", []byte(want), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, err := os.ReadFile("LIFECYCLE.md")
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if string(got) != want {
-		t.Fatal("LIFECYCLE.md is stale: run go test ./practice -run TestLifecycleDiagram -update")
-	}
+	golden.Check(t, "LIFECYCLE.md", []byte(want))
 	for _, s := range Statuses() {
 		if !strings.Contains(want, stateID(s)+" : ") {
 			t.Errorf("status %v missing from the diagram", s)
