@@ -4,4 +4,10 @@
 // and an outbox claim leases its notes before any other claim looks)
 // and keeps deep copies, so callers never share state with
 // it. Data lives as long as the process.
+//
+// Listings walk each tenant's request IDs in order from the cursor. The
+// SLA sweep's listing (a Filter with SLADueBy) instead walks an ordered
+// index of the requests' next SLA events (Request.NextSLAEvent), kept
+// with every create and update under the same lock: it reads only the
+// due requests, however many open requests are not due yet.
 package memstore

@@ -24,6 +24,9 @@ type Store struct {
 	// ids holds each tenant's request IDs in ascending order, for keyset
 	// listings without sorting the whole tenant on every page.
 	ids map[string][]string
+	// sla orders each tenant's requests by their next SLA event, for the
+	// sweep (ListRequests with Filter.SLADueBy).
+	sla slaIndex
 	// counters is each tenant's last allocated request number.
 	counters map[string]int64
 	// numbers and idem index requests by number and idempotency key.
@@ -54,6 +57,7 @@ func New() *Store {
 		subcats:  map[key]*ticket.Subcategory{},
 		requests: map[key]*ticket.Request{},
 		ids:      map[string][]string{},
+		sla:      slaIndex{},
 		counters: map[string]int64{},
 		numbers:  map[numKey]string{},
 		idem:     map[key]string{},
@@ -107,8 +111,6 @@ func (s *Store) AckNotification(_ context.Context, tenant, id string) error {
 }
 
 var errVersion = &ticket.ConflictError{Field: "version"}
-
-// --- generic helpers for the catalogue maps ---
 
 // --- generic helpers for the catalogue maps ---
 
@@ -300,7 +302,9 @@ func (s *Store) CreateRequest(_ context.Context, r *ticket.Request, notes []tick
 	r.Number = n
 	r.Ref = ticket.FormatRef(n)
 	r.Version = 1
-	s.requests[k] = r.Clone()
+	c := r.Clone()
+	s.requests[k] = c
+	s.sla.move(r.Tenant, r.ID, time.Time{}, c.NextSLAEvent())
 	s.numbers[numKey{r.Tenant, n}] = r.ID
 	if r.IdempotencyKey != "" {
 		s.idem[key{r.Tenant, r.IdempotencyKey}] = r.ID
@@ -381,6 +385,7 @@ func (s *Store) UpdateRequests(_ context.Context, notes []ticket.Notification, r
 		c.Number, c.Ref, c.IdempotencyKey = old.Number, old.Ref, old.IdempotencyKey
 		c.Version = r.Version + 1
 		s.requests[k] = c
+		s.sla.move(tenant, r.ID, old.NextSLAEvent(), c.NextSLAEvent())
 		r.Version++
 	}
 	s.appendNotes(tenant, notes, nil)
@@ -394,6 +399,9 @@ func (s *Store) ListRequests(_ context.Context, tenant string, f ticket.Filter, 
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if !f.SLADueBy.IsZero() {
+		return s.listDue(tenant, f, after, limit), nil
+	}
 	ids := s.ids[tenant]
 	end := len(ids)
 	if after != "" {
