@@ -183,7 +183,7 @@ func (s *server) practiceList(w http.ResponseWriter, r *http.Request, c *call) e
 		return err
 	}
 	cursor := r.URL.Query().Get("cursore")
-	pg, err := s.sys.practices.ListOffice(ctx, c.who, oq, cursor, pageSize)
+	pg, err := s.sys.practices.ListSummaries(ctx, c.who, oq, cursor, pageSize)
 	if err != nil {
 		return err
 	}
@@ -210,9 +210,9 @@ func (s *server) practiceList(w http.ResponseWriter, r *http.Request, c *call) e
 	d.Orders = selectOptions(f.Order, "desc", "Dal più recente", "asc", "Dal meno recente")
 	for _, p := range pg.Items {
 		d.Rows = append(d.Rows, practiceRow{
-			ID: string(p.ID), Short: shortID(string(p.ID)), Service: cmpOr(names[p.Service], p.Service), Applicant: applicant(p),
+			ID: string(p.ID), Short: shortID(string(p.ID)), Service: cmpOr(names[p.Service], p.Service), Applicant: p.Owner.Name,
 			FiscalCode: p.Owner.FiscalCode, Status: p.Status.Label("it"), Code: int(p.Status),
-			Assignee: s.username(ctx, p.Assignee), Submitted: p.SubmittedAt, Changed: p.LastStatusChange(),
+			Assignee: s.username(ctx, p.Assignee), Submitted: p.SubmittedAt, Changed: p.LastChange,
 		})
 	}
 	base := f.query()
@@ -253,14 +253,6 @@ func cmpOr(a, b string) string {
 	return b
 }
 
-// applicant returns the applicant's name from the form data.
-func applicant(p *practice.Practice) string {
-	if v, ok := p.Data["applicant"].(string); ok {
-		return v
-	}
-	return ""
-}
-
 // practiceCSV downloads the filtered list as CSV for spreadsheets.
 func (s *server) practiceCSV(w http.ResponseWriter, r *http.Request, c *call) error {
 	_, oq, err := parseFilters(r.URL.Query())
@@ -268,7 +260,7 @@ func (s *server) practiceCSV(w http.ResponseWriter, r *http.Request, c *call) er
 		return err
 	}
 	// Check the query and the permission before the headers go out.
-	if _, err := s.sys.practices.ListOffice(r.Context(), c.who, oq, "", 1); err != nil {
+	if _, err := s.sys.practices.ListSummaries(r.Context(), c.who, oq, "", 1); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
@@ -414,7 +406,7 @@ func (s *server) loadPractice(ctx context.Context, who auth.Principal, id string
 		return nil, err
 	}
 	d := &practiceData{
-		ID: string(p.ID), Service: svc.Name, Applicant: applicant(p), FiscalCode: p.Owner.FiscalCode,
+		ID: string(p.ID), Service: svc.Name, Applicant: p.Owner.Name, FiscalCode: p.Owner.FiscalCode,
 		Status: p.Status.Label("it"), Code: int(p.Status), Final: p.Status.IsFinal(),
 		Assignee: s.username(ctx, p.Assignee), Office: p.Office, Protocol: p.ProtocolNumber,
 		Submitted: p.SubmittedAt, Changed: p.LastStatusChange(), Actions: allowedActions(who, p, svc),

@@ -260,7 +260,8 @@ func (s *seeder) pratiche() error {
 func (s *seeder) playPractice(i int, who, op auth.Principal, sp seededPractice) (*practice.Practice, error) {
 	ctx, d := s.ctx, s.sys.practices
 	system := auth.System(s.sys.tenant)
-	p, err := d.Create(ctx, who, practice.NewPractice{Service: sp.service, IdempotencyKey: fmt.Sprintf("seed-%02d", i), Data: sp.data})
+	name, _ := sp.data["applicant"].(string)
+	p, err := d.Create(ctx, who, practice.NewPractice{Service: sp.service, IdempotencyKey: fmt.Sprintf("seed-%02d", i), OwnerName: name, Data: sp.data})
 	if err != nil {
 		return nil, err
 	}
