@@ -433,6 +433,10 @@ func TestListsAndKeysetPagination(t *testing.T) {
 	if len(cl.Items) != 1 || cl.Items[0].ID != closed.ID || cl.Next != "" {
 		t.Errorf("closed %+v", cl)
 	}
+	// A row is the summary of the stored request, as Get loads it.
+	if full := must(f.desk.Get(f.ctx, f.requester, closed.ID))(t); len(cl.Items) == 1 && cl.Items[0] != full.Summary() {
+		t.Errorf("closed row %+v, want %+v", cl.Items[0], full.Summary())
+	}
 	other := must(f.desk.Ongoing(f.ctx, f.other, "", 10))(t)
 	if len(other.Items) != 1 || other.Items[0].ID != theirs.ID {
 		t.Errorf("other's list %+v", other)

@@ -189,3 +189,28 @@ func ExampleDesk_DeliverNotifications() {
 	// 3 <nil>
 	// 0 left
 }
+
+// A team's queue lists summaries, newest first: what a row shows, without
+// the description or the logs; the request's page loads it with Get.
+func ExampleDesk_Queue() {
+	desk, svc, sub := exampleDesk()
+	ctx := context.Background()
+	for _, title := range []string{"PC does not boot", "Screen flickers"} {
+		_, _ = desk.Create(ctx, student, ticket.NewRequest{
+			ServiceID: svc.ID, SubcategoryID: sub.ID, Title: title, Description: "Since this morning",
+			Extra: map[string]string{"local_team": "north"},
+		})
+	}
+	page, err := desk.Queue(ctx, agent, "helpdesk", "", 10)
+	fmt.Println(err)
+	for _, s := range page.Items {
+		fmt.Println(s.Ref, s.Title, s.Status, "priority", s.Priority, "from", s.RequesterID)
+	}
+	full, _ := desk.Get(ctx, agent, page.Items[0].ID)
+	fmt.Println(full.Description)
+	// Output:
+	// <nil>
+	// R-000002 Screen flickers new priority 4 from student-1
+	// R-000001 PC does not boot new priority 4 from student-1
+	// Since this morning
+}

@@ -2,15 +2,53 @@ package ticket
 
 import (
 	"context"
+	"time"
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/cursor"
 )
 
+// Summary is a request as a list shows it: a row of the requester's
+// lists or of a team's queue, never its description, extra fields,
+// contacts, logs, attachments or SLA stopwatches. The request's page loads
+// the aggregate with Desk.Get.
+type Summary struct {
+	// ID identifies the request within its tenant; Ref is its display
+	// reference ("R-000123").
+	ID, Ref string
+	// Title is the request's title.
+	Title string
+	// ServiceID and SubcategoryID place the request in the catalogue;
+	// Type is the subcategory's request type at creation.
+	ServiceID, SubcategoryID string
+	Type                     RequestType
+	// Status is the lifecycle status; Priority the priority from impact
+	// and urgency.
+	Status   Status
+	Priority Priority
+	// RequesterID is the principal ID of the caller.
+	RequesterID string
+	// TeamID is the team whose queue holds the request; AgentID the agent
+	// that owns it (empty: none).
+	TeamID, AgentID string
+	// CreatedAt is the creation instant and UpdatedAt the last change's
+	// (UTC).
+	CreatedAt, UpdatedAt time.Time
+}
+
+// Summary returns r's summary (pure).
+func (r *Request) Summary() Summary {
+	return Summary{
+		ID: r.ID, Ref: r.Ref, Title: r.Title, ServiceID: r.ServiceID, SubcategoryID: r.SubcategoryID, Type: r.Type,
+		Status: r.Status, Priority: r.Priority, RequesterID: r.RequesterID, TeamID: r.TeamID, AgentID: r.AgentID,
+		CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt,
+	}
+}
+
 // Page is one page of a request listing.
 type Page struct {
-	// Items are the requests of the page, newest first.
-	Items []*Request
+	// Items are the summaries of the page's requests, newest first.
+	Items []Summary
 	// Next is the cursor of the following page; empty on the last page.
 	Next string
 }
@@ -82,9 +120,9 @@ func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, after str
 	}
 	more := len(rs) > limit
 	rs = rs[:min(len(rs), limit)]
-	p := Page{Items: make([]*Request, 0, len(rs))}
+	p := Page{Items: make([]Summary, 0, len(rs))}
 	for _, r := range rs {
-		p.Items = append(p.Items, d.visible(who, r))
+		p.Items = append(p.Items, r.Summary())
 	}
 	if more {
 		p.Next = cursor.Encode(cursorKind, rs[len(rs)-1].ID)

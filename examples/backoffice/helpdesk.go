@@ -76,8 +76,8 @@ var ticketStatuses = map[ticket.Status]string{
 	ticket.StatusResolved: "Risolta", ticket.StatusClosed: "Chiusa",
 }
 
-// rows turns requests into list rows.
-func rows(rs []*ticket.Request, services map[string]string) []requestRow {
+// rows turns request summaries into list rows.
+func rows(rs []ticket.Summary, services map[string]string) []requestRow {
 	out := make([]requestRow, 0, len(rs))
 	for _, r := range rs {
 		out = append(out, requestRow{ID: r.ID, Ref: r.Ref, Title: r.Title, Status: ticketStatuses[r.Status],
