@@ -41,6 +41,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/sportello/sportello/internal/retry"
 )
 
 // Table is the name of the table that records the applied migrations.
@@ -87,19 +89,14 @@ func Apply(ctx context.Context, pool *pgxpool.Pool, component string, migrations
 		return fmt.Errorf("pgmigrate: %s: %w", component, err)
 	}
 
-	for attempt := 1; ; attempt++ {
-		err = apply(ctx, pool, component, files)
-		if err == nil || attempt == maxAttempts || !transient(err) {
-			return err
-		}
+	return retry.Do(ctx, retry.Policy{
+		Attempts: maxAttempts,
 		// Exponential backoff with a little spread so that racing instances part ways.
-		wait := time.Duration(10<<attempt)*time.Millisecond + rand.N(20*time.Millisecond)
-		select {
-		case <-ctx.Done():
-			return fmt.Errorf("%w (not retried: %w)", err, ctx.Err())
-		case <-time.After(wait):
-		}
-	}
+		Wait: func(attempt int) time.Duration {
+			return time.Duration(10<<attempt)*time.Millisecond + rand.N(20*time.Millisecond)
+		},
+		Transient: transient,
+	}, func() error { return apply(ctx, pool, component, files) })
 }
 
 // load reads the *.sql files at the root of fsys, sorted by name.

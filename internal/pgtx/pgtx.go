@@ -18,6 +18,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/sportello/sportello/internal/pgmigrate"
+	"github.com/sportello/sportello/internal/retry"
 )
 
 // MaxAttempts bounds how many times Retry runs a function that keeps
@@ -67,22 +68,15 @@ func Run(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
 // Retry calls fn until it succeeds, fails with an error that Retryable
 // refuses, or has run MaxAttempts times. Between runs it waits a growing,
 // slightly randomised time, so that rivals part ways; a context ended
-// while waiting gives the context's error.
+// while waiting gives an error matching the context's (internal/retry).
 func Retry(ctx context.Context, fn func() error) error {
-	for attempt := 1; ; attempt++ {
-		err := fn()
-		if err == nil || !Retryable(err) || attempt == MaxAttempts {
-			return err
-		}
-		wait := time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
-		t := time.NewTimer(wait)
-		select {
-		case <-ctx.Done():
-			t.Stop()
-			return ctx.Err()
-		case <-t.C:
-		}
-	}
+	return retry.Do(ctx, retry.Policy{
+		Attempts: MaxAttempts,
+		Wait: func(attempt int) time.Duration {
+			return time.Duration(attempt)*5*time.Millisecond + rand.N(5*time.Millisecond)
+		},
+		Transient: Retryable,
+	}, fn)
 }
 
 // Retryable reports whether err is a serialization failure or a deadlock,
