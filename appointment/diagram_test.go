@@ -5,13 +5,8 @@ import (
 	"strings"
 	"testing"
 
-	goldenfile "github.com/sportello/sportello/internal/golden"
+	"github.com/sportello/sportello/internal/golden"
 )
-
-// update is internal/golden's -update flag, which the ICS golden files
-// (ics_test.go) follow too. The import is renamed because ics_test.go
-// declares a golden helper.
-var update = goldenfile.Update
 
 // lifecycleMarkdown is the content of LIFECYCLE.md.
 func lifecycleMarkdown() string {
@@ -49,7 +44,7 @@ func lifecycleMarkdown() string {
 // TestLifecycleDiagram keeps LIFECYCLE.md in step with the table.
 func TestLifecycleDiagram(t *testing.T) {
 	want := lifecycleMarkdown()
-	goldenfile.Check(t, "LIFECYCLE.md", []byte(want))
+	golden.Check(t, "LIFECYCLE.md", []byte(want))
 	for _, s := range Statuses() {
 		if !strings.Contains(want, stateID(s)+" : ") {
 			t.Errorf("status %v missing from the diagram", s)

@@ -2,7 +2,6 @@ package appointment
 
 import (
 	"bytes"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,6 +11,8 @@ import (
 	ics "github.com/arran4/golang-ical"
 
 	"github.com/sportello/sportello/calendar"
+
+	"github.com/sportello/sportello/internal/golden"
 )
 
 func icsCalendar() *calendar.Calendar {
@@ -70,31 +71,11 @@ func prop(e *ics.VEvent, p ics.ComponentProperty) string {
 	return ""
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.MkdirAll("testdata", 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Fatalf("%s differs from the golden file:\n%s", name, got)
-	}
-}
-
 func TestICSOfOneBooking(t *testing.T) {
 	b := icsBooking()
 	out := ICS(MethodRequest, icsCalendar(), b)
 	checkRFC5545(t, out)
-	golden(t, "booking-request.ics", out)
+	golden.Check(t, filepath.Join("testdata", "booking-request.ics"), out)
 	c := parseBack(t, out)
 	evs := c.Events()
 	if len(evs) != 1 {
@@ -130,7 +111,7 @@ func TestICSCancelKeepsTheUID(t *testing.T) {
 	b.Status, b.Reschedules = StatusCancelled, 3
 	out := ICS(MethodCancel, icsCalendar(), b)
 	checkRFC5545(t, out)
-	golden(t, "booking-cancel.ics", out)
+	golden.Check(t, filepath.Join("testdata", "booking-cancel.ics"), out)
 	e := parseBack(t, out).Events()[0]
 	if prop(e, ics.ComponentPropertyUniqueId) != before || prop(e, ics.ComponentPropertyStatus) != "CANCELLED" ||
 		prop(e, ics.ComponentPropertySequence) != "3" || !bytes.Contains(out, []byte("METHOD:CANCEL\r\n")) {
@@ -153,7 +134,7 @@ func TestICSFeed(t *testing.T) {
 	}
 	out := buf.Bytes()
 	checkRFC5545(t, out)
-	golden(t, "feed.ics", out)
+	golden.Check(t, filepath.Join("testdata", "feed.ics"), out)
 	evs := parseBack(t, out).Events()
 	want := []string{"CONFIRMED", "TENTATIVE", "CANCELLED", "CANCELLED", "CONFIRMED"}
 	for i, e := range evs {
