@@ -129,6 +129,9 @@ type desks struct {
 	tickets      *ticket.Desk
 	mail         *mailbox
 	sent         atomic.Int64 // notifications of the other wings delivered
+	// practiceEarly counts the practice notifications delivered before
+	// the final drain (the booking follows the pratica through them).
+	practiceEarly int
 }
 
 // newDesks wires the six wings: pratiche pay through payment, whose
@@ -147,18 +150,27 @@ func newDesks() (*desks, error) {
 	}
 	system := auth.System(tenant)
 	if d.payments, err = payment.New(payment.Config{Store: payStore, Gateway: d.gateway, Generator: notices,
+		// Payment events move the pratiche they pay for (events of other
+		// subjects are ignored); the practice Desk is built just below.
 		EventHandler: payment.EventHandlerFunc(func(ctx context.Context, ev payment.Event) error {
-			if ev.To != payment.StatusComplete && !ev.To.IsFinal() {
-				return nil // only outcomes move a pratica
-			}
-			_, err := d.practices.ApplyPaymentOutcome(ctx, system, practice.ID(ev.Subject), ev.PaymentID)
-			return err
+			return d.practices.ApplyPaymentEvent(ctx, ev)
 		})}); err != nil {
 		return nil, err
 	}
 	count := func() error { d.sent.Add(1); return nil }
+	// The practice outbox tells the host each status a pratica enters: the
+	// host mails the citizen and applies the outcome to the pratica's
+	// bookings (idempotent, so a repeated delivery changes nothing).
 	if d.practices, err = practice.New(practice.Config{Store: practicemem.New(), Payments: d.payments,
-		Notifier: practice.NotifierFunc(func(context.Context, practice.Notification) error { return count() })}); err != nil {
+		Notifier: practice.NotifierFunc(func(ctx context.Context, n practice.Notification) error {
+			if n.Kind == practice.NotifyCitizenStatus {
+				effect := appointment.PracticeEffect(practice.AppointmentEffectOf(n.Status))
+				if _, err := d.appointments.ApplyPracticeOutcome(ctx, system, n.Tenant, string(n.Practice), effect); err != nil {
+					return err
+				}
+			}
+			return count()
+		})}); err != nil {
 		return nil, err
 	}
 	if d.calendars, err = calendar.New(calendar.Config{Store: calendarmem.New()}); err != nil {
@@ -401,10 +413,12 @@ func pratica(ctx context.Context, t *tour, d *desks, admin, anna, citizen auth.P
 	}
 	t.check(p.Status == practice.StatusComplete && len(p.Payments) == 1 && pay.Status == payment.StatusComplete,
 		"paid once, whatever the order: payment %s, pratica %d %s", pay.Status, p.Status, p.Status.Label("it"))
-	effect := appointment.PracticeEffect(practice.AppointmentEffectOf(p.Status))
-	if _, err := d.appointments.ApplyPracticeOutcome(ctx, system, tenant, string(p.ID), effect); err != nil {
+	// The host drains the practice outbox; its notifier moves the bookings.
+	n, err := d.practices.DeliverNotifications(ctx, tenant, 0)
+	if err != nil {
 		return err
 	}
+	d.practiceEarly = n
 	if b, err = d.appointments.Get(ctx, citizen, b.ID); err != nil {
 		return err
 	}
@@ -431,6 +445,7 @@ func drain(ctx context.Context, t *tour, d *desks) error {
 		}
 		counts[o.name] = n
 	}
+	counts["practice"] += d.practiceEarly
 	again, err := d.practices.DeliverNotifications(ctx, tenant, 0)
 	if err != nil {
 		return err
