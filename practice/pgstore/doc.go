@@ -26,7 +26,9 @@
 // Back-office lists and exports read summaries from the pratica's own row
 // (owner_name, paid and search are kept by every write), never the history
 // or messages. Each value filter (service, office, assignee) leads an
-// index per sort time, (tenant, value, time, id), so that a page walks one
+// index per sort time, (tenant, value, time, id), and a service with an
+// assignee (or unassigned) leads (tenant, service, assignee, time, id) and
+// (tenant, service, assignee, id), so that a page walks one
 // index in the listing's order from its cursor, in either direction, and
 // stops after the page; a date range on the sort time bounds that walk.
 // Text queries go through a trigram index (pg_trgm, created by the

@@ -107,6 +107,8 @@ func officePlanFilters() []struct {
 		{"office", all(practice.OfficeFilter{Office: "off-2"})},
 		{"assignee", all(practice.OfficeFilter{Assignee: "op-4"})},
 		{"unassigned", all(practice.OfficeFilter{Unassigned: true})},
+		{"service and assignee", all(practice.OfficeFilter{Service: "svc-3", Assignee: "op-4"})},
+		{"service and unassigned", all(practice.OfficeFilter{Service: "svc-3", Unassigned: true})},
 		{"service, six statuses, submission window", bench},
 		{"submitted window", all(practice.OfficeFilter{SubmittedFrom: day(4, 0), SubmittedTo: day(4, 10)})},
 		{"changed window", all(practice.OfficeFilter{ChangedFrom: day(14, 0), ChangedTo: day(14, 10)})},

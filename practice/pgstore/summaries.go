@@ -32,10 +32,11 @@ var errSort = &practice.ValidationError{Fields: []practice.FieldError{{Field: "s
 
 // officeWhere builds the WHERE clause and ORDER BY of an office listing
 // after the position after; none reports that nothing can match. Each
-// value filter (service, office, assignee) leads an index per sort time
-// (migration 0005), whose walk in either direction from the cursor is
-// the listing's order; a date range on the sort time is a range of that
-// walk; text goes through the trigram index.
+// value filter (service, office, assignee; service with assignee
+// together) leads an index per sort order (migrations 0005 and 0007),
+// whose walk in either direction from the cursor is the listing's order;
+// a date range on the sort time is a range of that walk; text goes
+// through the trigram index.
 func officeWhere(tenant string, f practice.OfficeFilter, after practice.Position) (q query, order string, none bool) {
 	order, none = officeWhereInto(&q, tenant, f, after)
 	return q, order, none
