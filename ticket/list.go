@@ -114,16 +114,13 @@ func (d *Desk) list(ctx context.Context, who auth.Principal, f Filter, after str
 	limit = min(limit, maxPageSize)
 	// One more than the page tells whether a next page exists, so Next is
 	// empty on the last page.
-	rs, err := d.store.ListRequests(ctx, who.Tenant, f, after, limit+1)
+	rs, err := d.store.ListSummaries(ctx, who.Tenant, f, after, limit+1)
 	if err != nil {
 		return Page{}, err
 	}
 	more := len(rs) > limit
 	rs = rs[:min(len(rs), limit)]
-	p := Page{Items: make([]Summary, 0, len(rs))}
-	for _, r := range rs {
-		p.Items = append(p.Items, r.Summary())
-	}
+	p := Page{Items: rs}
 	if more {
 		p.Next = cursor.Encode(cursorKind, rs[len(rs)-1].ID)
 	}

@@ -88,7 +88,8 @@ type CatalogueStore interface {
 	ListSubcategories(ctx context.Context, tenant string) ([]*Subcategory, error)
 }
 
-// Filter selects requests for RequestStore.ListRequests. Zero fields select
+// Filter selects requests for RequestStore.ListRequests and
+// ListSummaries. Zero fields select
 // everything; set fields are combined with AND.
 type Filter struct {
 	// Party, when set, keeps requests whose RequesterID equals Party OR
@@ -190,6 +191,11 @@ type RequestStore interface {
 	// caller passes the last ID of the previous page (keyset pagination).
 	// limit <= 0 returns an empty page.
 	ListRequests(ctx context.Context, tenant string, f Filter, after string, limit int) ([]*Request, error)
+	// ListSummaries returns the summaries (Request.Summary) of the
+	// requests ListRequests returns for the same arguments, in the same
+	// order, without reading the rest of the aggregates: the Desk's
+	// listings read these.
+	ListSummaries(ctx context.Context, tenant string, f Filter, after string, limit int) ([]Summary, error)
 }
 
 // Outbox keeps the notifications saved with the changes that caused them

@@ -394,13 +394,39 @@ func (s *Store) UpdateRequests(_ context.Context, notes []ticket.Notification, r
 
 // ListRequests implements ticket.RequestStore.
 func (s *Store) ListRequests(_ context.Context, tenant string, f ticket.Filter, after string, limit int) ([]*ticket.Request, error) {
-	if limit <= 0 {
-		return nil, nil
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	rs := s.matching(tenant, f, after, limit)
+	for i, r := range rs {
+		rs[i] = r.Clone()
+	}
+	return rs, nil
+}
+
+// ListSummaries implements ticket.RequestStore: the page of ListRequests,
+// summarized without copying the aggregates.
+func (s *Store) ListSummaries(_ context.Context, tenant string, f ticket.Filter, after string, limit int) ([]ticket.Summary, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rs := s.matching(tenant, f, after, limit)
+	if len(rs) == 0 {
+		return nil, nil
+	}
+	out := make([]ticket.Summary, len(rs))
+	for i, r := range rs {
+		out[i] = r.Summary()
+	}
+	return out, nil
+}
+
+// matching returns the stored requests (not copies) of a listing page;
+// the caller holds s.mu.
+func (s *Store) matching(tenant string, f ticket.Filter, after string, limit int) []*ticket.Request {
+	if limit <= 0 {
+		return nil
+	}
 	if !f.SLADueBy.IsZero() {
-		return s.listDue(tenant, f, after, limit), nil
+		return s.listDue(tenant, f, after, limit)
 	}
 	ids := s.ids[tenant]
 	end := len(ids)
@@ -409,12 +435,11 @@ func (s *Store) ListRequests(_ context.Context, tenant string, f ticket.Filter, 
 	}
 	var out []*ticket.Request
 	for i := end - 1; i >= 0 && len(out) < limit; i-- {
-		r := s.requests[key{tenant, ids[i]}]
-		if f.Match(r) {
-			out = append(out, r.Clone())
+		if r := s.requests[key{tenant, ids[i]}]; f.Match(r) {
+			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Blobs is an in-memory ticket.BlobStore, safe for concurrent use.

@@ -57,7 +57,8 @@ func (x slaIndex) move(tenant, id string, before, after time.Time) {
 	}
 }
 
-// listDue answers ListRequests for a filter with SLADueBy set: it walks
+// listDue answers a listing whose filter has SLADueBy set with the stored
+// requests (not copies; the caller holds s.mu): it walks
 // tenant's SLA index up to f.SLADueBy, so it reads only the due requests,
 // however many others the tenant holds, and returns the same page as a
 // scan in ID order would (f.Match is the final word on every candidate).
@@ -83,12 +84,5 @@ func (s *Store) listDue(tenant string, f ticket.Filter, after string, limit int)
 	})
 	// ID descending, as every listing.
 	slices.SortFunc(due, func(a, b *ticket.Request) int { return strings.Compare(b.ID, a.ID) })
-	if len(due) > limit {
-		due = due[:limit]
-	}
-	out := make([]*ticket.Request, len(due))
-	for i, r := range due {
-		out[i] = r.Clone()
-	}
-	return out
+	return due[:min(len(due), limit)]
 }

@@ -51,8 +51,9 @@ func BenchmarkCreateAndUpdate(b *testing.B) {
 	}
 }
 
-// BenchmarkListPages reads pages of 100 of the SLA sweep listing and of a
-// party's listing over 3,000 requests.
+// BenchmarkListPages reads pages of 100 of the SLA sweep listing, of a
+// party's listing and of a team's over 3,000 requests, as whole requests
+// (ListRequests) and as summaries (ListSummaries).
 func BenchmarkListPages(b *testing.B) {
 	s := benchStore(b)
 	ctx := context.Background()
@@ -73,10 +74,19 @@ func BenchmarkListPages(b *testing.B) {
 		{"party", ticket.Filter{Party: "user-7", NotStatuses: []ticket.Status{ticket.StatusClosed}}},
 		{"team", ticket.Filter{Team: "team-2"}},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
+		b.Run(tc.name+"/requests", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				page, err := s.ListRequests(ctx, "t1", tc.f, "", 100)
+				if err != nil || len(page) == 0 {
+					b.Fatal(err, len(page))
+				}
+			}
+		})
+		b.Run(tc.name+"/summaries", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				page, err := s.ListSummaries(ctx, "t1", tc.f, "", 100)
 				if err != nil || len(page) == 0 {
 					b.Fatal(err, len(page))
 				}

@@ -199,8 +199,45 @@ func (s *Store) ListRequests(ctx context.Context, tenant string, f ticket.Filter
 	if limit <= 0 || !storable(tenant, f.Party, f.Team, f.Agent, f.Parent, after) {
 		return nil, nil
 	}
-	q := listQuery{args: []any{tenant}}
-	q.sql.WriteString(`SELECT ` + requestColumns + ` FROM ticket_requests WHERE tenant = $1`)
+	q := listRequestsQuery(requestColumns, tenant, f, after, limit)
+	return list(ctx, s.pool, scanRequest, q.sql.String(), q.args...)
+}
+
+// summaryColumns are the columns of a ticket.Summary, in scanSummary's
+// order.
+const summaryColumns = `id, ref, title, service_id, subcategory_id, type, status, priority,
+	requester_id, team_id, agent_id, created_at, updated_at`
+
+// ListSummaries implements ticket.RequestStore: the query of ListRequests
+// reading only the summary's columns.
+func (s *Store) ListSummaries(ctx context.Context, tenant string, f ticket.Filter, after string, limit int) ([]ticket.Summary, error) {
+	if limit <= 0 || !storable(tenant, f.Party, f.Team, f.Agent, f.Parent, after) {
+		return nil, nil
+	}
+	q := listRequestsQuery(summaryColumns, tenant, f, after, limit)
+	rows, _ := s.pool.Query(ctx, q.sql.String(), q.args...) // a failed query fails the collect
+	out, err := pgx.CollectRows(rows, scanSummary)
+	if err != nil {
+		return nil, translate(err)
+	}
+	return out, nil
+}
+
+// scanSummary reads a row of summaryColumns.
+func scanSummary(row pgx.CollectableRow) (ticket.Summary, error) {
+	var r ticket.Summary
+	err := row.Scan(&r.ID, &r.Ref, &r.Title, &r.ServiceID, &r.SubcategoryID, &r.Type, &r.Status, &r.Priority,
+		&r.RequesterID, &r.TeamID, &r.AgentID, &r.CreatedAt, &r.UpdatedAt)
+	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
+	return r, err
+}
+
+// listRequestsQuery builds the listing query selecting columns: the
+// filter as WHERE clauses, the page an id range with ORDER BY id DESC
+// LIMIT.
+func listRequestsQuery(columns, tenant string, f ticket.Filter, after string, limit int) *listQuery {
+	q := &listQuery{args: []any{tenant}}
+	q.sql.WriteString(`SELECT ` + columns + ` FROM ticket_requests WHERE tenant = $1`)
 	if f.Party != "" {
 		q.where("parties @> ARRAY[$%]::text[]", f.Party)
 	}
@@ -227,7 +264,7 @@ func (s *Store) ListRequests(ctx context.Context, tenant string, f ticket.Filter
 	}
 	q.args = append(q.args, limit)
 	q.sql.WriteString(" ORDER BY id DESC LIMIT $" + strconv.Itoa(len(q.args)))
-	return list(ctx, s.pool, scanRequest, q.sql.String(), q.args...)
+	return q
 }
 
 // listQuery builds a listing's SQL and arguments.

@@ -278,5 +278,8 @@ func testImpossibleIDsNotFound(t *testing.T, k *kit) {
 		rs, err := s.ListRequests(k.ctx, id, ticket.Filter{}, "", 10)
 		assert.NoError(t, err, "ListRequests in tenant %q", id)
 		assert.Empty(t, rs)
+		sums, err := s.ListSummaries(k.ctx, id, ticket.Filter{}, "", 10)
+		assert.NoError(t, err, "ListSummaries in tenant %q", id)
+		assert.Empty(t, sums)
 	}
 }

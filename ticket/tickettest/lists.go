@@ -115,6 +115,34 @@ func (k *kit) pageAll(t *testing.T, s ticket.Store, tenant string, f ticket.Filt
 	}
 }
 
+// pageSummaries lists every summary of tenant passing f with
+// ListSummaries, limit at a time, checking each page's size.
+func (k *kit) pageSummaries(t *testing.T, s ticket.Store, tenant string, f ticket.Filter, limit int) []ticket.Summary {
+	t.Helper()
+	var all []ticket.Summary
+	after := ""
+	for pages := 0; ; pages++ {
+		require.Less(t, pages, 1000, "pagination does not end")
+		page, err := s.ListSummaries(k.ctx, tenant, f, after, limit)
+		require.NoError(t, err)
+		require.LessOrEqual(t, len(page), limit, "a page holds at most limit summaries")
+		all = append(all, page...)
+		if len(page) < limit {
+			return all
+		}
+		after = page[len(page)-1].ID
+	}
+}
+
+// summaries returns the summaries of rs, nil for none.
+func summaries(rs []*ticket.Request) []ticket.Summary {
+	var out []ticket.Summary
+	for _, r := range rs {
+		out = append(out, r.Summary())
+	}
+	return out
+}
+
 // ids returns the IDs of rs, nil for none (as expected does).
 func ids(rs []*ticket.Request) []string {
 	var out []string
@@ -175,6 +203,8 @@ func testListFilters(t *testing.T, k *kit) {
 					equalRequest(t, w, r, "%s: listed records are whole", tc.name)
 				}
 			}
+			assert.Equal(t, summaries(got), k.pageSummaries(t, s, "t1", tc.f, limit),
+				"%s, pages of %d: ListSummaries pages summarize ListRequests pages", tc.name, limit)
 		}
 	}
 	// Both roles in one request list it once.
