@@ -81,13 +81,14 @@ func (w *calendarWing) chores(ctx context.Context, tenant string) error {
 	return errors.Join(second(w.appointments.SweepDrafts(ctx, tenant)), second(w.appointments.DeliverNotifications(ctx, tenant, 0)))
 }
 
-// followOutcome applies a pratica's status to its linked bookings.
-func (w *calendarWing) followOutcome(ctx context.Context, p *practice.Practice) error {
-	effect := appointment.PracticeEffect(practice.AppointmentEffectOf(p.Status))
+// followOutcome applies the status a pratica entered to its linked
+// bookings.
+func (w *calendarWing) followOutcome(ctx context.Context, tenant string, id practice.ID, status practice.Status) error {
+	effect := appointment.PracticeEffect(practice.AppointmentEffectOf(status))
 	if effect == appointment.EffectNone {
 		return nil
 	}
-	_, err := w.appointments.ApplyPracticeOutcome(ctx, auth.System(p.Tenant), p.Tenant, string(p.ID), effect)
+	_, err := w.appointments.ApplyPracticeOutcome(ctx, auth.System(tenant), tenant, string(id), effect)
 	return err
 }
 

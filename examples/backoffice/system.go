@@ -211,7 +211,7 @@ func (sys *system) wire(st stores) error {
 	sys.practiceStore = st.practice
 	if sys.practices, err = practice.New(practice.Config{
 		Store: st.practice, Payments: sys.payments, Registrar: &register{byKey: map[string]string{}},
-		Notifier: sys.mail.practiceNotifier(), Now: now, Logger: sys.log,
+		Notifier: sys.practiceNotifier(), Now: now, Logger: sys.log,
 	}); err != nil {
 		return err
 	}
@@ -334,15 +334,29 @@ func (sys *system) advance(ctx context.Context, id practice.ID) error {
 		}
 		p = q
 	}
-	return errors.Join(sys.followOutcome(ctx, p), sys.paymentEvents(ctx))
+	return errors.Join(sys.paymentEvents(ctx), sys.practiceOutbox(ctx))
 }
 
-// followOutcome applies the pratica's status to its linked bookings.
-func (sys *system) followOutcome(ctx context.Context, p *practice.Practice) error {
-	if sys.cal == nil {
-		return nil
-	}
-	return sys.cal.followOutcome(ctx, p)
+// practiceOutbox drains the pratiche's outbox, whose notifier mails the
+// citizen and moves the bookings (practiceNotifier).
+func (sys *system) practiceOutbox(ctx context.Context) error {
+	_, err := sys.practices.DeliverNotifications(ctx, sys.tenant, 0)
+	return err
+}
+
+// practiceNotifier delivers the pratiche's outbox: each status a pratica
+// enters reaches its linked bookings (practice.AppointmentEffectOf, applied
+// idempotently, so a repeated delivery changes nothing), then the mailer.
+func (sys *system) practiceNotifier() practice.Notifier {
+	mail := sys.mail.practiceNotifier()
+	return practice.NotifierFunc(func(ctx context.Context, n practice.Notification) error {
+		if n.Kind == practice.NotifyCitizenStatus && sys.cal != nil {
+			if err := sys.cal.followOutcome(ctx, n.Tenant, n.Practice, n.Status); err != nil {
+				return err
+			}
+		}
+		return mail.Notify(ctx, n)
+	})
 }
 
 // paymentEvents drains the payment outbox into the pratiche (through
@@ -352,19 +366,11 @@ func (sys *system) paymentEvents(ctx context.Context) error {
 	return err
 }
 
-// handlePaymentEvent moves the pratica a payment outcome concerns.
+// handlePaymentEvent moves the pratica a payment outcome concerns
+// (practice ignores events of other subjects); the pratica's outbox then
+// carries the new status to its bookings.
 func (sys *system) handlePaymentEvent(ctx context.Context, ev payment.Event) error {
-	if ev.Subject == "" || (ev.To != payment.StatusComplete && !ev.To.IsFinal()) {
-		return nil // only outcomes move a pratica
-	}
-	p, err := sys.practices.ApplyPaymentOutcome(ctx, auth.System(ev.Tenant), practice.ID(ev.Subject), ev.PaymentID)
-	if errors.Is(err, practice.ErrNotFound) {
-		return nil // a payment of something else
-	}
-	if err != nil {
-		return err
-	}
-	return sys.followOutcome(ctx, p)
+	return sys.practices.ApplyPaymentEvent(ctx, ev)
 }
 
 // second returns the error of a two-value call.
