@@ -80,15 +80,22 @@ type token struct {
 }
 
 // tenantIndex is one tenant's ordered indexes: every pratica in the
-// three orders, and again per service, per office and per assignee, and
-// the text index. A listing walks the narrowest group its filter names,
-// in its order, from its cursor: it reads about as many records as it
-// returns, whatever the size of the tenant.
+// three orders, and again per service, per office, per assignee and per
+// service and assignee, and the text index. A listing walks the narrowest
+// group its filter names, in its order, from its cursor: it reads about
+// as many records as it returns, whatever the size of the tenant.
 type tenantIndex struct {
 	all                          *orders
 	services, offices, assignees map[string]*orders
+	pairs                        map[pair]*orders
 	text                         *btree.BTreeG[token]
 }
+
+// pair is a service and an assignee (empty for the unassigned pratiche).
+type pair struct{ service, assignee string }
+
+// pairOf is r's service and assignee.
+func pairOf(r *rec) pair { return pair{r.sum.Service, r.sum.Assignee} }
 
 func newTenantIndex() *tenantIndex {
 	return &tenantIndex{
@@ -96,6 +103,7 @@ func newTenantIndex() *tenantIndex {
 		services:  map[string]*orders{},
 		offices:   map[string]*orders{},
 		assignees: map[string]*orders{},
+		pairs:     map[pair]*orders{},
 		text: btree.NewG(degree, func(a, b token) bool {
 			if a.s != b.s {
 				return a.s < b.s
@@ -107,7 +115,7 @@ func newTenantIndex() *tenantIndex {
 }
 
 // group returns m's orders for key, made when missing.
-func group(m map[string]*orders, key string) *orders {
+func group[K comparable](m map[K]*orders, key K) *orders {
 	o, ok := m[key]
 	if !ok {
 		o = newOrders()
@@ -133,6 +141,7 @@ func (x *tenantIndex) add(r *rec) {
 	group(x.services, r.sum.Service).add(r)
 	group(x.offices, r.sum.Office).add(r)
 	group(x.assignees, r.sum.Assignee).add(r)
+	group(x.pairs, pairOf(r)).add(r)
 	r.tokens(func(t token) { x.text.ReplaceOrInsert(t) })
 }
 
@@ -149,6 +158,12 @@ func (x *tenantIndex) remove(r *rec) {
 			}
 		}
 	}
+	if o := x.pairs[pairOf(r)]; o != nil {
+		o.remove(r)
+		if o.len() == 0 {
+			delete(x.pairs, pairOf(r))
+		}
+	}
 	r.tokens(func(t token) { x.text.Delete(t) })
 }
 
@@ -162,6 +177,7 @@ func (x *tenantIndex) reindex(old, r *rec) {
 		x.services[r.sum.Service].add(r)
 		x.offices[r.sum.Office].add(r)
 		x.assignees[r.sum.Assignee].add(r)
+		x.pairs[pairOf(r)].add(r)
 		r.tokens(func(t token) { x.text.ReplaceOrInsert(t) })
 		return
 	}

@@ -159,6 +159,10 @@ func (s *Store) walkIndex(x *tenantIndex, f practice.OfficeFilter, after practic
 	}
 	o := x.all
 	switch {
+	case f.Service != "" && f.Assignee != "":
+		o = x.pairs[pair{f.Service, f.Assignee}]
+	case f.Service != "" && f.Unassigned:
+		o = x.pairs[pair{f.Service, ""}]
 	case f.Service != "":
 		o = x.services[f.Service]
 	case f.Office != "":
