@@ -188,6 +188,10 @@ func run(ctx context.Context) error {
 		return err
 	}
 	show("the service desk queue holds %d request(s)", len(queue.Items))
+	for _, row := range queue.Items {
+		// A row is a summary; the request's page loads it with Get.
+		show("  %s %q %s, priority %d", row.Ref, row.Title, row.Status, row.Priority)
+	}
 	_, err = desk.Resolve(ctx, student, req.ID, "fixed", "done")
 	refused("the student resolving", err)
 	if req, err = desk.Assign(ctx, agent, req.ID, "servicedesk", agent.ID); err != nil {
