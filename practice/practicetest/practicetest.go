@@ -60,6 +60,7 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 		{"CitizenListing", testCitizenListing},
 		{"OfficeListing", testOfficeListing},
 		{"ListingsFollowUpdates", testListingsFollowUpdates},
+		{"ServiceAssigneeListingFollowsReassignments", testServiceAssigneeListing},
 		{"SummariesAndExport", testSummariesAndExport},
 		{"ImportIsIdempotentPerID", testImport},
 		{"StatsAsTheBuilderComputesThem", testStats},
@@ -1293,7 +1294,18 @@ var officeFilters = []struct {
 
 func (k *kit) checkOffice(t *testing.T, s practice.Store, all []*practice.Practice, sizes ...int) {
 	t.Helper()
-	for _, tc := range officeFilters {
+	k.checkListings(t, s, officeFilters, all, sizes...)
+}
+
+// checkListings walks each of filters in every order, page by page with
+// each of sizes, and compares the IDs with those of the pratiche of all
+// that match, in the filter's order.
+func (k *kit) checkListings(t *testing.T, s practice.Store, filters []struct {
+	name string
+	f    practice.OfficeFilter
+}, all []*practice.Practice, sizes ...int) {
+	t.Helper()
+	for _, tc := range filters {
 		for _, o := range officeOrders {
 			f := tc.f
 			f.Sort, f.Desc = o.sort, o.desc
@@ -1573,6 +1585,105 @@ func testListingsFollowUpdates(t *testing.T, k *kit) {
 		return ss[0].ListForCitizen(k.ctx, "t1", practice.CitizenFilter{OwnerID: "nobody", FiscalCode: cfB, Scope: practice.ScopeRelated}, after, limit)
 	})
 	assert.Equal(t, moved, related)
+}
+
+// serviceAssigneeFilters are the listings of one service narrowed to an
+// assignee or to the unassigned pratiche, which stores may serve from a
+// dedicated (service, assignee) index.
+var serviceAssigneeFilters = []struct {
+	name string
+	f    practice.OfficeFilter
+}{
+	{"svc-1 and op-1", practice.OfficeFilter{Service: "svc-1", Assignee: "op-1"}},
+	{"svc-2 and op-2", practice.OfficeFilter{Service: "svc-2", Assignee: "op-2"}},
+	{"svc-3 and op-1", practice.OfficeFilter{Service: "svc-3", Assignee: "op-1"}},
+	{"svc-1 unassigned", practice.OfficeFilter{Service: "svc-1", Unassigned: true}},
+	{"svc-2 unassigned", practice.OfficeFilter{Service: "svc-2", Unassigned: true}},
+	{"svc-3 unassigned", practice.OfficeFilter{Service: "svc-3", Unassigned: true}},
+	{"svc-2 assignee wins over unassigned", practice.OfficeFilter{Service: "svc-2", Assignee: "op-1", Unassigned: true}},
+	{"svc-1 unassigned with statuses", practice.OfficeFilter{Service: "svc-1", Unassigned: true,
+		Statuses: []practice.Status{practice.StatusSubmitted, practice.StatusPending, practice.StatusComplete, practice.StatusWithdrawn}}},
+	{"svc-1 and op-2 within reach", practice.OfficeFilter{Service: "svc-1", Assignee: "op-2", Visible: &practice.Reach{Services: []string{"svc-1"}}}},
+	{"svc-3 and an unknown operator", practice.OfficeFilter{Service: "svc-3", Assignee: "op-9"}},
+}
+
+// testServiceAssigneeListing: a service listing narrowed to an assignee or
+// to the unassigned pratiche lists, in every order and direction and page
+// by page, exactly the pratiche that match now: a pratica reassigned (to
+// another operator, to nobody, from nobody) or moved to another service
+// through another store instance leaves its old listing and joins the new
+// one, and a deleted one leaves every listing. The expected sets come from
+// the pratiche the test wrote, never from the store.
+func testServiceAssigneeListing(t *testing.T, k *kit) {
+	ss := k.stores(t, 2)
+	all := k.officeSet(t, ss[0], "t1", 60)
+	k.officeSet(t, ss[0], "t2", 12)
+	before := map[string][]practice.ID{}
+	for _, tc := range serviceAssigneeFilters {
+		for _, p := range all {
+			if officeMatch(tc.f, p) {
+				before[tc.name] = append(before[tc.name], p.ID)
+			}
+		}
+	}
+	nextAssignee := map[string]string{"": "op-1", "op-1": "", "op-2": "op-1"}
+	var kept []*practice.Practice
+	movedIn, movedOut := 0, 0
+	for i, p := range all {
+		u := k.get(t, ss[1], "t1", p.ID)
+		switch i % 7 {
+		case 0, 3:
+			// Reassigned only: same service, same sort times.
+			u.Assignee = nextAssignee[u.Assignee]
+		case 1:
+			// Reassigned and moved to the next service, with a new
+			// status change.
+			u.Assignee = nextAssignee[u.Assignee]
+			u.Service = map[string]string{"svc-1": "svc-2", "svc-2": "svc-3", "svc-3": "svc-1"}[u.Service]
+			u.Status = practice.StatusWithdrawn
+			u.History = append(u.History, practice.HistoryEntry{At: at(400 - i), From: p.Status, To: u.Status,
+				Event: practice.ActionWithdraw, Operator: "citizen-1"})
+		case 4:
+			// Same keys: only the form data changes.
+			u.Data = map[string]any{"changed": float64(i)}
+		case 6:
+			require.NoError(t, ss[1].Delete(k.ctx, "t1", p.ID, p.Version, nil))
+			continue
+		default:
+			kept = append(kept, p)
+			continue
+		}
+		require.NoError(t, ss[1].Update(k.ctx, u, nil))
+		kept = append(kept, u)
+	}
+	k.checkListings(t, ss[0], serviceAssigneeFilters, kept, 1, 3, 100)
+	// The set exercises the listings: each known pair lists some pratiche
+	// but not all, and the reassignments both add to and take from them.
+	for _, tc := range serviceAssigneeFilters {
+		var after []practice.ID
+		for _, p := range kept {
+			if officeMatch(tc.f, p) {
+				after = append(after, p.ID)
+			}
+		}
+		if tc.f.Assignee == "op-9" {
+			assert.Empty(t, after, tc.name)
+			continue
+		}
+		assert.True(t, len(after) > 0 && len(after) < len(kept), "%s selects %d of %d", tc.name, len(after), len(kept))
+		for _, id := range after {
+			if !slices.Contains(before[tc.name], id) {
+				movedIn++
+			}
+		}
+		for _, id := range before[tc.name] {
+			if !slices.Contains(after, id) {
+				movedOut++
+			}
+		}
+	}
+	assert.Greater(t, movedIn, 5, "pratiche reassigned into the listings")
+	assert.Greater(t, movedOut, 5, "pratiche reassigned out of the listings")
 }
 
 // testOutbox: claims return every field, in the order of the writes (not
