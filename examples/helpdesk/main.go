@@ -17,7 +17,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/ticket"
-	"github.com/sportello/sportello/ticket/memstore"
+	ticketmem "github.com/sportello/sportello/ticket/memstore"
 )
 
 func main() {
@@ -58,8 +58,8 @@ func run(ctx context.Context) error {
 	const tenant = "ateneo"
 	clk := &clock{now: time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)} // a Monday
 	desk, err := ticket.New(ticket.Config{
-		Store: memstore.New(),
-		Blobs: memstore.NewBlobs(),
+		Store: ticketmem.New(),
+		Blobs: ticketmem.NewBlobs(),
 		Targets: []ticket.Target{
 			{Metric: ticket.MetricTTO, Duration: 4 * time.Hour},              // any priority
 			{Priority: 2, Metric: ticket.MetricTTO, Duration: 2 * time.Hour}, // the shorter one wins
