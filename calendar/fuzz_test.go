@@ -1,6 +1,7 @@
 package calendar_test
 
 import (
+	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -37,7 +38,7 @@ func TestRulesThatYieldNoDate(t *testing.T) {
 			}
 		} else {
 			var ve *calendar.ValidationError
-			if !errorsAs(err, &ve) || !ve.Has("opening_hours[0].rule", "rrule") {
+			if !errors.As(err, &ve) || !ve.Has("opening_hours[0].rule", "rrule") {
 				t.Errorf("%s from %s: err = %v, want a rule error", tt.rule, tt.from, err)
 			}
 		}
@@ -63,7 +64,7 @@ func FuzzParseRule(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, begin, length uint16, meeting uint8) {
 		canon, err := calendar.ParseRule(text)
 		if err != nil {
-			if !errorsIs(err, calendar.ErrValidation) {
+			if !errors.Is(err, calendar.ErrValidation) {
 				t.Fatalf("ParseRule(%q) = %v, not a validation error", text, err)
 			}
 			return
@@ -80,7 +81,7 @@ func FuzzParseRule(f *testing.F) {
 			From: from, To: to, Now: local(2026, 2, 1, 0, 0),
 			Held: []calendar.Held{{Start: local(2026, 3, 2, 9, 0), End: local(2026, 3, 2, 9, 30), Places: 1}}})
 		if err != nil {
-			if !errorsIs(err, calendar.ErrValidation) {
+			if !errors.Is(err, calendar.ErrValidation) {
 				t.Fatalf("Availability: %v", err)
 			}
 			return
@@ -107,7 +108,7 @@ func FuzzParseBusy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string) {
 		busy, err := calendar.ParseBusy(text, rome, time.Time{}, time.Time{})
 		if err != nil {
-			if !errorsIs(err, calendar.ErrValidation) {
+			if !errors.Is(err, calendar.ErrValidation) {
 				t.Fatalf("ParseBusy: %v is not a validation error", err)
 			}
 			return
@@ -164,7 +165,7 @@ func FuzzNewOpeningHour(f *testing.F) {
 			t.Fatal(lerr)
 		}
 		if err != nil {
-			if !errorsIs(err, calendar.ErrValidation) {
+			if !errors.Is(err, calendar.ErrValidation) {
 				t.Fatalf("AddOpeningHour: %v is not a validation error", err)
 			}
 			if len(hours) != 0 {

@@ -1,7 +1,6 @@
 package calendar_test
 
 import (
-	"errors"
 	"testing"
 	"time"
 
@@ -22,10 +21,6 @@ func mustZone(name string) *time.Location {
 func local(y int, m time.Month, d, hh, mm int) time.Time {
 	return time.Date(y, m, d, hh, mm, 0, 0, rome)
 }
-
-func errorsIs(err, target error) bool { return errors.Is(err, target) }
-
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
 
 func date(y int, m time.Month, d int) calendar.Date { return calendar.Date{Year: y, Month: m, Day: d} }
 
