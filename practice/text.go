@@ -2,6 +2,8 @@ package practice
 
 import (
 	"encoding/json"
+	"reflect"
+	"strconv"
 	"time"
 
 	"github.com/sportello/sportello/internal/fielderr"
@@ -44,22 +46,8 @@ func (v *validationErrors) checkText(field, s string, kind textrule.Kind, max in
 	case textrule.RuleText:
 		v.add(field, textrule.RuleText, textrule.Message(textrule.RuleText, kind))
 	case textrule.RuleMax:
-		v.add(field, textrule.RuleMax, "must be at most "+itoa(max)+" characters long")
+		v.add(field, textrule.RuleMax, fielderr.TagMessage("max", strconv.Itoa(max), reflect.String))
 	}
-}
-
-// itoa is strconv.Itoa for the small limits of this file.
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for ; n > 0; n /= 10 {
-		i--
-		b[i] = byte('0' + n%10)
-	}
-	return string(b[i:])
 }
 
 // Instants the Desk accepts: years 1 to 9999 (every store keeps them;
@@ -103,7 +91,7 @@ func normalizeData(m map[string]any) (map[string]any, error) {
 		return nil, dataError("json", "must be representable as JSON")
 	}
 	if len(b) > MaxFormDataSize {
-		return nil, dataError(textrule.RuleMax, "must encode as JSON in at most "+itoa(MaxFormDataSize)+" bytes")
+		return nil, dataError(textrule.RuleMax, "must encode as JSON in at most "+strconv.Itoa(MaxFormDataSize)+" bytes")
 	}
 	var out map[string]any
 	if err := json.Unmarshal(b, &out); err != nil {
@@ -120,7 +108,7 @@ func normalizeData(m map[string]any) (map[string]any, error) {
 // checkData walks v at nesting depth depth.
 func checkData(v any, depth int) error {
 	if depth > MaxFormDataDepth {
-		return dataError("depth", "must nest at most "+itoa(MaxFormDataDepth)+" levels")
+		return dataError("depth", "must nest at most "+strconv.Itoa(MaxFormDataDepth)+" levels")
 	}
 	switch t := v.(type) {
 	case string:
@@ -130,7 +118,7 @@ func checkData(v any, depth int) error {
 	case map[string]any:
 		for k, e := range t {
 			if textrule.Check(k, textrule.Line, MaxFormDataKeyLen) != "" {
-				return dataError("key", "keys must be valid UTF-8 text on one line, without control characters, of at most "+itoa(MaxFormDataKeyLen)+" characters")
+				return dataError("key", "keys must be valid UTF-8 text on one line, without control characters, of at most "+strconv.Itoa(MaxFormDataKeyLen)+" characters")
 			}
 			if err := checkData(e, depth+1); err != nil {
 				return err
