@@ -11,6 +11,7 @@ import (
 
 	"github.com/sportello/sportello/auth"
 	"github.com/sportello/sportello/internal/fielderr"
+	"github.com/sportello/sportello/internal/retry"
 	"github.com/sportello/sportello/internal/textrule"
 )
 
@@ -170,30 +171,34 @@ func (d *Desk) DeleteCalendar(ctx context.Context, who auth.Principal, id ID, ve
 	return nil
 }
 
-// maxAttempts bounds the re-reads of a calendar whose version moved under
-// a schedule change the caller did not pin to a version.
-const maxAttempts = 5
+// moved is the retry policy of a schedule change the caller did not pin
+// to a calendar version: read the calendar again, at once, up to five
+// times, while another change moved its version in between.
+var moved = retry.Policy{
+	Attempts: 5,
+	Wait:     func(int) time.Duration { return 0 },
+	Transient: func(err error) bool {
+		var ce *ConflictError
+		return errors.As(err, &ce) && ce.Field == "calendar"
+	},
+}
 
 // change runs fn on a freshly read calendar, again when another change
 // moved the calendar's version in between (the caller named no calendar
 // version; fn's own checks run again on the new state).
 func (d *Desk) change(ctx context.Context, who auth.Principal, a Action, id ID, fn func(c *Calendar) error) error {
-	for attempt := 1; ; attempt++ {
+	err := retry.Do(ctx, moved, func() error {
 		c, err := d.load(ctx, who, a, id)
 		if err != nil {
 			return err
 		}
 		c.Updated = d.clock()
-		err = fn(c)
-		var ce *ConflictError
-		if errors.As(err, &ce) && ce.Field == "calendar" && attempt < maxAttempts {
-			continue
-		}
-		if err == nil {
-			d.logged(who.Tenant, a, id)
-		}
-		return err
+		return fn(c)
+	})
+	if err == nil {
+		d.logged(who.Tenant, a, id)
 	}
+	return err
 }
 
 // OpeningHours returns the calendar's opening hours, ordered by ID.
