@@ -379,8 +379,8 @@ func (d *Desk) Iterate(ctx context.Context, who auth.Principal, q OfficeQuery) i
 	}
 }
 
-// iteratePage is how many records Iterate and approvalServices read from
-// the store at a time.
+// iteratePage is how many services approvalServices reads from the store
+// at a time.
 const iteratePage = 200
 
 // approvalServices returns the IDs of the tenant's approval services.
