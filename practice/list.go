@@ -74,31 +74,20 @@ func clampLimit(limit int) int {
 	return min(limit, maxLimit)
 }
 
-// lister reads one batch of a listing after a position.
-type lister func(after Position, limit int) ([]*Practice, error)
-
 // page reads one more item than needed from list (to know whether a next
-// page exists); pos gives an item's position in the listing's order,
-// which order names in the cursor.
-func page(who auth.Principal, order, cursor string, limit int, pos func(*Practice) Position, list lister) (Page, error) {
+// page exists), after the position cursor names; pos gives an item's
+// position in the listing's order, which order names in the cursor.
+func page[T any](order, cursor string, limit int, pos func(T) Position, list func(after Position, limit int) ([]T, error)) ([]T, string, error) {
 	after, err := decodeCursor(order, cursor)
 	if err != nil {
-		return Page{}, err
+		return nil, "", err
 	}
 	limit = clampLimit(limit)
 	items, err := list(after, limit+1)
-	if err != nil {
-		return Page{}, err
+	if err != nil || len(items) <= limit {
+		return items, "", err
 	}
-	var pg Page
-	if len(items) > limit {
-		items = items[:limit]
-		pg.Next = encodeCursor(order, pos(items[limit-1]))
-	}
-	for _, p := range items {
-		pg.Items = append(pg.Items, forCaller(who, p))
-	}
-	return pg, nil
+	return items[:limit], encodeCursor(order, pos(items[limit-1])), nil
 }
 
 // idPosition is the position of a pratica in a listing ordered by ID.
@@ -162,9 +151,17 @@ func (d *Desk) ListTab(ctx context.Context, who auth.Principal, tab Tab, cursor 
 	} else if f.Statuses = TabStatuses(tab); f.Statuses == nil {
 		return Page{}, &ValidationError{Fields: []FieldError{{Field: "tab", Rule: "oneof", Message: "is not a tab of the citizen area"}}}
 	}
-	return page(who, "p", cursor, limit, idPosition, func(after Position, n int) ([]*Practice, error) {
+	items, next, err := page("p", cursor, limit, idPosition, func(after Position, n int) ([]*Practice, error) {
 		return d.store.ListForCitizen(ctx, who.Tenant, f, after.ID, n)
 	})
+	if err != nil {
+		return Page{}, err
+	}
+	pg := Page{Next: next}
+	for _, p := range items {
+		pg.Items = append(pg.Items, forCaller(who, p))
+	}
+	return pg, nil
 }
 
 // OfficeQuery selects pratiche for the back office.
@@ -237,21 +234,17 @@ func (d *Desk) ListSummaries(ctx context.Context, who auth.Principal, q OfficeQu
 	if err != nil {
 		return SummaryPage{}, err
 	}
-	after, err := decodeCursor(q.order(), cursor)
-	if err != nil || empty {
-		return SummaryPage{}, err
-	}
-	limit = clampLimit(limit)
-	items, err := d.store.ListSummaries(ctx, who.Tenant, f, after, limit+1)
+	pos := func(s Summary) Position { return s.Position(q.Sort) }
+	items, next, err := page(q.order(), cursor, limit, pos, func(after Position, n int) ([]Summary, error) {
+		if empty {
+			return nil, nil
+		}
+		return d.store.ListSummaries(ctx, who.Tenant, f, after, n)
+	})
 	if err != nil {
 		return SummaryPage{}, err
 	}
-	pg := SummaryPage{Items: items}
-	if len(items) > limit {
-		pg.Items = items[:limit]
-		pg.Next = encodeCursor(q.order(), items[limit-1].Position(q.Sort))
-	}
-	return pg, nil
+	return SummaryPage{Items: items, Next: next}, nil
 }
 
 // ListOffice is ListSummaries returning whole pratiche, each read with
