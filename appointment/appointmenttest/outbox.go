@@ -3,7 +3,6 @@ package appointmenttest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -22,51 +21,41 @@ func outboxHarnesses(newHarness func(t *testing.T) Harness) outboxtest.NewHarnes
 		if err != nil {
 			t.Fatalf("MakeStores: %v", err)
 		}
-		shared := &outboxRecords{bookings: map[string]*appointment.Booking{}}
+		rs := &outboxtest.Records[*appointment.Booking]{}
 		out := make([]outboxtest.Harness, n)
 		for i, s := range stores {
-			out[i] = &outboxHarness{s: s, r: shared}
+			out[i] = &outboxHarness{s: s, rs: rs}
 		}
 		return out
 	}
 }
 
-type outboxRecords struct {
-	mu       sync.Mutex
-	bookings map[string]*appointment.Booking // tenant + record label -> booking
-	n        int
-}
-
+// outboxHarness is one store instance as the shared outbox section sees
+// it: an entry is a notification, its record the notification's booking.
 type outboxHarness struct {
-	s appointment.Store
-	r *outboxRecords
+	s  appointment.Store
+	rs *outboxtest.Records[*appointment.Booking]
 }
 
 // Append books the record's booking with its first entry, and updates it
 // with each later one.
 func (h *outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
-	h.r.mu.Lock()
-	defer h.r.mu.Unlock()
-	h.r.n++
-	id := fmt.Sprintf("note-%04d", h.r.n)
-	key := tenant + "/" + record
-	b := h.r.bookings[key]
-	note := func(b *appointment.Booking) []appointment.Notification {
-		return []appointment.Notification{{ID: id, Tenant: tenant, Kind: appointment.NotifyModified, Booking: b.ID, CreatedAt: T0}}
+	note := func(b *appointment.Booking, seq int) (string, []appointment.Notification) {
+		id := fmt.Sprintf("note-%04d", seq)
+		return id, []appointment.Notification{{ID: id, Tenant: tenant, Kind: appointment.NotifyModified, Booking: b.ID, CreatedAt: T0}}
 	}
-	if b == nil {
-		start := T0.Add(time.Duration(h.r.n) * time.Hour)
-		b = &appointment.Booking{ID: appointment.ID("rec-" + record), Tenant: tenant, Calendar: cal, OpeningHour: "oh-1",
+	return h.rs.Append(tenant, record, func(seq int) (*appointment.Booking, string, error) {
+		start := T0.Add(time.Duration(seq) * time.Hour)
+		b := &appointment.Booking{ID: appointment.ID("rec-" + record), Tenant: tenant, Calendar: cal, OpeningHour: "oh-1",
 			Start: start, End: start.Add(30 * time.Minute), Status: appointment.StatusApproved, FiscalCode: "RSSMRA80A01H501U",
 			Created: T0, Updated: T0}
-		if err := h.s.Book(ctx, b, open(1000), note(b)); err != nil {
-			return "", err
-		}
-		h.r.bookings[key] = b
-		return id, nil
-	}
-	b.Notes = id
-	return id, h.s.Update(ctx, b, note(b))
+		id, n := note(b, seq)
+		return b, id, h.s.Book(ctx, b, open(1000), n)
+	}, func(b *appointment.Booking, seq int) (string, error) {
+		id, n := note(b, seq)
+		b.Notes = id
+		return id, h.s.Update(ctx, b, n)
+	})
 }
 
 // Claim runs the store's claim and returns the claimed IDs in order.

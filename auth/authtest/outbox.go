@@ -2,9 +2,7 @@ package authtest
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -26,52 +24,42 @@ func testSharedOutbox(t *testing.T, newHarness func(*testing.T) Harness) {
 		ss, err := h.MakeStores(context.Background(), n)
 		require.NoError(t, err)
 		require.Len(t, ss, n)
-		shared := &outboxLabels{seq: new(int), mu: &sync.Mutex{}}
+		rs := &outboxtest.Records[*auth.Account]{}
 		out := make([]outboxtest.Harness, n)
 		for i, s := range ss {
-			out[i] = outboxHarness{s: s, labels: shared}
+			out[i] = outboxHarness{s: s, rs: rs}
 		}
 		return out
 	})
 }
 
-// outboxLabels numbers the entries the kit appends across instances.
-type outboxLabels struct {
-	mu  *sync.Mutex
-	seq *int
-}
-
-func (l *outboxLabels) next() int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	*l.seq++
-	return *l.seq
-}
-
+// outboxHarness is one store instance as the shared outbox section sees
+// it: an entry is a notification, its record the notification's account.
 type outboxHarness struct {
-	s      auth.Store
-	labels *outboxLabels
+	s  auth.Store
+	rs *outboxtest.Records[*auth.Account]
 }
 
+// Append creates the labelled account with one notification, or updates
+// it with one more.
 func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
-	i := h.labels.next()
-	id := fmt.Sprintf("note-%04d", i)
-	accountID := "acc-" + record
-	// Each entry a little later: stores may order by time as well.
-	at := base.Add(time.Duration(i) * time.Millisecond)
-	n := []auth.Notification{{ID: id, Tenant: tenant, Kind: auth.NotifyPasswordChanged, AccountID: accountID,
-		Recipient: "someone@example.org", CreatedAt: at}}
-	a, err := h.s.GetAccount(ctx, tenant, accountID)
-	switch {
-	case err == nil:
+	notes := func(accountID string, seq int) (string, time.Time, []auth.Notification) {
+		id := fmt.Sprintf("note-%04d", seq)
+		// Each entry a little later: stores may order by time as well.
+		at := base.Add(time.Duration(seq) * time.Millisecond)
+		return id, at, []auth.Notification{{ID: id, Tenant: tenant, Kind: auth.NotifyPasswordChanged, AccountID: accountID,
+			Recipient: "someone@example.org", CreatedAt: at}}
+	}
+	return h.rs.Append(tenant, record, func(seq int) (*auth.Account, string, error) {
+		id, at, n := notes("acc-"+record, seq)
+		a := &auth.Account{Tenant: tenant, ID: "acc-" + record, Username: "user-" + record, Email: record + "@example.org",
+			Roles: []auth.Role{auth.RoleOperator}, CreatedAt: at, UpdatedAt: at}
+		return a, id, h.s.CreateAccount(ctx, a, n)
+	}, func(a *auth.Account, seq int) (string, error) {
+		id, at, n := notes(a.ID, seq)
 		a.UpdatedAt = at
 		return id, h.s.UpdateAccount(ctx, a, n)
-	case errors.Is(err, auth.ErrNotFound):
-		a = &auth.Account{Tenant: tenant, ID: accountID, Username: "user-" + record, Email: record + "@example.org",
-			Roles: []auth.Role{auth.RoleOperator}, CreatedAt: at, UpdatedAt: at}
-		return id, h.s.CreateAccount(ctx, a, n)
-	}
-	return "", err
+	})
 }
 
 func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {

@@ -86,46 +86,37 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			h := newHarness(t)
 			t.Cleanup(h.Close)
 			k := &kit{h: h, ctx: context.Background()}
-			st := &outboxState{k: k, records: map[string]*payment.Payment{}}
+			rs := &outboxtest.Records[*payment.Payment]{}
 			var hs []outboxtest.Harness
 			for _, s := range k.stores(t, n) {
-				hs = append(hs, outboxHarness{st: st, s: s})
+				hs = append(hs, outboxHarness{k: k, rs: rs, s: s})
 			}
 			return hs
 		})
 	})
 }
 
-// outboxState maps the outbox section's record labels to payments.
-type outboxState struct {
-	mu      sync.Mutex
-	k       *kit
-	records map[string]*payment.Payment
-}
-
 // outboxHarness is one store instance as internal/outbox/outboxtest sees
-// it: an entry is an event, its record the event's payment.
+// it: an entry is an event, its record the event's payment. k makes the
+// payments and events; rs, shared by the instances, serializes its use.
 type outboxHarness struct {
-	st *outboxState
+	k  *kit
+	rs *outboxtest.Records[*payment.Payment]
 	s  payment.Store
 }
 
 // Append creates the labelled payment with one event, or updates it with
 // one more.
 func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
-	h.st.mu.Lock()
-	defer h.st.mu.Unlock()
-	k := h.st.k
-	p := h.st.records[tenant+"/"+record]
-	if p == nil {
-		p = k.record(tenant)
-		e := k.event(p, "", payment.StatusPending)
+	return h.rs.Append(tenant, record, func(int) (*payment.Payment, string, error) {
+		p := h.k.record(tenant)
+		e := h.k.event(p, "", payment.StatusPending)
 		stored, _, err := h.s.Create(ctx, p, []payment.Event{e})
-		h.st.records[tenant+"/"+record] = stored
-		return e.ID, err
-	}
-	e := k.event(p, payment.StatusPending, payment.StatusPending)
-	return e.ID, h.s.Update(ctx, p, []payment.Event{e})
+		return stored, e.ID, err
+	}, func(p *payment.Payment, _ int) (string, error) {
+		e := h.k.event(p, payment.StatusPending, payment.StatusPending)
+		return e.ID, h.s.Update(ctx, p, []payment.Event{e})
+	})
 }
 
 func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {

@@ -85,47 +85,39 @@ func Run(t *testing.T, newHarness func(t *testing.T) Harness) {
 			h := newHarness(t)
 			t.Cleanup(h.Close)
 			k := &kit{h: h, ctx: context.Background()}
-			st := &outboxState{k: k, records: map[string]*practice.Practice{}}
+			rs := &outboxtest.Records[*practice.Practice]{}
 			var hs []outboxtest.Harness
 			for _, s := range k.stores(t, n) {
-				hs = append(hs, outboxHarness{st: st, s: s})
+				hs = append(hs, outboxHarness{rs: rs, s: s})
 			}
 			return hs
 		})
 	})
 }
 
-// outboxState maps the outbox section's record labels to pratiche.
-type outboxState struct {
-	mu      sync.Mutex
-	k       *kit
-	seq     int
-	records map[string]*practice.Practice
-}
-
 // outboxHarness is one store instance as internal/outbox/outboxtest sees
 // it: an entry is a notification, its record the notification's pratica.
 type outboxHarness struct {
-	st *outboxState
+	rs *outboxtest.Records[*practice.Practice]
 	s  practice.Store
 }
 
 // Append creates the labelled pratica with one notification, or updates
 // it with one more.
 func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
-	h.st.mu.Lock()
-	defer h.st.mu.Unlock()
-	h.st.seq++
-	id := fmt.Sprintf("n-%04d", h.st.seq)
-	p := h.st.records[tenant+"/"+record]
-	if p == nil {
-		p = minimalPractice(tenant, practice.ID("p-"+record))
-		n := note(tenant, id, p.ID, p.Status, at(h.st.seq))
-		stored, _, err := h.s.Create(ctx, p, []practice.Notification{n})
-		h.st.records[tenant+"/"+record] = stored
-		return id, err
+	notes := func(p *practice.Practice, seq int) (string, []practice.Notification) {
+		id := fmt.Sprintf("n-%04d", seq)
+		return id, []practice.Notification{note(tenant, id, p.ID, p.Status, at(seq))}
 	}
-	return id, h.s.Update(ctx, p, []practice.Notification{note(tenant, id, p.ID, p.Status, at(h.st.seq))})
+	return h.rs.Append(tenant, record, func(seq int) (*practice.Practice, string, error) {
+		p := minimalPractice(tenant, practice.ID("p-"+record))
+		id, ns := notes(p, seq)
+		stored, _, err := h.s.Create(ctx, p, ns)
+		return stored, id, err
+	}, func(p *practice.Practice, seq int) (string, error) {
+		id, ns := notes(p, seq)
+		return id, h.s.Update(ctx, p, ns)
+	})
 }
 
 func (h outboxHarness) Claim(ctx context.Context, tenant string, now time.Time, lease time.Duration, limit int) ([]string, error) {

@@ -3,7 +3,6 @@ package tickettest
 import (
 	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -257,44 +256,34 @@ func runOutboxSection(t *testing.T, newHarness func(t *testing.T) Harness) {
 		h := newHarness(t)
 		t.Cleanup(h.Close)
 		k := &kit{h: h, ctx: context.Background()}
-		st := &outboxState{k: k, requests: map[string]*ticket.Request{}}
+		rs := &outboxtest.Records[*ticket.Request]{}
 		var hs []outboxtest.Harness
 		for _, s := range k.stores(t, n) {
-			hs = append(hs, outboxHarness{st: st, s: s})
+			hs = append(hs, outboxHarness{k: k, rs: rs, s: s})
 		}
 		return hs
 	})
 }
 
-// outboxState maps the outbox section's record labels to requests.
-type outboxState struct {
-	mu       sync.Mutex
-	k        *kit
-	notes    int
-	requests map[string]*ticket.Request
-}
-
 // outboxHarness is one store instance as the shared outbox section sees
 // it: an entry is a notification, its record the notification's request.
+// k makes the requests; rs, shared by the instances, serializes its use.
 type outboxHarness struct {
-	st *outboxState
+	k  *kit
+	rs *outboxtest.Records[*ticket.Request]
 	s  ticket.Store
 }
 
 // Append creates the labelled request with one notification, or updates
 // it with one more.
 func (h outboxHarness) Append(ctx context.Context, tenant, record string) (string, error) {
-	h.st.mu.Lock()
-	defer h.st.mu.Unlock()
-	h.st.notes++
-	id := fmt.Sprintf("n-%05d", h.st.notes)
-	r := h.st.requests[tenant+"/"+record]
-	if r == nil {
-		r = h.st.k.request(tenant)
-		h.st.requests[tenant+"/"+record] = r
-		return id, h.s.CreateRequest(ctx, r, []ticket.Notification{note(tenant, id, r, "", h.st.notes)})
-	}
-	return id, h.s.UpdateRequests(ctx, []ticket.Notification{note(tenant, id, r, r.Ref, h.st.notes)}, r)
+	return h.rs.Append(tenant, record, func(seq int) (*ticket.Request, string, error) {
+		id, r := fmt.Sprintf("n-%05d", seq), h.k.request(tenant)
+		return r, id, h.s.CreateRequest(ctx, r, []ticket.Notification{note(tenant, id, r, "", seq)})
+	}, func(r *ticket.Request, seq int) (string, error) {
+		id := fmt.Sprintf("n-%05d", seq)
+		return id, h.s.UpdateRequests(ctx, []ticket.Notification{note(tenant, id, r, r.Ref, seq)}, r)
+	})
 }
 
 // Claim runs ClaimNotifications and returns the IDs in the store's order.
