@@ -81,11 +81,7 @@ func (r *recurrence) yields(text string, first Date) error {
 	}
 	if nProbed.Load() < maxCached {
 		nProbed.Add(1)
-		if err == nil {
-			probed.Store(key, nil)
-		} else {
-			probed.Store(key, err)
-		}
+		probed.Store(key, err) // a nil error is stored as nil
 	}
 	return err
 }
