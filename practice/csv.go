@@ -83,7 +83,7 @@ func csvValue(v any) string {
 // Fields. serviceName is shown in the service column.
 func CSVRow(p *Practice, serviceName string, opt CSVOptions) []string {
 	opt = opt.withDefaults()
-	r := ExportRow{Summary: SummaryOf(p), Values: make([]any, 0, 1+len(opt.Fields))}
+	r := ExportRow{Summary: p.Summary(), Values: make([]any, 0, 1+len(opt.Fields))}
 	for _, k := range opt.keys() {
 		r.Values = append(r.Values, p.Data[k])
 	}

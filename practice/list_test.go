@@ -18,7 +18,7 @@ func TestListSummariesFiltersBySubmissionDateAndText(t *testing.T) {
 	if err != nil || len(pg.Items) != 2 || pg.Items[0].ID != ps[1].ID || pg.Items[1].ID != ps[2].ID {
 		t.Fatalf("submission window: %+v %v", pg.Items, err)
 	}
-	if want := practice.SummaryOf(f.get(ps[1].ID)); pg.Items[0] != want {
+	if want := f.get(ps[1].ID).Summary(); pg.Items[0] != want {
 		t.Fatalf("summary\n got %+v\nwant %+v", pg.Items[0], want)
 	}
 	pg, err = d.ListSummaries(ctx, a.enabled, practice.OfficeQuery{Text: " " + string(ps[2].ID[:len(ps[2].ID)-2]) + " "}, "", 10)

@@ -31,8 +31,9 @@ type Summary struct {
 	Paid bool
 }
 
-// SummaryOf returns p's summary (pure).
-func SummaryOf(p *Practice) Summary {
+// Summary returns the pratica's list row (pure), as Payment.Summary and
+// Request.Summary do in payment and ticket.
+func (p *Practice) Summary() Summary {
 	return Summary{
 		ID: p.ID, Service: p.Service, Status: p.Status, Owner: p.Owner, Assignee: p.Assignee, Office: p.Office,
 		SubmittedAt: p.SubmittedAt, LastChange: p.LastStatusChange(), ProtocolNumber: p.ProtocolNumber, Paid: paymentMade(p),

@@ -25,7 +25,7 @@ type rec struct {
 }
 
 func newRec(p *practice.Practice) *rec {
-	s := practice.SummaryOf(p)
+	s := p.Summary()
 	return &rec{p: p, sum: s, sub: s.SubmittedAt.UnixMicro(), chg: s.LastChange.UnixMicro(), search: practice.SearchText(s)}
 }
 

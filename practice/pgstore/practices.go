@@ -130,7 +130,7 @@ func rowArgs(p *practice.Practice) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	sum := practice.SummaryOf(p)
+	sum := p.Summary()
 	return []any{
 		p.Tenant, string(p.ID), // $1, $2
 		p.Service, p.Owner.ID, p.Owner.FiscalCode, p.Owner.Provider, nonNil(p.Related), // $3-$7

@@ -1234,7 +1234,7 @@ func officeMatch(f practice.OfficeFilter, p *practice.Practice) bool {
 	if c := p.SubmittedAt; !f.SubmittedFrom.IsZero() && c.Before(f.SubmittedFrom) || !f.SubmittedTo.IsZero() && !c.Before(f.SubmittedTo) {
 		return false
 	}
-	if !practice.MatchesText(practice.SummaryOf(p), f.Text) {
+	if !practice.MatchesText(p.Summary(), f.Text) {
 		return false
 	}
 	if f.Assignee != "" {
@@ -1373,7 +1373,7 @@ func testOfficeListing(t *testing.T, k *kit) {
 }
 
 // testSummariesAndExport: a listing returns each pratica's summary
-// (SummaryOf, never more), and Export streams the same summaries in the
+// (Practice.Summary, never more), and Export streams the same summaries in the
 // same order with the requested form values, in one pass however many
 // rows there are.
 func testSummariesAndExport(t *testing.T, k *kit) {
@@ -1399,7 +1399,7 @@ func testSummariesAndExport(t *testing.T, k *kit) {
 			for i, sum := range list {
 				p := byID[sum.ID]
 				require.NotNil(t, p)
-				assert.Equal(t, practice.SummaryOf(p), sum, "%s: the summary of %s", tc.name, sum.ID)
+				assert.Equal(t, p.Summary(), sum, "%s: the summary of %s", tc.name, sum.ID)
 				assert.Equal(t, sum, rows[i].Summary, "%s: row %d", tc.name, i)
 				assert.Equal(t, []any{p.Data["applicant"], nil, p.Data["nested"], p.Data["n"]}, rows[i].Values, "%s: values of %s", tc.name, sum.ID)
 				if sum.Paid {
@@ -1475,7 +1475,7 @@ func testImport(t *testing.T, k *kit) {
 	list, err := s.ListSummaries(k.ctx, "t1", practice.OfficeFilter{Sort: practice.SortID}, practice.Position{}, 10)
 	require.NoError(t, err)
 	require.Len(t, list, 3)
-	assert.Equal(t, practice.SummaryOf(batch[0]), list[0], "imported pratiche are listed")
+	assert.Equal(t, batch[0].Summary(), list[0], "imported pratiche are listed")
 	created, err = s.Import(k.ctx, "t2", batch[:1])
 	require.NoError(t, err)
 	assert.Equal(t, []bool{true}, created, "another tenant's IDs are its own")
