@@ -48,6 +48,15 @@
 // with row locks (no advisory locks), so several application instances
 // can share one database; appointmenttest.Run checks any other Store.
 //
+// # Errors worth a retry
+//
+// ErrUnavailable (the storage or the calendar wing failed, not the caller)
+// may go away by itself: retry with backoff. ErrConflict on "version"
+// means the booking changed since it was read: read it again and
+// re-apply. ErrSlotFull, ErrDayFull and ErrCitizenLimit (also ErrConflict)
+// may succeed later, when places free up; another slot is the better
+// answer to give a citizen. The others fail the same way again.
+//
 // # Notifications
 //
 // Confirmations, creations, approvals, moves, changes, cancellations and

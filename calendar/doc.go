@@ -70,4 +70,13 @@
 // pgstore keeps them in PostgreSQL; calendartest.Run checks any other
 // implementation. The appointment wing reads calendars through the narrow
 // Schedules interface, which *Desk implements.
+//
+// # Errors worth a retry
+//
+// Every error a Desk returns matches one of ErrNotFound, ErrConflict,
+// ErrValidation, ErrUnavailable, ErrSlotUnavailable or auth.ErrForbidden,
+// or is a context error. ErrUnavailable (the storage failed, not the
+// caller) may go away by itself: retry with backoff. ErrConflict on the
+// "version" field means the calendar changed since it was read: read it
+// again and re-apply. The others fail the same way again.
 package calendar
