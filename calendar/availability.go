@@ -177,6 +177,7 @@ func DaySummary(q Query) ([]Day, error) {
 // held places sorted by start.
 type engine struct {
 	cal      *Calendar
+	loc      *time.Location
 	zone     zoneMap
 	earliest int64 // first bookable start: now + minimum notice
 	horizon  int64 // first instant after the last bookable day
@@ -232,7 +233,7 @@ func (e *engine) init(q *Query) error {
 	if err := errs.err(); err != nil {
 		return err
 	}
-	e.cal = c
+	e.cal, e.loc = c, loc
 	now := ceilUnix(q.Now)
 	e.zone = newZoneMap(loc, now-2*secondsPerDay, now+int64(rolling+3)*secondsPerDay)
 	e.earliest = now + int64(c.MinNoticeHours)*3600
@@ -283,6 +284,7 @@ func (e *engine) prepareDays(q *Query, d0, d1, lo, hi int64) error {
 			e.closed = append(e.closed, s)
 		}
 	}
+	e.closed = e.holidays(d0, d1, lo, hi, e.closed)
 	if !slices.IsSortedFunc(e.closed, func(a, b span) int { return cmp.Compare(a.from, b.from) }) {
 		slices.SortFunc(e.closed, func(a, b span) int { return cmp.Compare(a.from, b.from) })
 	}
@@ -297,6 +299,25 @@ func (e *engine) prepareDays(q *Query, d0, d1, lo, hi int64) error {
 	e.closed = merged
 
 	return nil
+}
+
+// holidays appends to closed the calendar's yearly holidays near [lo, hi)
+// (local days d0..d1) as whole local days, computed for each year the
+// days touch; it does nothing when the calendar sets none.
+func (e *engine) holidays(d0, d1, lo, hi int64, closed []span) []span {
+	c := e.cal
+	if !c.ItalianHolidays && len(c.PatronDays) == 0 {
+		return closed
+	}
+	for y := dateOfDays(d0 - 1).Year; y <= dateOfDays(d1+1).Year; y++ {
+		for _, h := range c.HolidaysOf(y) {
+			from, to := WholeDays(h.Date, h.Date, e.loc)
+			if s := (span{from.Unix(), to.Unix()}); s.to > lo-secondsPerDay && s.from < hi+2*secondsPerDay {
+				closed = append(closed, s)
+			}
+		}
+	}
+	return closed
 }
 
 // candidate is a slot being computed: its start and end in Unix seconds,

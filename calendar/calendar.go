@@ -106,6 +106,13 @@ type Calendar struct {
 	ExternalCalendars []string
 	// Limits are the booking limits beyond each slot's queue.
 	Limits Limits
+	// ItalianHolidays closes the calendar, every year, on Italy's national
+	// holidays (see ItalianHolidays), and PatronDays on the local ones: the
+	// engine treats each as a closed whole local day in the calendar's zone
+	// for every year its window touches, with no stored closure. HolidaysOf
+	// lists them for one year.
+	ItalianHolidays bool
+	PatronDays      []YearlyDay
 	// Version counts the changes of the calendar, its opening hours and
 	// its closures; Created and Updated are UTC instants.
 	Version          int64
@@ -120,6 +127,7 @@ func (c *Calendar) Clone() *Calendar {
 	n := *c
 	n.Moderators = slices.Clone(c.Moderators)
 	n.ExternalCalendars = slices.Clone(c.ExternalCalendars)
+	n.PatronDays = slices.Clone(c.PatronDays)
 	return &n
 }
 
@@ -158,6 +166,8 @@ type NewCalendar struct {
 	VideoCalls        bool          `json:"video_calls"`
 	ExternalCalendars []string      `json:"external_calendars" validate:"max=20,dive,required,max=2000,url"`
 	Limits            Limits        `json:"limits"`
+	ItalianHolidays   bool          `json:"italian_holidays"`
+	PatronDays        []YearlyDay   `json:"patron_days" validate:"max=20,dive"`
 }
 
 // The meaning of NewCalendar's zero values: Zone "" is Europe/Rome,
@@ -180,6 +190,17 @@ func (in NewCalendar) build(v *fielderr.Validator) (*Calendar, error) {
 		AllowCancelDays: DefaultAllowCancelDays, Moderated: in.Moderated, AllowOverlaps: in.AllowOverlaps,
 		DraftsDuration: in.DraftsDuration, Notifications: true, VideoCalls: in.VideoCalls,
 		ExternalCalendars: slices.Clip(slices.Clone(in.ExternalCalendars)), Limits: in.Limits,
+		ItalianHolidays: in.ItalianHolidays, PatronDays: slices.Clip(slices.Clone(in.PatronDays)),
+	}
+	if len(c.PatronDays) == 0 {
+		c.PatronDays = nil
+	}
+	for i, p := range c.PatronDays {
+		c.PatronDays[i].Name = strings.TrimSpace(p.Name)
+		f := "patron_days[" + itoa(i) + "].day"
+		if !errs.has(f) && !errs.has("patron_days["+itoa(i)+"].month") && !(Date{2000, p.Month, p.Day}).Valid() {
+			errs.add(f, "date", "must be a real day of the month")
+		}
 	}
 	if len(c.ExternalCalendars) == 0 {
 		c.ExternalCalendars = nil

@@ -69,3 +69,34 @@ func ItalianHolidays(year int, local ...Holiday) []Holiday {
 func PatronDay(year int, month time.Month, day int, name string) Holiday {
 	return Holiday{Date{year, month, day}, name}
 }
+
+// YearlyDay is a local holiday falling on the same month and day every
+// year, e.g. a patron saint's day. A 29 February is closed in leap years
+// only.
+type YearlyDay struct {
+	Month time.Month `json:"month" validate:"gte=1,lte=12"`
+	Day   int        `json:"day" validate:"gte=1,lte=31"`
+	// Name is shown to operators ("Santi Pietro e Paolo").
+	Name string `json:"name" validate:"required,line,max=100"`
+}
+
+// HolidaysOf returns the yearly holidays c closes on in year, ordered by
+// date: Italy's national holidays when c.ItalianHolidays is set, and
+// c.PatronDays (those that fall on a real date that year). It is nil when
+// c sets no yearly holiday.
+func (c *Calendar) HolidaysOf(year int) []Holiday {
+	if !c.ItalianHolidays && len(c.PatronDays) == 0 {
+		return nil
+	}
+	local := make([]Holiday, 0, len(c.PatronDays))
+	for _, p := range c.PatronDays {
+		if d := (Date{year, p.Month, p.Day}); d.Valid() {
+			local = append(local, Holiday{d, p.Name})
+		}
+	}
+	if c.ItalianHolidays {
+		return ItalianHolidays(year, local...)
+	}
+	slices.SortStableFunc(local, func(a, b Holiday) int { return a.Date.Compare(b.Date) })
+	return slices.CompactFunc(local, func(a, b Holiday) bool { return a.Date == b.Date })
+}

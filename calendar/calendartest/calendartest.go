@@ -86,7 +86,10 @@ func (k *kit) newCalendar(tenant, title string) *calendar.Calendar {
 		DraftsDuration: 15 * time.Minute, Notifications: true, VideoCalls: true,
 		ExternalCalendars: []string{"https://agenda.example/cal.ics"},
 		Limits:            calendar.Limits{PerDay: 40, PerCitizen: 1, CitizenPeriod: 30 * 24 * time.Hour},
-		Created:           at, Updated: at,
+		ItalianHolidays:   true,
+		PatronDays: []calendar.YearlyDay{{Month: time.June, Day: 29, Name: "Santi Pietro e Paolo «patroni»"},
+			{Month: time.February, Day: 29, Name: "Bisestile"}},
+		Created: at, Updated: at,
 	}
 }
 
@@ -120,6 +123,19 @@ func testRoundTrip(t *testing.T, k *kit) {
 	require.NoError(t, err)
 	assert.Equal(t, c, got)
 
+	// The yearly holidays survive an update, and their removal too.
+	got.PatronDays = append(got.PatronDays, calendar.YearlyDay{Month: time.December, Day: 7, Name: "Sant'Ambrogio"})
+	require.NoError(t, s.UpdateCalendar(k.ctx, got))
+	again, err := s.GetCalendar(k.ctx, "t1", c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, got.PatronDays, again.PatronDays)
+	again.ItalianHolidays, again.PatronDays = false, nil
+	require.NoError(t, s.UpdateCalendar(k.ctx, again))
+	again, err = s.GetCalendar(k.ctx, "t1", c.ID)
+	require.NoError(t, err)
+	assert.False(t, again.ItalianHolidays)
+	assert.Nil(t, again.PatronDays)
+
 	zero := &calendar.Calendar{ID: "cal-zero", Tenant: "t1", Title: "Zero"}
 	k.create(t, s, zero)
 	got, err = s.GetCalendar(k.ctx, "t1", "cal-zero")
@@ -127,6 +143,8 @@ func testRoundTrip(t *testing.T, k *kit) {
 	assert.Equal(t, zero, got)
 	assert.Nil(t, got.Moderators)
 	assert.Nil(t, got.ExternalCalendars)
+	assert.Nil(t, got.PatronDays)
+	assert.False(t, got.ItalianHolidays)
 
 	_, err = s.GetCalendar(k.ctx, "t1", "missing")
 	assert.ErrorIs(t, err, calendar.ErrNotFound)
@@ -143,6 +161,10 @@ func testCopies(t *testing.T, k *kit) {
 	again, err := s.GetCalendar(k.ctx, "t1", c.ID)
 	require.NoError(t, err)
 	assert.Equal(t, "https://agenda.example/cal.ics", again.ExternalCalendars[0])
+	again.PatronDays[0].Name = "changed"
+	third, err := s.GetCalendar(k.ctx, "t1", c.ID)
+	require.NoError(t, err)
+	assert.Equal(t, "Santi Pietro e Paolo «patroni»", third.PatronDays[0].Name)
 }
 
 func testCreateConflicts(t *testing.T, k *kit) {

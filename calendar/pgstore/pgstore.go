@@ -68,7 +68,7 @@ func nullStrings(s []string) []string {
 const calendarColumns = `id, tenant, title, owner, moderators, location, contact_email, zone, slots,
 	rolling_days, min_notice_hours, allow_cancel_days, moderated, allow_overlaps, drafts_duration_ns,
 	notifications, video_calls, external_calendars, limit_per_day, limit_per_citizen,
-	limit_citizen_period_ns, version, created_at, updated_at`
+	limit_citizen_period_ns, italian_holidays, patron_days, version, created_at, updated_at`
 
 func scanCalendar(row pgx.Row) (*calendar.Calendar, error) {
 	var c calendar.Calendar
@@ -77,7 +77,7 @@ func scanCalendar(row pgx.Row) (*calendar.Calendar, error) {
 	err := row.Scan(&c.ID, &c.Tenant, &c.Title, &c.Owner, &c.Moderators, &c.Location, &c.ContactEmail, &c.Zone,
 		&slots, &c.RollingDays, &c.MinNoticeHours, &c.AllowCancelDays, &c.Moderated, &c.AllowOverlaps, &drafts,
 		&c.Notifications, &c.VideoCalls, &c.ExternalCalendars, &c.Limits.PerDay, &c.Limits.PerCitizen,
-		&period, &c.Version, &c.Created, &c.Updated)
+		&period, &c.ItalianHolidays, &c.PatronDays, &c.Version, &c.Created, &c.Updated)
 	if err != nil {
 		return nil, err
 	}
@@ -85,6 +85,9 @@ func scanCalendar(row pgx.Row) (*calendar.Calendar, error) {
 	c.DraftsDuration, c.Limits.CitizenPeriod = time.Duration(drafts), time.Duration(period)
 	c.Created, c.Updated = c.Created.UTC(), c.Updated.UTC()
 	c.Moderators, c.ExternalCalendars = nullStrings(c.Moderators), nullStrings(c.ExternalCalendars)
+	if len(c.PatronDays) == 0 {
+		c.PatronDays = nil
+	}
 	return &c, nil
 }
 
@@ -94,7 +97,15 @@ func calendarArgs(c *calendar.Calendar) []any {
 	return []any{c.Title, calendar.TitleKey(c.Title), c.Owner, nullStrings(c.Moderators), c.Location, c.ContactEmail,
 		c.Zone, int16(c.Slots), c.RollingDays, c.MinNoticeHours, c.AllowCancelDays, c.Moderated, c.AllowOverlaps,
 		int64(c.DraftsDuration), c.Notifications, c.VideoCalls, nullStrings(c.ExternalCalendars), c.Limits.PerDay,
-		c.Limits.PerCitizen, int64(c.Limits.CitizenPeriod), utc(c.Updated)}
+		c.Limits.PerCitizen, int64(c.Limits.CitizenPeriod), utc(c.Updated), c.ItalianHolidays, patronDays(c.PatronDays)}
+}
+
+// patronDays is the patron_days column of days: NULL when there are none.
+func patronDays(days []calendar.YearlyDay) any {
+	if len(days) == 0 {
+		return nil
+	}
+	return days
 }
 
 // CreateCalendar implements calendar.Store.
@@ -105,8 +116,8 @@ func (s *Store) CreateCalendar(ctx context.Context, c *calendar.Calendar) error 
 		_, err := tx.Exec(ctx, `INSERT INTO calendar_calendars (tenant, id, title, title_key, owner, moderators,
 			location, contact_email, zone, slots, rolling_days, min_notice_hours, allow_cancel_days, moderated,
 			allow_overlaps, drafts_duration_ns, notifications, video_calls, external_calendars, limit_per_day,
-			limit_per_citizen, limit_citizen_period_ns, updated_at, created_at, version)
-			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,1)`, args...)
+			limit_per_citizen, limit_citizen_period_ns, updated_at, italian_holidays, patron_days, created_at, version)
+			VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21,$22,$23,$24,$25,$26,1)`, args...)
 		return err
 	})
 	if err == nil {
@@ -159,8 +170,8 @@ func (s *Store) UpdateCalendar(ctx context.Context, c *calendar.Calendar) error 
 			min_notice_hours = $12, allow_cancel_days = $13, moderated = $14, allow_overlaps = $15,
 			drafts_duration_ns = $16, notifications = $17, video_calls = $18, external_calendars = $19,
 			limit_per_day = $20, limit_per_citizen = $21, limit_citizen_period_ns = $22, updated_at = $23,
-			version = version + 1
-			WHERE tenant = $1 AND id = $2 AND version = $24`, args...)
+			italian_holidays = $24, patron_days = $25, version = version + 1
+			WHERE tenant = $1 AND id = $2 AND version = $26`, args...)
 		if err != nil {
 			return err
 		}
