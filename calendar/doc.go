@@ -19,6 +19,16 @@
 // computed) plus the host's patron saint's day, and ParseBusy (Desk.ImportBusy)
 // turns an external iCalendar agenda into closures.
 //
+// Holidays that recur by themselves are a calendar setting, not stored
+// closures: with Calendar.ItalianHolidays set, and for each YearlyDay in
+// Calendar.PatronDays (month, day and a name, e.g. 29 June "Santi Pietro
+// e Paolo"), Availability, FindSlot and DaySummary close the whole local
+// day in the calendar's zone in every year their window touches,
+// computing each year's dates (Easter Monday from Easter) with no store
+// I/O; Calendar.HolidaysOf lists them for one year. A patron day on 29
+// February closes in leap years only. Desk.AddHolidays remains for a host
+// that wants one year's holidays as closures it can then edit.
+//
 // # Availability
 //
 // Availability, FindSlot and DaySummary are pure functions of a Query:
